@@ -1,0 +1,288 @@
+"""Hopfield network dynamics: synchronous, asynchronous and Glauber (NumPy in/out).
+
+All functions take couplings ``J`` (N, N), symmetric, and a batch of states
+(B, N) or a single state (N,), and return new arrays (inputs are never
+modified). The diagonal of ``J`` is ignored (energy sums run over ``i ≠ j``).
+Zero-temperature updates are ``s_i ← sign(h_i)`` with ``h_i = Σ_{j≠i} J_ij s_j + θ_i``;
+**a zero field keeps the current spin** (fields with ``|h_i|`` below a
+round-off tolerance count as zero).
+
+References
+----------
+- J. J. Hopfield, PNAS 79, 2554 (1982): asynchronous dynamics, energy.
+- R. J. Glauber, J. Math. Phys. 4, 294 (1963): heat-bath dynamics.
+- E. Goles-Chacc, F. Fogelman-Soulie & D. Pellegrin, Discrete Appl. Math.
+  12, 261 (1985): synchronous dynamics with symmetric J reach fixed points
+  or 2-cycles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from spinnet._rng import SeedLike, as_generator
+from spinnet._validation import (
+    check_array,
+    check_couplings,
+    check_int,
+    check_nonneg_float,
+    check_positive_float,
+    check_spins,
+)
+from spinnet.hopfield._kernels import async_relax
+
+__all__ = [
+    "Trajectory",
+    "energy",
+    "local_fields",
+    "prepare_couplings",
+    "run_async",
+    "run_glauber",
+    "run_sync",
+]
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Per-sweep record of a batch of chains.
+
+    Attributes
+    ----------
+    energies : ndarray, shape (B, T + 1)
+        Energy after each sweep (column 0: initial state). Chains that stopped
+        early are padded with their final value.
+    overlaps : ndarray, shape (B, T + 1, p) or None
+        Overlaps with the stored patterns, when patterns were given.
+    n_sweeps : ndarray of int, shape (B,)
+        Sweeps (asynchronous, Glauber) or parallel steps (synchronous) done.
+    converged : ndarray of bool, shape (B,)
+        Reached a fixed point (always False for Glauber at T > 0).
+    cycled : ndarray of bool, shape (B,)
+        Ended on a 2-cycle (synchronous dynamics only).
+    """
+
+    energies: np.ndarray
+    overlaps: np.ndarray | None
+    n_sweeps: np.ndarray
+    converged: np.ndarray
+    cycled: np.ndarray
+
+
+def prepare_couplings(couplings: Any, field: Any = None) -> tuple[np.ndarray, np.ndarray, float]:
+    """Validate couplings and field once: ``(J with zero diagonal, θ, tie tolerance)``.
+
+    Estimators call this at ``fit`` time and reuse the result, so repeated
+    recalls do not re-check an (N, N) matrix.
+    """
+    J = check_couplings(couplings)
+    n = J.shape[0]
+    if np.any(np.diagonal(J) != 0.0):
+        J = J.copy()
+        np.fill_diagonal(J, 0.0)
+    if field is None:
+        theta = np.zeros(n)
+    else:
+        theta = check_array(field, "field", ndim=1, dtype=np.float64)
+        if theta.shape[0] != n:
+            raise ValueError(f"field must have length N = {n}; got {theta.shape[0]}")
+    # Ties |h| <= tol are zero fields; the scale covers round-off in sums of J.
+    tol = 1e-10 * max(float(np.abs(J).sum(axis=1).max()) + float(np.abs(theta).max()), 1e-300)
+    return J, theta, tol
+
+
+def _prepare_states(states: Any, n: int) -> tuple[np.ndarray, bool]:
+    s = check_spins(states, "states", ndim=(1, 2), n=n)
+    single = s.ndim == 1
+    return np.array(s.reshape(-1, n), dtype=np.int8, order="C", copy=True), single
+
+
+def _prepare(couplings: Any, states: Any, field: Any):
+    J, theta, tol = prepare_couplings(couplings, field)
+    s, single = _prepare_states(states, J.shape[0])
+    return J, s, theta, tol, single
+
+
+def _patterns_arg(patterns: Any, n: int) -> np.ndarray:
+    if patterns is None:
+        return np.zeros((0, n), dtype=np.int8)
+    return np.ascontiguousarray(check_spins(patterns, "patterns", ndim=2, n=n))
+
+
+def local_fields(couplings: Any, states: Any, field: Any = None) -> np.ndarray:
+    """Local fields ``h_i = Σ_{j≠i} J_ij s_j + θ_i`` for a state (N,) or batch (B, N)."""
+    J, s, theta, _, single = _prepare(couplings, states, field)
+    h = s.astype(np.float64) @ J + theta
+    return h[0] if single else h
+
+
+def energy(couplings: Any, states: Any, field: Any = None) -> np.ndarray | float:
+    """Energy ``E(s) = -½ Σ_{i≠j} J_ij s_i s_j - Σ_i θ_i s_i`` (Hopfield 1982, eq. 7)."""
+    J, s, theta, _, single = _prepare(couplings, states, field)
+    x = s.astype(np.float64)
+    e = -0.5 * np.einsum("bi,bi->b", x @ J, x) - x @ theta
+    return float(e[0]) if single else e
+
+
+def _relax(J, s, theta, tol, beta, n_sweeps, rng, patterns, record, single):
+    n_chains, n = s.shape
+    gen = as_generator(rng)
+    seeds = gen.integers(0, 2**31 - 1, size=n_chains)
+    xi = _patterns_arg(patterns, n)
+    steps = n_sweeps + 1 if record else 1
+    energies = np.zeros((n_chains, steps))
+    ov = np.zeros((n_chains, steps, xi.shape[0]))
+    done = np.zeros(n_chains, dtype=np.int64)
+    conv = np.zeros(n_chains, dtype=np.bool_)
+    fields = s.astype(np.float64) @ J + theta
+    async_relax(J, theta, s, fields, beta, n_sweeps, seeds, tol, xi, record,
+                energies, ov, done, conv)
+    traj = None
+    if record:
+        t_max = int(done.max())
+        energies = energies[:, : t_max + 1]
+        ov = ov[:, : t_max + 1]
+        for b in range(n_chains):  # pad chains that stopped early (B iterations, not spins)
+            energies[b, done[b] + 1:] = energies[b, done[b]]
+            ov[b, done[b] + 1:] = ov[b, done[b]]
+        traj = Trajectory(energies=energies, overlaps=ov if patterns is not None else None,
+                          n_sweeps=done, converged=conv,
+                          cycled=np.zeros(n_chains, dtype=np.bool_))
+    out = s[0] if single else s
+    if record:
+        return out, traj
+    return out
+
+
+def run_async(couplings: Any, states: Any, *, max_sweeps: int = 100, rng: SeedLike = None,
+              field: Any = None, patterns: Any = None, record: bool = False):
+    """Zero-temperature asynchronous (random-sequential) dynamics to a fixed point.
+
+    Each sweep updates every spin once in a fresh random order with
+    ``s_i ← sign(h_i)`` (zero field keeps the spin); local fields are updated
+    incrementally (O(N) per flip). A chain stops at the first sweep without a
+    flip: a fixed point. The energy never increases (Hopfield 1982).
+
+    Parameters
+    ----------
+    couplings : array_like, shape (N, N)
+        Symmetric couplings (diagonal ignored).
+    states : array_like, shape (N,) or (B, N)
+        Initial ±1 states (probes).
+    max_sweeps : int
+        Maximum number of sweeps per chain.
+    rng : SeedLike
+        Seeds the update orders; one independent stream per chain.
+    field : array_like, shape (N,), optional
+        External field / threshold ``θ``.
+    patterns : array_like, shape (p, N), optional
+        Stored patterns for recording overlaps in the trajectory.
+    record : bool
+        Also return a :class:`Trajectory` (energy, overlaps per sweep).
+
+    Returns
+    -------
+    states : ndarray of int8, same shape as the input
+    trajectory : Trajectory (only if ``record``)
+    """
+    J, s, theta, tol, single = _prepare(couplings, states, field)
+    max_sweeps = check_int(max_sweeps, "max_sweeps", minimum=1)
+    return _relax(J, s, theta, tol, np.inf, max_sweeps, rng, patterns, record, single)
+
+
+def run_glauber(couplings: Any, states: Any, temperature: float, *, n_sweeps: int = 100,
+                rng: SeedLike = None, field: Any = None, patterns: Any = None,
+                record: bool = False):
+    """Stochastic Glauber (heat-bath) dynamics at temperature ``T`` for ``n_sweeps``.
+
+    Each visit sets ``s_i = +1`` with probability ``1 / (1 + exp(-2 h_i / T))``
+    (Glauber 1963), which samples ``P(s) ∝ exp(-E(s)/T)`` at stationarity.
+    ``temperature = 0`` runs :func:`run_async`; as ``T → 0`` the trajectory
+    converges to that of :func:`run_async` with the same seed (same random
+    stream, and the heat-bath probability tends to the sign rule).
+
+    Parameters
+    ----------
+    temperature : float >= 0
+    n_sweeps : int
+        Number of sweeps (all chains run exactly this many when ``T > 0``).
+
+    Other parameters and returns as in :func:`run_async`.
+    """
+    J, s, theta, tol, single = _prepare(couplings, states, field)
+    temperature = check_nonneg_float(temperature, "temperature")
+    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=1)
+    beta = np.inf if temperature == 0.0 else 1.0 / check_positive_float(temperature,
+                                                                           "temperature")
+    return _relax(J, s, theta, tol, beta, n_sweeps, rng, patterns, record, single)
+
+
+def run_sync(couplings: Any, states: Any, *, max_steps: int = 100, field: Any = None,
+             patterns: Any = None, record: bool = False):
+    """Synchronous (parallel) dynamics ``s ← sign(J s + θ)`` for a batch of probes.
+
+    Every step is one matrix product for the whole active batch (BLAS). A probe
+    stops at a fixed point (``s_{t+1} = s_t``) or a 2-cycle
+    (``s_{t+1} = s_{t-1} ≠ s_t``), the only possible limits for symmetric
+    couplings (Goles-Chacc et al. 1985). Deterministic: no ``rng``.
+
+    Parameters
+    ----------
+    max_steps : int
+        Maximum number of parallel steps.
+
+    Other parameters and returns as in :func:`run_async`; the trajectory's
+    ``n_sweeps`` counts parallel steps and ``cycled`` flags 2-cycles.
+    """
+    J, s, theta, tol, single = _prepare(couplings, states, field)
+    max_steps = check_int(max_steps, "max_steps", minimum=1)
+    return _sync(J, theta, tol, s, single, max_steps, patterns, record)
+
+
+def _sync(J, theta, tol, s, single, max_steps, patterns, record):
+    xi = _patterns_arg(patterns, J.shape[0])
+    n_chains = s.shape[0]
+    prev = s.copy()
+    steps = np.zeros(n_chains, dtype=np.int64)
+    conv = np.zeros(n_chains, dtype=np.bool_)
+    cyc = np.zeros(n_chains, dtype=np.bool_)
+    active = np.arange(n_chains)
+    history_e, history_m = [], []
+
+    def snapshot():
+        x = s.astype(np.float64)
+        history_e.append(-0.5 * np.einsum("bi,bi->b", x @ J, x) - x @ theta)
+        if xi.shape[0]:
+            history_m.append(x @ xi.T.astype(np.float64) / J.shape[0])
+
+    if record:
+        snapshot()
+    for _ in range(max_steps):
+        if active.size == 0:
+            break
+        cur = s[active]
+        h = cur.astype(J.dtype) @ J
+        h += theta
+        new = np.where(h > tol, 1, np.where(h < -tol, -1, cur)).astype(np.int8)
+        fixed = np.all(new == cur, axis=1)
+        cycle = ~fixed & np.all(new == prev[active], axis=1)
+        prev[active] = cur
+        s[active] = new
+        steps[active] += 1
+        conv[active[fixed]] = True
+        cyc[active[cycle]] = True
+        active = active[~(fixed | cycle)]
+        if record:
+            snapshot()
+    out = s[0] if single else s
+    if not record:
+        return out
+    # Fixed points are detected one step after they are reached; report that step.
+    steps = np.where(conv, steps - 1, steps)
+    traj = Trajectory(
+        energies=np.stack(history_e, axis=1),
+        overlaps=np.stack(history_m, axis=1) if patterns is not None else None,
+        n_sweeps=steps, converged=conv, cycled=cyc)
+    return out, traj
