@@ -125,7 +125,7 @@ def flip(states: Any, fraction: float, rng: SeedLike = None) -> np.ndarray:
     out = np.array(s, dtype=np.int8, copy=True)
     batch = out.reshape(-1, out.shape[-1])
     n = batch.shape[1]
-    k = int(round(fraction * n))
+    k = round(fraction * n)
     if k:
         # argpartition of uniform keys = k distinct sites per row, vectorised.
         keys = gen.random(batch.shape)

@@ -1,0 +1,33 @@
+"""The ``spinnet`` command line: one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from spinnet import __version__
+from spinnet.cli import hopfield as _hopfield
+
+app = typer.Typer(
+    name="spinnet",
+    help="Statistical mechanics of neural networks: Hopfield memories, spin models, "
+         "Boltzmann machines.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("demo")(_hopfield.demo)
+app.add_typer(_hopfield.app, name="hopfield")
+
+
+@app.command("version")
+def version() -> None:
+    """Print the spinnet version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,41 @@
+"""Shared CLI helpers: output directories, tables, error reporting."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+# Wide enough for the tables when output is piped (rich assumes 80 columns then).
+console = Console(width=None if sys.stdout.isatty() else 140)
+
+
+def out_dir(path: Path) -> Path:
+    """Create ``--out`` if needed; refuse a path that is a file."""
+    if path.exists() and not path.is_dir():
+        raise typer.BadParameter(f"{path} exists and is not a directory", param_hint="--out")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def print_table(title: str, rows: Sequence[dict[str, Any]], fmt: dict[str, str] | None = None
+                ) -> None:
+    """Print rows (dicts with equal keys) as a rich table."""
+    fmt = fmt or {}
+    table = Table(title=title)
+    for key in rows[0]:
+        table.add_column(key, justify="right")
+    for r in rows:
+        table.add_row(*(format(v, fmt.get(k, "")) if not isinstance(v, str) else v
+                        for k, v in r.items()))
+    console.print(table)
+
+
+def fail(message: str, param: str | None = None) -> None:
+    """Turn a library ValueError/TypeError into a clean CLI error (exit code 2)."""
+    raise typer.BadParameter(message, param_hint=param)
