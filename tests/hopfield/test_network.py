@@ -98,3 +98,21 @@ def test_letters_demo_recovery():
     for seed in range(3):
         out = net.recall(flip(xi, 0.25, rng=seed), rng=seed)
         assert np.all(np.diag(net.overlaps(out)) >= 0.95)
+
+
+def test_hebbian_pattern_representation_equals_dense_couplings(rng):
+    """The estimator's exact low-rank path gives the same chains as dense J."""
+    from spinnet.hopfield import run_async, run_glauber
+
+    xi = random_patterns(30, 301, rng=rng)
+    net = HopfieldNetwork("hebbian").fit(xi)
+    assert net._lowrank() is not None
+    probes = flip(xi[:6], 0.3, rng=rng)
+    a, ta = net.recall(probes, rng=4, return_trajectory=True)
+    b, tb = run_async(net.couplings_, probes, rng=4, patterns=xi, record=True)
+    assert np.array_equal(a, b) and np.array_equal(ta.n_sweeps, tb.n_sweeps)
+    assert np.allclose(ta.energies, tb.energies) and np.allclose(ta.overlaps, tb.overlaps)
+    g = net.recall(probes, dynamics="glauber", temperature=0.4, max_sweeps=15, rng=4)
+    assert np.array_equal(g, run_glauber(net.couplings_, probes, 0.4, n_sweeps=15, rng=4))
+    single = net.recall(probes[2], rng=9)
+    assert np.array_equal(single, run_async(net.couplings_, probes[2], rng=9))

@@ -1,9 +1,20 @@
-"""Numba kernels for Hopfield dynamics on dense couplings (plain arrays only).
+"""Numba kernels for Hopfield dynamics (plain arrays only).
 
-The local fields ``h_i = Σ_j J_ij s_j + θ_i`` are computed once per chain
-(O(N²)) and then updated incrementally after each flip, ``h += 2 s_i' J[:, i]``
-(O(N) per flip), so a sweep without flips costs O(N), not O(N²).
-``J`` must be symmetric with zero diagonal (the wrappers guarantee it).
+Two representations of the couplings, one update rule:
+
+- dense ``J`` (N, N): local fields ``h_i = Σ_j J_ij s_j + θ_i`` are computed once
+  per chain and updated after each flip, ``h += 2 s_i' J[i, :]`` (O(N) per flip;
+  J symmetric), so a sweep without flips costs O(N), not O(N²);
+- low rank, for Hebbian couplings ``J = ΞᵀΞ/N - (p/N) 1``: the integer overlaps
+  ``M_μ = Σ_i ξ^μ_i s_i`` are kept instead, ``N h_i = Σ_μ ξ^μ_i M_μ - p s_i``
+  costs O(p) per visit and a flip updates ``M`` in O(p). The arithmetic is
+  exact in integers, so ties ``h_i = 0`` are exact and no drift check is needed.
+
+Both visit sites in the same random order and draw one uniform number per
+visit, so with the same seed they produce identical chains, and a
+zero-temperature chain and a low-temperature Glauber chain see identical
+random streams. Chains are seeded individually (``np.random.seed`` inside the
+chain), so results do not depend on the thread a chain runs on.
 """
 
 from __future__ import annotations
@@ -11,103 +22,164 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["async_relax"]
+__all__ = ["chain_dense", "chain_lowrank", "relax_dense", "relax_lowrank"]
 
 
 @njit(cache=True)
-def _fields(J, s, theta, h):
+def _shuffle(order):
+    for k in range(order.shape[0] - 1, 0, -1):
+        r = np.random.randint(0, k + 1)
+        tmp = order[k]
+        order[k] = order[r]
+        order[r] = tmp
+
+
+@njit(cache=True)
+def _new_spin(zero_t, beta, s_i, h_i, tol, u):
+    """Zero T: sign(h) with ties kept; else heat bath P(+1) = 1/(1 + e^{-2βh})."""
+    if zero_t:
+        if h_i > tol:
+            return 1
+        if h_i < -tol:
+            return -1
+        return s_i
+    return 1 if u * (1.0 + np.exp(-2.0 * beta * h_i)) < 1.0 else -1
+
+
+@njit(cache=True)
+def _exact_fields(J, s, theta, h):
+    # Row accumulation (J symmetric) vectorises; a dot product per row would not.
     n = s.shape[0]
-    for i in range(n):
-        acc = theta[i]
-        for j in range(n):
-            acc += J[i, j] * s[j]
-        h[i] = acc
+    h[:] = theta
+    for j in range(n):
+        sj = s[j]
+        for i in range(n):
+            h[i] += sj * J[j, i]
 
 
 @njit(cache=True)
-def _record(b, t, s, h, theta, patterns, energies, overlaps):
+def _record_dense(t, s, h, theta, patterns, energies, overlaps):
     n = s.shape[0]
     e = 0.0
     for i in range(n):
-        # E = -1/2 s.(Js) - theta.s = -1/2 s.(h + theta)
-        e -= 0.5 * s[i] * (h[i] + theta[i])
-    energies[b, t] = e
+        e -= 0.5 * s[i] * (h[i] + theta[i])  # E = -1/2 s.(Js) - θ.s
+    energies[t] = e
     for mu in range(patterns.shape[0]):
         acc = 0
         for i in range(n):
             acc += patterns[mu, i] * s[i]
-        overlaps[b, t, mu] = acc / n
+        overlaps[t, mu] = acc / n
+
+
+@njit(cache=True)
+def chain_dense(J, theta, s, h, beta, max_sweeps, seed, tol, patterns, record, energies,
+                overlaps):
+    """One chain on dense couplings, in place on ``s`` and ``h`` (``h = Js + θ`` on entry).
+
+    Returns ``(sweeps done, converged)``. At ``beta = inf`` the chain stops at
+    the first sweep without flips once an exact recomputation of the fields
+    confirms the fixed point; at finite ``beta`` it runs ``max_sweeps`` sweeps.
+    """
+    np.random.seed(seed)
+    n = s.shape[0]
+    zero_t = np.isinf(beta)
+    order = np.arange(n)
+    if record:
+        _record_dense(0, s, h, theta, patterns, energies, overlaps)
+    done = 0
+    for sweep in range(max_sweeps):
+        _shuffle(order)
+        flips = 0
+        for k in range(n):
+            i = order[k]
+            u = np.random.random()
+            new = _new_spin(zero_t, beta, s[i], h[i], tol, u)
+            if new != s[i]:
+                delta = 2.0 * new
+                for j in range(n):
+                    h[j] += delta * J[i, j]
+                s[i] = new
+                flips += 1
+        done = sweep + 1
+        if record:
+            _record_dense(done, s, h, theta, patterns, energies, overlaps)
+        if zero_t and flips == 0:
+            _exact_fields(J, s, theta, h)  # guard against drift of the incremental fields
+            stable = True
+            for i in range(n):
+                if s[i] * h[i] < -tol:
+                    stable = False
+                    break
+            if stable:
+                return done, True
+    return done, False
+
+
+@njit(cache=True)
+def _record_lowrank(t, M, n, energies, overlaps):
+    p = M.shape[0]
+    acc = 0.0
+    for mu in range(p):
+        acc += M[mu] * M[mu]
+        overlaps[t, mu] = M[mu] / n
+    energies[t] = -0.5 * (acc - p * n) / n  # -1/2 Σ_{i≠j} J_ij s_i s_j, J = ΞᵀΞ/N, J_ii = 0
+
+
+@njit(cache=True)
+def chain_lowrank(xi_t, s, M, beta, max_sweeps, seed, record, energies, overlaps):
+    """One chain on Hebbian couplings given by patterns ``xi_t`` (N, p), in place.
+
+    ``M`` (p,) int64 must hold ``Ξ s`` on entry. Same update order, random
+    stream and stopping rule as :func:`chain_dense`. Returns
+    ``(sweeps done, converged)``.
+    """
+    np.random.seed(seed)
+    n, p = xi_t.shape
+    zero_t = np.isinf(beta)
+    order = np.arange(n)
+    if record:
+        _record_lowrank(0, M, n, energies, overlaps)
+    done = 0
+    for sweep in range(max_sweeps):
+        _shuffle(order)
+        flips = 0
+        for k in range(n):
+            i = order[k]
+            u = np.random.random()
+            nh = -p * s[i]
+            for mu in range(p):
+                nh += xi_t[i, mu] * M[mu]
+            new = _new_spin(zero_t, beta, s[i], nh / n, 0.0, u)
+            if new != s[i]:
+                for mu in range(p):
+                    M[mu] += 2 * new * xi_t[i, mu]
+                s[i] = new
+                flips += 1
+        done = sweep + 1
+        if record:
+            _record_lowrank(done, M, n, energies, overlaps)
+        if zero_t and flips == 0:
+            return done, True
+    return done, False
 
 
 @njit(cache=True, parallel=True)
-def async_relax(J, theta, states, fields, beta, max_sweeps, seeds, tol, patterns, record,
+def relax_dense(J, theta, states, fields, beta, max_sweeps, seeds, tol, patterns, record,
                 energies, overlaps, n_sweeps, converged):
-    """Random-sequential single-spin dynamics, in place on ``states`` (B, N).
+    """:func:`chain_dense` for a batch (B, N), chains in parallel threads."""
+    for b in prange(states.shape[0]):
+        done, conv = chain_dense(J, theta, states[b], fields[b], beta, max_sweeps, seeds[b],
+                                 tol, patterns, record, energies[b], overlaps[b])
+        n_sweeps[b] = done
+        converged[b] = conv
 
-    ``fields`` (B, N) must hold ``J s + θ`` for the initial states; it is
-    updated in place and holds the final fields on return.
 
-    Each sweep visits all N sites in a fresh random order (Fisher–Yates). For
-    every visit one uniform number ``u`` is drawn whatever the temperature, so a
-    zero-temperature chain and a low-temperature Glauber chain with the same
-    seed see identical random streams.
-
-    - ``beta = inf``: ``s_i ← sign(h_i)``; a field with ``|h_i| <= tol`` keeps
-      the spin. Stops at the first sweep without flips once an exact
-      recomputation of the fields confirms the fixed point.
-    - finite ``beta``: heat bath / Glauber, ``P(s_i = +1) = 1 / (1 + e^{-2βh_i})``
-      (Glauber 1963), for exactly ``max_sweeps`` sweeps.
-    """
-    n_chains, n = states.shape
-    zero_t = np.isinf(beta)
-    for b in prange(n_chains):
-        np.random.seed(seeds[b])
-        s = states[b]
-        h = fields[b]  # precomputed J s + theta (one BLAS product for the batch)
-        order = np.arange(n)
-        if record:
-            _record(b, 0, s, h, theta, patterns, energies, overlaps)
-        done = 0
-        conv = False
-        for sweep in range(max_sweeps):
-            for k in range(n - 1, 0, -1):
-                r = np.random.randint(0, k + 1)
-                tmp = order[k]
-                order[k] = order[r]
-                order[r] = tmp
-            flips = 0
-            for k in range(n):
-                i = order[k]
-                hi = h[i]
-                u = np.random.random()
-                if zero_t:
-                    if hi > tol:
-                        new = 1
-                    elif hi < -tol:
-                        new = -1
-                    else:
-                        new = s[i]
-                else:
-                    new = 1 if u * (1.0 + np.exp(-2.0 * beta * hi)) < 1.0 else -1
-                if new != s[i]:
-                    delta = 2.0 * new
-                    for j in range(n):
-                        h[j] += delta * J[i, j]
-                    s[i] = new
-                    flips += 1
-            done = sweep + 1
-            if record:
-                _record(b, done, s, h, theta, patterns, energies, overlaps)
-            if zero_t and flips == 0:
-                # Guard against drift of the incremental fields: confirm exactly.
-                _fields(J, s, theta, h)
-                stable = True
-                for i in range(n):
-                    if s[i] * h[i] < -tol:
-                        stable = False
-                        break
-                if stable:
-                    conv = True
-                    break
+@njit(cache=True, parallel=True)
+def relax_lowrank(xi_t, states, M, beta, max_sweeps, seeds, record, energies, overlaps,
+                  n_sweeps, converged):
+    """:func:`chain_lowrank` for a batch (B, N), chains in parallel threads."""
+    for b in prange(states.shape[0]):
+        done, conv = chain_lowrank(xi_t, states[b], M[b], beta, max_sweeps, seeds[b], record,
+                                   energies[b], overlaps[b])
         n_sweeps[b] = done
         converged[b] = conv

@@ -32,7 +32,7 @@ from spinnet._validation import (
     check_positive_float,
     check_spins,
 )
-from spinnet.hopfield._kernels import async_relax
+from spinnet.hopfield import _kernels as _k
 
 __all__ = [
     "Trajectory",
@@ -71,13 +71,16 @@ class Trajectory:
     cycled: np.ndarray
 
 
-def prepare_couplings(couplings: Any, field: Any = None) -> tuple[np.ndarray, np.ndarray, float]:
+def prepare_couplings(couplings: Any, field: Any = None, *, validate: bool = True
+                      ) -> tuple[np.ndarray, np.ndarray, float]:
     """Validate couplings and field once: ``(J with zero diagonal, θ, tie tolerance)``.
 
     Estimators call this at ``fit`` time and reuse the result, so repeated
-    recalls do not re-check an (N, N) matrix.
+    recalls do not re-check an (N, N) matrix. ``validate=False`` skips the
+    finiteness and symmetry checks, for couplings built by
+    :mod:`spinnet.hopfield.rules` (symmetric and finite by construction).
     """
-    J = check_couplings(couplings)
+    J = check_couplings(couplings) if validate else np.asarray(couplings, dtype=np.float64)
     n = J.shape[0]
     if np.any(np.diagonal(J) != 0.0):
         J = J.copy()
@@ -126,34 +129,50 @@ def energy(couplings: Any, states: Any, field: Any = None) -> np.ndarray | float
     return float(e[0]) if single else e
 
 
-def _relax(J, s, theta, tol, beta, n_sweeps, rng, patterns, record, single):
+def _relax(J, s, theta, tol, beta, n_sweeps, rng, patterns, record, single, lowrank=None):
+    """Run asynchronous/Glauber chains; ``lowrank`` = Ξᵀ (N, p) int8 selects the
+    exact pattern representation of Hebbian couplings (then ``patterns``, if
+    given, must be those same patterns and ``θ = 0``)."""
     n_chains, n = s.shape
-    gen = as_generator(rng)
-    seeds = gen.integers(0, 2**31 - 1, size=n_chains)
-    xi = _patterns_arg(patterns, n)
+    seeds = as_generator(rng).integers(0, 2**31 - 1, size=n_chains)
     steps = n_sweeps + 1 if record else 1
-    energies = np.zeros((n_chains, steps))
-    ov = np.zeros((n_chains, steps, xi.shape[0]))
     done = np.zeros(n_chains, dtype=np.int64)
     conv = np.zeros(n_chains, dtype=np.bool_)
-    fields = s.astype(np.float64) @ J + theta
-    async_relax(J, theta, s, fields, beta, n_sweeps, seeds, tol, xi, record,
-                energies, ov, done, conv)
-    traj = None
-    if record:
-        t_max = int(done.max())
-        energies = energies[:, : t_max + 1]
-        ov = ov[:, : t_max + 1]
-        for b in range(n_chains):  # pad chains that stopped early (B iterations, not spins)
-            energies[b, done[b] + 1:] = energies[b, done[b]]
-            ov[b, done[b] + 1:] = ov[b, done[b]]
-        traj = Trajectory(energies=energies, overlaps=ov if patterns is not None else None,
-                          n_sweeps=done, converged=conv,
-                          cycled=np.zeros(n_chains, dtype=np.bool_))
+    if lowrank is not None:
+        # Exact integers: |M| <= N is far below 2^53, so the float GEMM is exact.
+        M = np.rint(s.astype(np.float64) @ lowrank.astype(np.float64)).astype(np.int64)
+        n_ov = lowrank.shape[1]
+    else:
+        fields = s.astype(np.float64) @ J + theta
+        xi = _patterns_arg(patterns, n)
+        n_ov = xi.shape[0]
+    energies = np.zeros((n_chains, steps))
+    ov = np.zeros((n_chains, steps, n_ov))
+    if n_chains == 1:
+        # One chain: call the kernel directly, no thread-pool start-up.
+        if lowrank is not None:
+            done[0], conv[0] = _k.chain_lowrank(lowrank, s[0], M[0], beta, n_sweeps, seeds[0],
+                                                record, energies[0], ov[0])
+        else:
+            done[0], conv[0] = _k.chain_dense(J, theta, s[0], fields[0], beta, n_sweeps,
+                                              seeds[0], tol, xi, record, energies[0], ov[0])
+    elif lowrank is not None:
+        _k.relax_lowrank(lowrank, s, M, beta, n_sweeps, seeds, record, energies, ov, done, conv)
+    else:
+        _k.relax_dense(J, theta, s, fields, beta, n_sweeps, seeds, tol, xi, record, energies, ov,
+                       done, conv)
     out = s[0] if single else s
-    if record:
-        return out, traj
-    return out
+    if not record:
+        return out
+    t_max = int(done.max())
+    energies = energies[:, : t_max + 1]
+    ov = ov[:, : t_max + 1]
+    for b in range(n_chains):  # pad chains that stopped early (B iterations, not spins)
+        energies[b, done[b] + 1:] = energies[b, done[b]]
+        ov[b, done[b] + 1:] = ov[b, done[b]]
+    traj = Trajectory(energies=energies, overlaps=ov if patterns is not None else None,
+                      n_sweeps=done, converged=conv, cycled=np.zeros(n_chains, dtype=np.bool_))
+    return out, traj
 
 
 def run_async(couplings: Any, states: Any, *, max_sweeps: int = 100, rng: SeedLike = None,

@@ -69,8 +69,9 @@ class HopfieldNetwork:
         return self
 
     def _set_couplings(self, J: np.ndarray) -> None:
-        # Validated once here; recall reuses it instead of re-checking (N, N) each call.
-        self._prepared = _dyn.prepare_couplings(J)
+        # J comes from our learning rules (symmetric, finite): no (N, N) re-check;
+        # recall reuses the prepared couplings.
+        self._prepared = _dyn.prepare_couplings(J, validate=False)
         self.couplings_ = self._prepared[0]
 
     def partial_fit(self, patterns: Any) -> HopfieldNetwork:
@@ -149,7 +150,20 @@ class HopfieldNetwork:
                               return_trajectory)
         beta = np.inf if temperature == 0.0 else 1.0 / temperature
         return _dyn._relax(J, s, theta, tol, beta, max_sweeps, rng, self.patterns_,
-                           return_trajectory, single)
+                           return_trajectory, single, lowrank=self._lowrank())
+
+    def _lowrank(self) -> np.ndarray | None:
+        """Ξᵀ (N, p) when Hebbian couplings are cheaper to apply through the patterns.
+
+        A visit costs O(p) instead of O(1) but a flip O(p) instead of O(N), and
+        no (N, N) pass is needed at all; exact integer arithmetic. Worth it for
+        ``p < N/2`` (same chains as the dense path for the same seed).
+        """
+        if self.rule != "hebbian" or 2 * self.patterns_.shape[0] >= self.n_spins_:
+            return None
+        if getattr(self, "_xi_t", None) is None or self._xi_t.shape[1] != self.patterns_.shape[0]:
+            self._xi_t = np.ascontiguousarray(self.patterns_.T)
+        return self._xi_t
 
     def energy(self, states: Any):
         """Energy ``E(s) = -½ Σ_{i≠j} J_ij s_i s_j`` of a state (N,) or batch (B, N)."""

@@ -1,0 +1,55 @@
+"""Exact and mean-field results used as oracles and as physics references.
+
+Submodules
+----------
+hopfield
+    Signal-to-noise error rates and the Amit–Gutfreund–Sompolinsky
+    replica-symmetric theory (``m, q, r``; ``T_M``, ``T_c``, ``T_g``, ``T_R``,
+    ``α_c``). Used as ``spinnet.theory.hopfield.<name>`` (its names such as
+    ``t_c`` would be ambiguous next to the Ising ones).
+ising
+    Onsager, Yang and Kaufman results for the 2D Ising model; Houtappel and
+    Baxter–Wu critical temperatures; critical exponents.
+
+Each submodule's public names are re-exported here: one import block per
+submodule, and its names added to the (sorted) ``__all__``. To add a sibling
+(e.g. ``hopfield``), copy the pattern; the test suite checks that every name in
+``spinnet.theory.ising.__all__`` is re-exported.
+"""
+
+from __future__ import annotations
+
+from spinnet.theory import hopfield, ising
+from spinnet.theory.ising import (
+    BAXTER_WU_EXPONENTS,
+    ISING_2D_EXPONENTS,
+    ONSAGER_TC,
+    CriticalExponents,
+    baxter_wu_tc,
+    energy_per_spin,
+    houtappel_tc,
+    kaufman_energy_per_spin,
+    kaufman_log_z,
+    kaufman_specific_heat_per_spin,
+    onsager_tc,
+    specific_heat_per_spin,
+    spontaneous_magnetization,
+)
+
+__all__ = [
+    "BAXTER_WU_EXPONENTS",
+    "ISING_2D_EXPONENTS",
+    "ONSAGER_TC",
+    "CriticalExponents",
+    "baxter_wu_tc",
+    "energy_per_spin",
+    "hopfield",
+    "houtappel_tc",
+    "ising",
+    "kaufman_energy_per_spin",
+    "kaufman_log_z",
+    "kaufman_specific_heat_per_spin",
+    "onsager_tc",
+    "specific_heat_per_spin",
+    "spontaneous_magnetization",
+]
