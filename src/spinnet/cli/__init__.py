@@ -6,6 +6,7 @@ import typer
 
 from spinnet import __version__
 from spinnet.cli import hopfield as _hopfield
+from spinnet.cli import theory as _theory
 
 app = typer.Typer(
     name="spinnet",
@@ -17,6 +18,7 @@ app = typer.Typer(
 )
 app.command("demo")(_hopfield.demo)
 app.add_typer(_hopfield.app, name="hopfield")
+app.add_typer(_theory.app, name="theory")
 
 
 @app.command("version")

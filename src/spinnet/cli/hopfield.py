@@ -183,3 +183,64 @@ def one_step(
         write_csv(out / "one_step.csv", rows)
         write_manifest(out, "hopfield one-step", dict(n=n, alphas=a, trials=trials, seed=seed),
                        started, ["one_step.csv", "manifest.json"])
+
+
+def _experiment(name: str, func_name: str, out: Path, quick: bool, seed: int,
+                scheduler: str | None, workers: int | None) -> None:
+    """Run one statistical-physics experiment and write its manifest."""
+    from spinnet._io import write_manifest
+    from spinnet.experiments import hopfield as exp
+
+    started = time.time()
+    out = out_dir(out)
+    if workers is not None and workers < 1:
+        fail(f"--workers must be >= 1; got {workers}", "--workers")
+    summary = getattr(exp, func_name)(out, quick=quick, seed=seed, scheduler=scheduler,
+                                      n_workers=workers, progress=True)
+    files = sorted(p.name for p in out.iterdir() if p.suffix in (".csv", ".png"))
+    settings = {k: (v.tolist() if isinstance(v, np.ndarray) else v)
+                for k, v in exp.SETTINGS[name]["quick" if quick else "full"].items()}
+    write_manifest(out, f"hopfield {name}", dict(quick=quick, seed=seed, scheduler=scheduler,
+                                                 workers=workers, settings=settings),
+                   started, [*files, "manifest.json"], summary=summary)
+    console.print_json(data=summary)
+    console.print(f"outputs in {out}/: {', '.join(files)}; wall time "
+                  f"{time.time() - started:.1f} s")
+
+
+_QUICK = typer.Option(True, "--quick/--full", help="Quick (minutes on 2 cores) or full "
+                                                   "settings.")
+_SEED = typer.Option(0, help="Sweep seed: every task's stream derives from it.")
+_SCHED = typer.Option(None, "--scheduler", help="Dask scheduler address tcp://HOST:PORT "
+                                                "(default: local process pool).")
+_WORKERS = typer.Option(None, "--workers", help="Local worker processes (default: all cores).")
+
+
+@app.command("capacity")
+def capacity(out: Path = typer.Option(Path("spinnet-capacity"), "--out"), quick: bool = _QUICK,
+             seed: int = _SEED, scheduler: str = _SCHED, workers: int = _WORKERS) -> None:
+    """m(α) at T = 0 vs N with finite-size extrapolation of α_c; capacity of the rules."""
+    _experiment("capacity", "capacity_experiment", out, quick, seed, scheduler, workers)
+
+
+@app.command("basins")
+def basins(out: Path = typer.Option(Path("spinnet-basins"), "--out"), quick: bool = _QUICK,
+           seed: int = _SEED, scheduler: str = _SCHED, workers: int = _WORKERS) -> None:
+    """Basins of attraction: final vs initial overlap for several loads."""
+    _experiment("basins", "basins_experiment", out, quick, seed, scheduler, workers)
+
+
+@app.command("phase-diagram")
+def phase_diagram(out: Path = typer.Option(Path("spinnet-phase-diagram"), "--out"),
+                  quick: bool = _QUICK, seed: int = _SEED, scheduler: str = _SCHED,
+                  workers: int = _WORKERS) -> None:
+    """Glauber simulation on an (α, T) grid overlaid on the AGS phase diagram."""
+    _experiment("phase-diagram", "phase_diagram_experiment", out, quick, seed, scheduler,
+                workers)
+
+
+@app.command("spurious")
+def spurious(out: Path = typer.Option(Path("spinnet-spurious"), "--out"), quick: bool = _QUICK,
+             seed: int = _SEED, scheduler: str = _SCHED, workers: int = _WORKERS) -> None:
+    """Symmetric 3-mixture and spin-glass states: overlaps, stability, energies."""
+    _experiment("spurious", "spurious_experiment", out, quick, seed, scheduler, workers)

@@ -10,7 +10,15 @@ from matplotlib.figure import Figure
 
 from spinnet._io import atomic_path
 
-__all__ = ["recall_grid", "save_figure"]
+__all__ = [
+    "basins_figure",
+    "capacity_figure",
+    "phase_diagram_figure",
+    "recall_grid",
+    "rules_figure",
+    "save_figure",
+    "spurious_figure",
+]
 
 
 def recall_grid(originals: Any, degraded: Any, recalled: Any, shape: tuple[int, int], *,
@@ -52,3 +60,149 @@ def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120) -> None:
     """Save ``fig`` as PNG atomically."""
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=dpi, format="png")
+
+
+def _new(figsize=(6.4, 4.4)) -> tuple[Figure, Any]:
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.subplots()
+
+
+def capacity_figure(table: list[dict], fss: list[dict], coef: Any, err: float) -> Figure:
+    """m(α) at T = 0 for several N with the AGS curve; inset: α_c(N) vs 1/√N."""
+    from spinnet.theory.hopfield import ags_solve, capacity_point
+
+    fig = Figure(figsize=(11, 4.4), layout="constrained")
+    ax, bx = fig.subplots(1, 2)
+    a_c, m_c = capacity_point()
+    grid = np.linspace(0.05, a_c - 1e-5, 60)
+    m_th = np.array([ags_solve(a, 0.0).m for a in grid])
+    ax.plot(grid[m_th > 0], m_th[m_th > 0], "k-", lw=2, label="AGS (RS theory)")
+    ax.plot([a_c, a_c], [0, m_c], "k:", lw=1)
+    for n in sorted({r["N"] for r in table}):
+        rs = [r for r in table if r["N"] == n]
+        ax.errorbar([r["alpha"] for r in rs], [r["m"] for r in rs],
+                    yerr=[r["m_err"] for r in rs], marker="o", ms=3, capsize=2,
+                    label=f"N = {n}")
+    ax.set_xlabel("load α = p/N")
+    ax.set_ylabel("final overlap m (start at a stored pattern)")
+    ax.set_title(f"Retrieval at T = 0: α_c = {a_c:.4f}, m(α_c) = {m_c:.3f}")
+    ax.legend(fontsize=8)
+    x = np.array([1 / np.sqrt(r["N"]) for r in fss])
+    bx.errorbar(x, [r["alpha_c_N"] for r in fss], yerr=[r["alpha_c_N_err"] for r in fss],
+                fmt="o", capsize=3, label="α_c(N): half of the probes retrieved")
+    xx = np.linspace(0, x.max() * 1.1, 20)
+    bx.plot(xx, coef[0] + coef[1] * xx, "C3-",
+            label=f"fit α_c(∞) + b/√N: α_c(∞) = {coef[0]:.3f} ± {err:.3f}")
+    bx.axhline(a_c, color="k", ls=":", label="AGS α_c = 0.1379")
+    bx.set_xlabel("1/√N")
+    bx.set_ylabel("α_c(N)")
+    bx.set_title("Finite-size extrapolation")
+    bx.legend(fontsize=8)
+    return fig
+
+
+def rules_figure(rules: list[dict]) -> Figure:
+    """Largest p with all patterns stable vs N, per learning rule, with theory lines."""
+    fig, ax = _new()
+    names = {"hebbian": "Hebb: N/(2 ln N)", "storkey": "Storkey: N/√(2 ln N)",
+             "pseudo_inverse": "pseudo-inverse: N − 1"}
+    for k, rule in enumerate(("hebbian", "storkey", "pseudo_inverse")):
+        rs = sorted((r for r in rules if r["rule"] == rule), key=lambda r: r["N"])
+        if not rs:
+            continue
+        n = np.array([r["N"] for r in rs])
+        ax.errorbar(n, [r["p_max"] for r in rs], yerr=[r["p_max_err"] for r in rs], fmt="o",
+                    color=f"C{k}", capsize=2, label=f"{rule} (simulation)")
+        ax.plot(n, [r["theory"] for r in rs], "-", color=f"C{k}", alpha=0.6, label=names[rule])
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("N")
+    ax.set_ylabel("largest p with every stored pattern stable")
+    ax.set_title("Capacity of the learning rules")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def basins_figure(table: list[dict]) -> Figure:
+    """Final vs initial overlap, one curve per load."""
+    fig, ax = _new()
+    for a in sorted({r["alpha"] for r in table}):
+        rs = [r for r in table if r["alpha"] == a]
+        ax.errorbar([r["m0"] for r in rs], [r["m_final"] for r in rs],
+                    yerr=[r["m_final_err"] for r in rs], marker="o", ms=3, capsize=2,
+                    label=f"α = {a}")
+    ax.plot([0, 1], [0, 1], "k:", lw=1, label="no change")
+    ax.set_xlabel("initial overlap m₀")
+    ax.set_ylabel("final overlap m (T = 0, asynchronous)")
+    ax.set_title(f"Basins of attraction, N = {table[0]['N']}")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def phase_diagram_figure(table: list[dict], boundary: list[dict]) -> Figure:
+    """Simulated retrieval overlap on the (α, T) plane with the AGS lines."""
+    from spinnet.theory.hopfield import capacity_point, t_c, t_g, t_m, t_r
+
+    fig, ax = _new((7.2, 5.2))
+    alphas = sorted({r["alpha"] for r in table})
+    Ts = sorted({r["T"] for r in table})
+    m = np.full((len(Ts), len(alphas)), np.nan)
+    for r in table:
+        m[Ts.index(r["T"]), alphas.index(r["alpha"])] = r["m"]
+    sc = ax.scatter(np.repeat([alphas], len(Ts), axis=0).ravel(),
+                    np.repeat(np.array(Ts)[:, None], len(alphas), axis=1).ravel(),
+                    c=m.ravel(), cmap="viridis", vmin=0, vmax=1, s=18, marker="s")
+    fig.colorbar(sc, ax=ax, label="simulated overlap m (Glauber)")
+    a_c = capacity_point()[0]
+    grid = np.linspace(1e-3, a_c - 1e-4, 40)
+    ax.plot(grid, [t_m(a) for a in grid], "r-", lw=2, label="T_M: retrieval states exist")
+    ax.plot(grid, [t_c(a) for a in grid], "r--", lw=1.5, label="T_c: retrieval is global min")
+    ga = np.linspace(0, max(alphas) * 1.05, 40)
+    ax.plot(ga, t_g(ga), "w-", lw=2, label="T_g = 1 + √α: spin glass")
+    ax.plot(grid, [t_r(a) for a in grid], "m:", lw=1.5, label="T_R: AT line")
+    ax.plot([b["alpha"] for b in boundary], [b["T_sim"] for b in boundary], "wo",
+            mec="k", ms=6, label="simulated boundary (m = 0.3)")
+    ax.set_xlim(0, max(alphas) * 1.05)
+    ax.set_ylim(0, max(Ts))
+    ax.set_xlabel("load α = p/N")
+    ax.set_ylabel("temperature T")
+    ax.set_title(f"Hopfield phase diagram (AGS) vs simulation, N = {table[0]['N']}")
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.8)
+    return fig
+
+
+def spurious_figure(table: list[dict], alpha_max: float) -> Figure:
+    """3-mixture overlaps and survival vs α; energies of pure, mixture and random starts."""
+    from spinnet.theory.hopfield import ags_solve, mixture_state
+
+    fig = Figure(figsize=(11, 4.4), layout="constrained")
+    ax, bx = fig.subplots(1, 2)
+    near = [r for r in table if r["alpha"] <= 2.5 * alpha_max]
+    a = [r["alpha"] for r in near]
+    ax.errorbar(a, [r["m_mix"] for r in near], yerr=[r["m_mix_err"] for r in near],
+                fmt="o-", ms=3, capsize=2, label="mean overlap with its 3 patterns")
+    ax.plot(a, [r["survived"] for r in near], "s-", ms=3, label="fraction surviving")
+    fine = np.linspace(1e-3, alpha_max * 0.999, 40)
+    ax.plot(fine, [mixture_state(3, x)["m"] for x in fine], "k-", lw=1,
+            label="RS theory (3-mixture)")
+    ax.axvline(alpha_max, color="k", ls=":", label=f"RS limit α = {alpha_max:.4f}")
+    ax.set_xlabel("load α")
+    ax.set_ylabel("overlap / fraction")
+    ax.set_title(f"Symmetric 3-mixture states at T = 0, N = {table[0]['N']}")
+    ax.legend(fontsize=8)
+    a = [r["alpha"] for r in table]
+    for key, lab in (("e_pure", "pure (retrieval)"), ("e_mixture", "3-mixture"),
+                     ("e_random_start", "from random start")):
+        bx.errorbar(a, [r[key] for r in table], yerr=[r[key + "_err"] for r in table],
+                    fmt="o", ms=3, capsize=2, label=lab)
+    fine = np.linspace(2e-3, max(a) * 1.02, 80)
+    ret = [ags_solve(x, 0.0) for x in fine]
+    bx.plot(fine, [s.free_energy if s.m > 0 else np.nan for s in ret], "k-", lw=1,
+            label="AGS retrieval")
+    bx.plot(fine, [ags_solve(x, 0.0, branch="spin-glass").free_energy for x in fine], "k--",
+            lw=1, label="AGS spin glass (RS)")
+    bx.set_xlabel("load α")
+    bx.set_ylabel("energy per spin")
+    bx.set_title("Energy ordering of the attractors")
+    bx.legend(fontsize=8)
+    return fig

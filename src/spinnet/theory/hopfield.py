@@ -33,6 +33,7 @@ __all__ = [
     "alpha_c",
     "alpha_c_global",
     "capacity_point",
+    "mixture_state",
     "one_step_error",
     "one_step_error_exact",
     "replicon",
@@ -383,3 +384,51 @@ def t_r(alpha: float, *, tol: float = 1e-5) -> float:
     if t0 < 5e-3:
         return t0
     return _bisect(lambda T: replicon(alpha, T) < 0, 1e-3, t_m(alpha) * 0.999, tol)
+
+
+def mixture_state(n_mix: int = 3, alpha: float | None = None) -> dict[str, float]:
+    """Symmetric ``n``-mixture states at ``T = 0`` (AGS 1985; Amit, *Modeling Brain Function*, 4.4).
+
+    With ``S = Σ_{ν≤n} ξ^ν`` (binomial), ``y = m/(σ√2)`` and ``σ = √(αr)`` the
+    RS equations read ``m = (1/n)⟨S erf(yS)⟩``, ``C = √(2/π)/σ ⟨e^{-y²S²}⟩`` and
+    ``α = σ²(1 - C)²``. The mixture exists up to ``α_max = max_y α(y)``:
+    0.0299 for ``n = 3`` (AGS: ≈ 0.03). At ``α → 0`` the overlaps are
+    ``⟨|S|⟩/n`` (1/2 for ``n = 3``) and the energy ``-n m²/2`` (−0.375).
+
+    Parameters
+    ----------
+    n_mix : odd int >= 3
+    alpha : float, optional
+        Also solve for the overlap at this load (if the mixture exists there).
+
+    Returns
+    -------
+    dict
+        ``alpha_max``, ``m_at_alpha_max``, ``m0`` (α → 0 overlap), and ``m`` at
+        ``alpha`` (NaN when the mixture does not exist or ``alpha`` is None).
+    """
+    n_mix = check_int(n_mix, "n_mix", minimum=3)
+    if n_mix % 2 == 0:
+        raise ValueError(f"n_mix must be odd (even mixtures have ties); got {n_mix}")
+    k = np.arange(n_mix + 1)
+    S = 2 * k - n_mix
+    P = binom.pmf(k, n_mix, 0.5)
+
+    def branch(y: float) -> tuple[float, float]:
+        m = float(P @ (S * erf(y * S))) / n_mix
+        sigma = m / (np.sqrt(2.0) * y)
+        c = np.sqrt(2.0 / np.pi) / sigma * float(P @ np.exp(-(y * S) ** 2))
+        return sigma**2 * (1.0 - c) ** 2, m
+
+    ys = np.linspace(0.2, 8.0, 4000)
+    alphas = np.array([branch(y)[0] for y in ys])
+    j = int(np.argmax(alphas))
+    out = {"alpha_max": float(alphas[j]), "m_at_alpha_max": branch(ys[j])[1],
+           "m0": float(P @ np.abs(S)) / n_mix, "m": float("nan")}
+    if alpha is not None:
+        alpha = check_positive_float(alpha, "alpha")
+        if alpha < alphas[j]:
+            # stable branch: large y (small σ) side of the maximum
+            y = brentq(lambda y: branch(y)[0] - alpha, ys[j], 50.0)
+            out["m"] = branch(y)[1]
+    return out

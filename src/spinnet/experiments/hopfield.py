@@ -1,0 +1,313 @@
+"""Statistical physics of the Hopfield model: theory and simulation side by side.
+
+Four experiments, each a declarative :class:`~spinnet.sweeps.Grid` of tasks
+from :mod:`spinnet.experiments.hopfield_tasks` run through
+:func:`~spinnet.sweeps.run_sweep` (resumable, local pool or Dask), then
+reduced to a tidy table, PNG figures with the AGS theory overlaid, and a
+summary dict (written to the manifest by the CLI):
+
+- :func:`capacity_experiment` — (a) ``m(α)`` at ``T = 0`` for several ``N``,
+  finite-size extrapolation of ``α_c``; (e) largest stable ``p`` for the Hebb,
+  Storkey and pseudo-inverse rules vs ``N``;
+- :func:`basins_experiment` — (b) final vs initial overlap for several ``α``;
+- :func:`phase_diagram_experiment` — (c) Glauber simulation on an ``(α, T)``
+  grid with ``T_M``, ``T_c``, ``T_g`` and ``T_R`` overlaid;
+- :func:`spurious_experiment` — (d) symmetric 3-mixtures, spin-glass states and
+  the energy ordering.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinnet._io import write_csv
+from spinnet.experiments import hopfield_tasks as tasks
+from spinnet.sweeps import Grid, load_results, run_sweep
+from spinnet.theory import hopfield as theory
+
+__all__ = [
+    "SETTINGS",
+    "basins_experiment",
+    "capacity_experiment",
+    "phase_diagram_experiment",
+    "spurious_experiment",
+]
+
+#: Grids of the quick (minutes on 2 cores) and full settings of each experiment.
+SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
+    "capacity": {
+        "quick": dict(N=[500, 1000, 2000], alpha=np.round(np.arange(0.10, 0.2001, 0.01), 3),
+                      trials=6, rule_N=[50, 100, 200], rule_trials=4),
+        "full": dict(N=[500, 1000, 2000, 4000],
+                     alpha=np.round(np.arange(0.10, 0.2001, 0.005), 3), trials=24,
+                     rule_N=[50, 100, 200, 400], rule_trials=8),
+    },
+    "basins": {
+        "quick": dict(N=1000, alpha=[0.05, 0.10, 0.13, 0.15], m0=np.round(
+            np.arange(0.05, 1.0001, 0.05), 2), trials=3),
+        "full": dict(N=4000, alpha=[0.02, 0.05, 0.08, 0.10, 0.12, 0.13, 0.14, 0.15],
+                     m0=np.round(np.arange(0.025, 1.0001, 0.025), 3), trials=6),
+    },
+    "phase-diagram": {
+        "quick": dict(N=1000, alpha=[0.01, 0.03, 0.05, 0.08, 0.10, 0.12, 0.14],
+                      T=np.round(np.arange(0.0, 1.2001, 0.05), 3), n_sweeps=60, trials=2),
+        "full": dict(N=4000, alpha=[0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.08, 0.10, 0.12,
+                                    0.13, 0.14],
+                     T=np.round(np.arange(0.0, 1.2001, 0.02), 3), n_sweeps=150, trials=2),
+    },
+    "spurious": {
+        "quick": dict(N=2000, alpha=np.round(np.arange(0.005, 0.0601, 0.005), 3), trials=4,
+                      alpha_sg=[0.2, 0.3]),
+        "full": dict(N=5000, alpha=np.round(np.arange(0.0025, 0.0601, 0.0025), 4), trials=10,
+                     alpha_sg=[0.2, 0.3, 0.5]),
+    },
+}
+
+_RETRIEVED = 0.9  # final overlap that counts as retrieval (AGS m >= 0.967 below α_c)
+_M_BOUNDARY = 0.3  # Glauber overlap separating retrieval from decay at finite N
+
+
+def _mode(quick: bool) -> str:
+    return "quick" if quick else "full"
+
+
+def _sweep(func: Callable, grid: Grid, out: Path, name: str, seed: int, scheduler: Any,
+           n_workers: int | None, progress: bool) -> list[dict[str, Any]]:
+    run_sweep(func, grid, out / name, seed=seed, scheduler=scheduler, n_workers=n_workers,
+              progress=progress, name=name)
+    return load_results(out / name, grid)
+
+
+def _group(rows: list[dict], keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[tuple(r[k] for k in keys)].append(r)
+    return dict(sorted(groups.items()))
+
+
+def _mean_se(values: list[float]) -> tuple[float, float]:
+    v = np.asarray(values, dtype=float)
+    return float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else 0.0
+
+
+def _crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
+    """First x where y falls below ``level`` (linear interpolation); NaN if never."""
+    for k in range(1, len(x)):
+        if y[k - 1] >= level > y[k]:
+            return float(x[k - 1] + (y[k - 1] - level) * (x[k] - x[k - 1]) / (y[k - 1] - y[k]))
+    return float("nan")
+
+
+# ----------------------------------------------------------------------------- (a) + (e)
+def capacity_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
+                        scheduler: Any = None, n_workers: int | None = None,
+                        progress: bool = True) -> dict[str, Any]:
+    """Retrieval overlap ``m(α)`` at ``T = 0`` vs ``N``, extrapolated ``α_c``, and rules.
+
+    (a) For each ``N`` and ``α``, ``trials`` independent pattern sets; 10
+    probes each start at stored patterns and relax by asynchronous dynamics.
+    ``α_c(N)`` is where the retrieved fraction (final ``m > 0.9``) falls through
+    1/2; a weighted least-squares fit ``α_c(N) = α_c(∞) + b / √N`` extrapolates
+    it (error from the fit covariance, per-point errors by bootstrap over
+    trials). (e) The largest ``p`` with every stored pattern stable, for the
+    three learning rules vs ``N``.
+
+    Writes ``capacity.csv``, ``capacity_fss.csv``, ``rules.csv``,
+    ``capacity.png`` and ``rules.png`` to ``out``; returns a summary.
+    """
+    from spinnet.plotting.hopfield import capacity_figure, rules_figure, save_figure
+
+    out = Path(out)
+    cfg = SETTINGS["capacity"][_mode(quick)]
+    grid = Grid(N=cfg["N"], alpha=cfg["alpha"], trial=range(cfg["trials"]))
+    rows = _sweep(tasks.retrieval_task, grid, out, "retrieval", seed, scheduler, n_workers,
+                  progress)
+    table = []
+    for (n, a), rs in _group(rows, ("N", "alpha")).items():
+        m, m_se = _mean_se([r["m_mean"] for r in rs])
+        f, f_se = _mean_se([r["retrieved"] for r in rs])
+        table.append({"N": n, "alpha": a, "m": m, "m_err": m_se, "retrieved": f,
+                      "retrieved_err": f_se, "m_theory": theory.ags_solve(a, 0.0).m,
+                      "trials": len(rs)})
+    write_csv(out / "capacity.csv", table)
+
+    gen = np.random.default_rng(seed)
+    fss = []
+    for (n,), rs in _group(rows, ("N",)).items():
+        by_alpha = _group(rs, ("alpha",))
+        alphas = np.array([k[0] for k in by_alpha])
+        per_trial = np.array([[r["retrieved"] for r in v] for v in by_alpha.values()])
+        a_c = _crossing(alphas, per_trial.mean(axis=1), 0.5)
+        boot = [_crossing(alphas, per_trial[:, gen.integers(0, per_trial.shape[1],
+                                                             per_trial.shape[1])].mean(axis=1),
+                          0.5) for _ in range(200)]
+        fss.append({"N": n, "alpha_c_N": a_c, "alpha_c_N_err": float(np.nanstd(boot))})
+    x = np.array([1.0 / np.sqrt(r["N"]) for r in fss])
+    y = np.array([r["alpha_c_N"] for r in fss])
+    w = 1.0 / np.maximum(np.array([r["alpha_c_N_err"] for r in fss]), 1e-4) ** 2
+    A = np.stack([np.ones_like(x), x], axis=1)
+    cov = np.linalg.inv(A.T @ (A * w[:, None]))
+    coef = cov @ (A.T @ (w * y))
+    chi2 = float(np.sum(w * (y - A @ coef) ** 2))
+    dof = max(len(y) - 2, 1)
+    # Inflate the fit error when the points scatter more than their error bars.
+    err = float(np.sqrt(cov[0, 0] * max(1.0, chi2 / dof)))
+    write_csv(out / "capacity_fss.csv", fss)
+
+    rgrid = Grid(rule=["hebbian", "storkey", "pseudo_inverse"], N=cfg["rule_N"],
+                 trial=range(cfg["rule_trials"]))
+    rrows = _sweep(tasks.capacity_task, rgrid, out, "rules", seed, scheduler, n_workers,
+                   progress)
+    rules = []
+    for (rule, n), rs in _group(rrows, ("rule", "N")).items():
+        pm, pm_se = _mean_se([r["p_max"] for r in rs])
+        rules.append({"rule": rule, "N": n, "p_max": pm, "p_max_err": pm_se,
+                      "theory": {"hebbian": n / (2 * np.log(n)),
+                                 "storkey": n / np.sqrt(2 * np.log(n)),
+                                 "pseudo_inverse": n - 1}[rule]})
+    write_csv(out / "rules.csv", rules)
+
+    save_figure(capacity_figure(table, fss, coef, err), out / "capacity.png")
+    save_figure(rules_figure(rules), out / "rules.png")
+    big = max(cfg["N"])
+    dev = [abs(r["m"] - r["m_theory"]) / max(r["m_err"], 1e-12) for r in table
+           if r["N"] == big and r["alpha"] <= 0.12]
+    return {"alpha_c_extrapolated": float(coef[0]), "alpha_c_err": err,
+            "fss_slope": float(coef[1]), "fss_chi2_per_dof": chi2 / dof,
+            "alpha_c_theory": theory.capacity_point()[0],
+            "alpha_c_N": {str(r["N"]): r["alpha_c_N"] for r in fss},
+            "m_vs_ags_max_deviation_in_errors": float(max(dev)) if dev else None,
+            "largest_N": big, "tasks": len(grid) + len(rgrid)}
+
+
+# ----------------------------------------------------------------------------- (b)
+def basins_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
+                      scheduler: Any = None, n_workers: int | None = None,
+                      progress: bool = True) -> dict[str, Any]:
+    """Basins of attraction: final overlap vs initial overlap ``m0`` for several ``α``.
+
+    Probes start at overlap ``m0`` with a stored pattern (an exact fraction
+    ``(1 - m0)/2`` of spins flipped) and relax by asynchronous dynamics. The
+    basin edge is the smallest ``m0`` from which at least half the probes are
+    retrieved (final ``m > 0.9``); it moves towards ``m0 = 1`` as ``α → α_c``.
+    """
+    from spinnet.plotting.hopfield import basins_figure, save_figure
+
+    out = Path(out)
+    cfg = SETTINGS["basins"][_mode(quick)]
+    grid = Grid(N=[cfg["N"]], alpha=cfg["alpha"], m0=cfg["m0"], trial=range(cfg["trials"]))
+    rows = _sweep(tasks.basin_task, grid, out, "basins", seed, scheduler, n_workers, progress)
+    table = []
+    for (a, m0), rs in _group(rows, ("alpha", "m0")).items():
+        m, m_se = _mean_se([r["m_final"] for r in rs])
+        f, _ = _mean_se([r["retrieved"] for r in rs])
+        table.append({"N": cfg["N"], "alpha": a, "m0": m0, "m_final": m, "m_final_err": m_se,
+                      "retrieved": f})
+    write_csv(out / "basins.csv", table)
+    radius = {}
+    for (a,), rs in _group(table, ("alpha",)).items():
+        m0s = np.array([r["m0"] for r in rs])[::-1]
+        f = np.array([r["retrieved"] for r in rs])[::-1]
+        radius[str(a)] = _crossing(m0s, f, 0.5)
+    save_figure(basins_figure(table), out / "basins.png")
+    return {"N": cfg["N"], "basin_edge_m0": radius, "tasks": len(grid)}
+
+
+# ----------------------------------------------------------------------------- (c)
+def phase_diagram_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
+                             scheduler: Any = None, n_workers: int | None = None,
+                             progress: bool = True) -> dict[str, Any]:
+    """Glauber simulation on an ``(α, T)`` grid against the AGS phase diagram.
+
+    Chains start at stored patterns; the overlap with the starting pattern,
+    averaged over the second half of ``n_sweeps`` Glauber sweeps, stays at
+    ``m_AGS(α, T)`` inside the retrieval region and decays to ``O(1/√N)``
+    outside. The simulated boundary ``T_sim(α)`` is where that overlap falls
+    through 0.3 (linear interpolation in T), compared with ``T_M(α)``.
+    """
+    from spinnet.plotting.hopfield import phase_diagram_figure, save_figure
+
+    out = Path(out)
+    cfg = SETTINGS["phase-diagram"][_mode(quick)]
+    grid = Grid(N=[cfg["N"]], alpha=cfg["alpha"], T=cfg["T"], n_sweeps=[cfg["n_sweeps"]],
+                trial=range(cfg["trials"]))
+    rows = _sweep(tasks.glauber_task, grid, out, "phase_diagram", seed, scheduler, n_workers,
+                  progress)
+    table = []
+    for (a, T), rs in _group(rows, ("alpha", "T")).items():
+        m, m_se = _mean_se([r["m_mean"] for r in rs])
+        table.append({"N": cfg["N"], "alpha": a, "T": T, "m": m, "m_err": m_se,
+                      "m_theory": theory.ags_solve(a, T).m})
+    write_csv(out / "phase_diagram.csv", table)
+    boundary = []
+    for (a,), rs in _group(table, ("alpha",)).items():
+        Ts = np.array([r["T"] for r in rs])
+        ms = np.array([r["m"] for r in rs])
+        t_sim = _crossing(Ts, ms, _M_BOUNDARY)
+        boundary.append({"alpha": a, "T_sim": t_sim, "T_M": theory.t_m(a),
+                         "T_c": theory.t_c(a), "T_R": theory.t_r(a),
+                         "T_g": theory.t_g(a)})
+    write_csv(out / "phase_boundary.csv", boundary)
+    save_figure(phase_diagram_figure(table, boundary), out / "phase_diagram.png")
+    dev = [abs(b["T_sim"] - b["T_M"]) for b in boundary if b["alpha"] <= 0.1]
+    return {"N": cfg["N"], "n_sweeps": cfg["n_sweeps"],
+            "boundary": {str(b["alpha"]): [b["T_sim"], b["T_M"]] for b in boundary},
+            "max_abs_T_sim_minus_T_M_alpha_le_0.1": float(np.nanmax(dev)) if dev else None,
+            "tasks": len(grid)}
+
+
+# ----------------------------------------------------------------------------- (d)
+def spurious_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
+                        scheduler: Any = None, n_workers: int | None = None,
+                        progress: bool = True) -> dict[str, Any]:
+    """Symmetric 3-mixture states and spin-glass states at ``T = 0``.
+
+    Zero-temperature dynamics start at ``sign(ξ¹ + ξ² + ξ³)``. At small ``α``
+    the mixture is a fixed point with overlaps 1/2 each; its stability limit
+    (half the mixtures survive with all three overlaps within 0.15 of 1/2) is
+    compared with the RS value ``α_max = 0.0299``. At large ``α`` random
+    starts relax to spin-glass states with overlaps ``O(1/√N)`` with every
+    pattern. Energies per spin of pure, mixture and random-start fixed points
+    give the energy ordering (pure < mixture at small α).
+    """
+    from spinnet.plotting.hopfield import save_figure, spurious_figure
+
+    out = Path(out)
+    cfg = SETTINGS["spurious"][_mode(quick)]
+    alphas = sorted(set(cfg["alpha"]) | set(cfg["alpha_sg"]))
+    grid = Grid(N=[cfg["N"]], alpha=alphas, trial=range(cfg["trials"]))
+    rows = _sweep(tasks.mixture_task, grid, out, "spurious", seed, scheduler, n_workers,
+                  progress)
+    table = []
+    keys = ("m_mix", "survived", "e_mixture", "e_pure", "e_random_start", "m_max_random_start")
+    for (a,), rs in _group(rows, ("alpha",)).items():
+        row: dict[str, Any] = {"N": cfg["N"], "alpha": a}
+        for k in keys:
+            row[k], row[k + "_err"] = _mean_se([r[k] for r in rs])
+        th = theory.mixture_state(3, a)
+        row["m_mix_theory"] = th["m"]
+        row["e_spin_glass_theory"] = theory.ags_solve(a, 0.0, branch="spin-glass").free_energy
+        row["e_pure_theory"] = theory.ags_solve(a, 0.0).free_energy
+        table.append(row)
+    write_csv(out / "spurious.csv", table)
+    small = [r for r in table if r["alpha"] <= 0.01]
+    alpha_loss = _crossing(np.array([r["alpha"] for r in table]),
+                           np.array([r["survived"] for r in table]), 0.5)
+    save_figure(spurious_figure(table, theory.mixture_state(3)["alpha_max"]),
+                out / "spurious.png")
+    sg = [r for r in table if r["alpha"] in cfg["alpha_sg"]]
+    return {
+        "N": cfg["N"],
+        "mixture_overlap_small_alpha": float(np.mean([r["m_mix"] for r in small])),
+        "mixture_overlap_small_alpha_err": float(np.max([r["m_mix_err"] for r in small])),
+        "alpha_mixture_unstable": alpha_loss,
+        "alpha_mixture_theory": theory.mixture_state(3)["alpha_max"],
+        "spin_glass_max_overlap": {str(r["alpha"]): r["m_max_random_start"] for r in sg},
+        "one_over_sqrt_N": 1 / np.sqrt(cfg["N"]),
+        "tasks": len(grid),
+    }
