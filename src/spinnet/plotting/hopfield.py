@@ -143,31 +143,36 @@ def phase_diagram_figure(table: list[dict], boundary: list[dict]) -> Figure:
     """Simulated retrieval overlap on the (α, T) plane with the AGS lines."""
     from spinnet.theory.hopfield import capacity_point, t_c, t_g, t_m, t_r
 
-    fig, ax = _new((7.2, 5.2))
+    fig, ax = _new((8.6, 5.4))
     alphas = sorted({r["alpha"] for r in table})
     Ts = sorted({r["T"] for r in table})
     m = np.full((len(Ts), len(alphas)), np.nan)
     for r in table:
         m[Ts.index(r["T"]), alphas.index(r["alpha"])] = r["m"]
-    sc = ax.scatter(np.repeat([alphas], len(Ts), axis=0).ravel(),
-                    np.repeat(np.array(Ts)[:, None], len(alphas), axis=1).ravel(),
-                    c=m.ravel(), cmap="viridis", vmin=0, vmax=1, s=18, marker="s")
-    fig.colorbar(sc, ax=ax, label="simulated overlap m (Glauber)")
+
+    def edges(v: list[float]) -> np.ndarray:
+        v = np.asarray(v, dtype=float)
+        mid = 0.5 * (v[1:] + v[:-1])
+        return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
+
+    mesh = ax.pcolormesh(edges(alphas), edges(Ts), m, cmap="Blues", vmin=0, vmax=1,
+                         shading="flat")
+    fig.colorbar(mesh, ax=ax, label="simulated overlap m (Glauber, start at a pattern)")
     a_c = capacity_point()[0]
     grid = np.linspace(1e-3, a_c - 1e-4, 40)
     ax.plot(grid, [t_m(a) for a in grid], "r-", lw=2, label="T_M: retrieval states exist")
     ax.plot(grid, [t_c(a) for a in grid], "r--", lw=1.5, label="T_c: retrieval is global min")
     ga = np.linspace(0, max(alphas) * 1.05, 40)
-    ax.plot(ga, t_g(ga), "w-", lw=2, label="T_g = 1 + √α: spin glass")
+    ax.plot(ga, t_g(ga), "-", color="darkorange", lw=2, label="T_g = 1 + √α: spin glass")
     ax.plot(grid, [t_r(a) for a in grid], "m:", lw=1.5, label="T_R: AT line")
-    ax.plot([b["alpha"] for b in boundary], [b["T_sim"] for b in boundary], "wo",
-            mec="k", ms=6, label="simulated boundary (m = 0.3)")
+    ax.plot([b["alpha"] for b in boundary], [b["T_sim"] for b in boundary], "o",
+            color="gold", mec="k", ms=7, label="simulated boundary")
     ax.set_xlim(0, max(alphas) * 1.05)
     ax.set_ylim(0, max(Ts))
     ax.set_xlabel("load α = p/N")
     ax.set_ylabel("temperature T")
-    ax.set_title(f"Hopfield phase diagram (AGS) vs simulation, N = {table[0]['N']}")
-    ax.legend(fontsize=7, loc="upper right", framealpha=0.8)
+    ax.set_title(f"Hopfield phase diagram: AGS theory vs Glauber simulation, N = {table[0]['N']}")
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
     return fig
 
 
