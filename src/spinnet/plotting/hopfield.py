@@ -159,12 +159,14 @@ def phase_diagram_figure(table: list[dict], boundary: list[dict]) -> Figure:
                          shading="flat")
     fig.colorbar(mesh, ax=ax, label="simulated overlap m (Glauber, start at a pattern)")
     a_c = capacity_point()[0]
-    grid = np.linspace(1e-3, a_c - 1e-4, 40)
-    ax.plot(grid, [t_m(a) for a in grid], "r-", lw=2, label="T_M: retrieval states exist")
-    ax.plot(grid, [t_c(a) for a in grid], "r--", lw=1.5, label="T_c: retrieval is global min")
+    grid = np.linspace(1e-3, a_c - 1e-4, 24)
+    ax.plot(grid, [t_m(a, tol=1e-4) for a in grid], "r-", lw=2,
+            label="T_M: retrieval states exist")
+    ax.plot(grid, [t_c(a, tol=1e-4) for a in grid], "r--", lw=1.5,
+            label="T_c: retrieval is global min")
     ga = np.linspace(0, max(alphas) * 1.05, 40)
     ax.plot(ga, t_g(ga), "-", color="darkorange", lw=2, label="T_g = 1 + √α: spin glass")
-    ax.plot(grid, [t_r(a) for a in grid], "m:", lw=1.5, label="T_R: AT line")
+    ax.plot(grid, [t_r(a, tol=1e-4) for a in grid], "m:", lw=1.5, label="T_R: AT line")
     ax.plot([b["alpha"] for b in boundary], [b["T_sim"] for b in boundary], "o",
             color="gold", mec="k", ms=7, label="simulated boundary")
     ax.set_xlim(0, max(alphas) * 1.05)

@@ -11,6 +11,7 @@ References
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,6 +105,28 @@ def _gauss(values: np.ndarray) -> float:
     return float(values @ _W)
 
 
+def _nodes(m: float, sigma: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian quadrature nodes/weights resolving tanh β(m + σz) at any temperature.
+
+    The integrand switches sign over ``|z - z₀| ≲ 20/(βσ)`` around
+    ``z₀ = -m/σ``; when that window is narrower than the uniform grid can
+    resolve (low T), 2001 extra nodes are placed inside it and the weights are
+    those of the trapezoid rule on the merged, non-uniform grid.
+    """
+    width = 20.0 / (beta * sigma) if sigma > 0 else 0.0
+    if sigma == 0.0 or width > 50 * _DZ:
+        return _Z, _W
+    z0 = -m / sigma
+    inner = np.linspace(z0 - width, z0 + width, 2001)
+    z = np.concatenate([_Z[np.abs(_Z - z0) > width], inner])
+    z.sort()
+    dz = np.diff(z)
+    w = np.zeros_like(z)
+    w[:-1] += 0.5 * dz
+    w[1:] += 0.5 * dz
+    return z, w * np.exp(-0.5 * z**2) / np.sqrt(2.0 * np.pi)
+
+
 def _log2cosh(x: np.ndarray) -> np.ndarray:
     ax = np.abs(x)
     return ax + np.log1p(np.exp(-2.0 * ax))
@@ -146,8 +169,10 @@ def _moments(m: float, q: float, alpha: float, T: float) -> tuple[float, float, 
     """Gaussian averages ``(⟨tanh x⟩, ⟨tanh² x⟩, r)`` at ``x = β(m + √(αr) z)``, T > 0."""
     beta = 1.0 / T
     r = q / (1.0 - beta * (1.0 - q)) ** 2
-    t = np.tanh(beta * (m + np.sqrt(alpha * r) * _Z))
-    return _gauss(t), _gauss(t * t), r
+    sigma = np.sqrt(alpha * r)
+    z, w = _nodes(m, sigma, beta)
+    t = np.tanh(beta * (m + sigma * z))
+    return float(t @ w), float((t * t) @ w), r
 
 
 def _q_of_m(m: float, alpha: float, T: float) -> float:
@@ -186,11 +211,13 @@ def _free_energy(m: float, q: float, r: float, alpha: float, T: float) -> float:
                      + alpha * c / (2 * (1 - c) ** 2) - mean_abs)
     beta = 1.0 / T
     d = 1.0 - beta * (1.0 - q)
-    x = beta * (m + np.sqrt(alpha * r) * _Z)
+    z, w = _nodes(m, np.sqrt(alpha * r), beta)
+    x = beta * (m + np.sqrt(alpha * r) * z)
     return float(alpha / 2 + m**2 / 2 + alpha / (2 * beta) * (np.log(d) - beta * q / d)
-                 + alpha * beta / 2 * r * (1 - q) - _gauss(_log2cosh(x)) / beta)
+                 + alpha * beta / 2 * r * (1 - q) - float(_log2cosh(x) @ w) / beta)
 
 
+@functools.lru_cache(maxsize=4096)
 def ags_solve(alpha: float, T: float, *, branch: str = "retrieval") -> AGSSolution:
     """Solve the AGS replica-symmetric equations at load ``α`` and temperature ``T``.
 
@@ -278,6 +305,7 @@ def alpha_c(T: float = 0.0, *, tol: float = 1e-6) -> float:
     return _bisect(lambda a: ags_solve(a, T).m > 0, 1e-6, alpha_c(0.0) + 1e-3, tol)
 
 
+@functools.lru_cache(maxsize=4096)
 def capacity_point() -> tuple[float, float]:
     """``(α_c, m(α_c))`` at ``T = 0``: the saddle-node where retrieval disappears.
 
@@ -295,6 +323,7 @@ def capacity_point() -> tuple[float, float]:
     return float(-res.fun), float(erf(res.x))
 
 
+@functools.lru_cache(maxsize=4096)
 def t_m(alpha: float, *, tol: float = 1e-5) -> float:
     """``T_M(α)``: the highest temperature at which retrieval solutions exist (AGS 1985).
 
@@ -306,6 +335,7 @@ def t_m(alpha: float, *, tol: float = 1e-5) -> float:
     return _bisect(lambda T: ags_solve(alpha, T).m > 0, 0.0, 1.0, tol)
 
 
+@functools.lru_cache(maxsize=4096)
 def t_c(alpha: float, *, tol: float = 1e-5) -> float:
     """``T_c(α)``: below it retrieval states are global minima (lower f than spin-glass).
 
@@ -332,6 +362,7 @@ def t_c(alpha: float, *, tol: float = 1e-5) -> float:
     return _bisect(retrieval_wins, grid[k], grid[k + 1] if k + 1 < len(grid) else tm, tol)
 
 
+@functools.lru_cache(maxsize=4096)
 def alpha_c_global(tol: float = 1e-7) -> float:
     """Load where the T = 0 retrieval and spin-glass energies cross (AGS: ≈ 0.051)."""
     def diff(a: float) -> float:
@@ -359,10 +390,12 @@ def replicon(alpha: float, T: float) -> float:
     T = check_positive_float(T, "T")
     s = ags_solve(alpha, T)
     beta = 1.0 / T
-    sech2 = 1.0 / np.cosh(np.clip(beta * (s.m + np.sqrt(alpha * s.r) * _Z), -350, 350)) ** 2
-    return float((1.0 - beta * (1.0 - s.q)) ** 2 - alpha * beta**2 * _gauss(sech2 * sech2))
+    z, w = _nodes(s.m, np.sqrt(alpha * s.r), beta)
+    sech2 = 1.0 / np.cosh(np.clip(beta * (s.m + np.sqrt(alpha * s.r) * z), -350, 350)) ** 2
+    return float((1.0 - beta * (1.0 - s.q)) ** 2 - alpha * beta**2 * float((sech2 * sech2) @ w))
 
 
+@functools.lru_cache(maxsize=4096)
 def t_r(alpha: float, *, tol: float = 1e-5) -> float:
     """de Almeida–Thouless line ``T_R(α)`` of the retrieval states (AGS 1987).
 
@@ -410,6 +443,13 @@ def mixture_state(n_mix: int = 3, alpha: float | None = None) -> dict[str, float
     n_mix = check_int(n_mix, "n_mix", minimum=3)
     if n_mix % 2 == 0:
         raise ValueError(f"n_mix must be odd (even mixtures have ties); got {n_mix}")
+    if alpha is not None:
+        alpha = check_positive_float(alpha, "alpha")
+    return dict(_mixture_state(n_mix, alpha))
+
+
+@functools.lru_cache(maxsize=4096)
+def _mixture_state(n_mix: int, alpha: float | None) -> tuple[tuple[str, float], ...]:
     k = np.arange(n_mix + 1)
     S = 2 * k - n_mix
     P = binom.pmf(k, n_mix, 0.5)
@@ -425,10 +465,8 @@ def mixture_state(n_mix: int = 3, alpha: float | None = None) -> dict[str, float
     j = int(np.argmax(alphas))
     out = {"alpha_max": float(alphas[j]), "m_at_alpha_max": branch(ys[j])[1],
            "m0": float(P @ np.abs(S)) / n_mix, "m": float("nan")}
-    if alpha is not None:
-        alpha = check_positive_float(alpha, "alpha")
-        if alpha < alphas[j]:
-            # stable branch: large y (small σ) side of the maximum
-            y = brentq(lambda y: branch(y)[0] - alpha, ys[j], 50.0)
-            out["m"] = branch(y)[1]
-    return out
+    if alpha is not None and alpha < alphas[j]:
+        # stable branch: large y (small σ) side of the maximum
+        y = brentq(lambda y: branch(y)[0] - alpha, ys[j], 50.0)
+        out["m"] = branch(y)[1]
+    return tuple(out.items())
