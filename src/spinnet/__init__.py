@@ -8,6 +8,14 @@ networks, and machine learning of phase transitions — one vocabulary
 
 from __future__ import annotations
 
+import os as _os
+
+# Numba's OpenMP threads busy-wait between parallel regions by default; on a
+# machine whose cores are shared this made parallel kernels up to 300x slower
+# (measured: annealing 8 SK chains 1.18 s vs 3.6 ms). Passive waiting costs
+# nothing measurable on an idle machine. A user's own setting wins.
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__"]

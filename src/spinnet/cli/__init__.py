@@ -6,6 +6,7 @@ import typer
 
 from spinnet import __version__
 from spinnet.cli import hopfield as _hopfield
+from spinnet.cli import ising as _ising
 from spinnet.cli import theory as _theory
 
 app = typer.Typer(
@@ -19,6 +20,8 @@ app = typer.Typer(
 app.command("demo")(_hopfield.demo)
 app.add_typer(_hopfield.app, name="hopfield")
 app.add_typer(_theory.app, name="theory")
+app.add_typer(_ising.app, name="ising")
+app.command("anneal")(_ising.anneal)
 
 
 @app.command("version")

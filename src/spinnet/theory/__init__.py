@@ -19,7 +19,7 @@ submodule, and its names added to the (sorted) ``__all__``. To add a sibling
 
 from __future__ import annotations
 
-from spinnet.theory import hopfield, ising
+from spinnet.theory import enumeration, hopfield, ising
 from spinnet.theory.ising import (
     BAXTER_WU_EXPONENTS,
     ISING_2D_EXPONENTS,
@@ -43,6 +43,7 @@ __all__ = [
     "CriticalExponents",
     "baxter_wu_tc",
     "energy_per_spin",
+    "enumeration",
     "hopfield",
     "houtappel_tc",
     "ising",
