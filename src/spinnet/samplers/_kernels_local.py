@@ -362,6 +362,8 @@ def sweep_triangles(spins, site_triangles, coupling, betas, order, random_order,
         n_accept[ch] += acc
 
 
+# --- even periodic square lattice without diagonal: int8 sublattices (small L) ---------------
+
 @njit(cache=True)
 def _to_sublattices(s, L, out):
     """Natural row-major ``s (L*L)`` -> split layout ``out (2*L*H)``, ``H = L/2``.
@@ -475,24 +477,327 @@ def _bipartite_chain(s_nat, L, J_h, J_v, h, thr, n_sweeps, measure_every, rng, E
     return E, M, acc
 
 
-@chain_kernel
-def sweep_square_bipartite(spins, L, J_h, J_v, h, thresholds, n_sweeps, measure_every,
-                           rng_state, energy, magnet, n_accept, out_e, out_m, out_s):
-    """Checkerboard sweeps on the even periodic square lattice (no diagonal), fast path.
+# --- even periodic square lattice without diagonal: bit-packed sublattices -----------------
 
-    Same Markov chain as :func:`sweep_square` with ``K = 2`` in distribution,
-    but the two sublattices are stored apart (contiguous rows of ``L/2``
-    same-colour spins), every site draws one random word and the update is
-    branch-free: a mispredicted accept/reject branch costs more than a random
-    number at ``T_c``. Unsigned indices avoid Numba's negative-index
-    wraparound code. The lattice is converted to and from this layout once per
-    call. Parameters as in :func:`sweep_square`.
+U1 = np.uint64(1)
+U63 = np.uint64(63)
+ZERO = np.uint64(0)
+ALL_BITS = np.uint64(0xFFFFFFFFFFFFFFFF)
+#: Binary digits of the fixed-point thresholds of :func:`square_flip_table`.
+N_DIGITS = 53
+#: Smallest ``L`` for the bit-packed path of :func:`sweep_square_bipartite`:
+#: below it a word would hold fewer than 10 sites and the per-site path is faster.
+PACKED_MIN_L = 20
+
+
+@njit(inline="always")
+def popcount(x):
+    """Number of set bits of a ``uint64`` (SWAR; LLVM turns it into ``popcnt``)."""
+    x = x - ((x >> U1) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True)
+def _pack_split(s, L, bits):
+    """Natural row-major ``s (L*L)`` -> bit-packed sublattices ``bits (2, L, n_w)``.
+
+    Row ``r`` of sublattice ``p`` (sites with ``(r + c) mod 2 = p``) holds the
+    ``H = L/2`` sites ``(r, 2j + ((r + p) mod 2))``, ``j = 0..H-1``, as bit
+    ``j mod 64`` of word ``j // 64`` (1 = spin +1); ``n_w = ceil(H/64)`` and
+    the unused high bits of the last word are 0.
+    """
+    H = L // 2
+    bits[:] = 0
+    for p in range(2):
+        for r in range(L):
+            c0 = (r + p) & 1
+            for j in range(H):
+                if s[r * L + 2 * j + c0] > 0:
+                    bits[p, r, j >> 6] |= U1 << np.uint64(j & 63)
+
+
+@njit(cache=True)
+def _unpack_split(bits, L, s):
+    """Inverse of :func:`_pack_split` (writes ``±1`` into ``s (L*L)``)."""
+    H = L // 2
+    for p in range(2):
+        for r in range(L):
+            c0 = (r + p) & 1
+            for j in range(H):
+                b = np.int8((bits[p, r, j >> 6] >> np.uint64(j & 63)) & U1)
+                s[r * L + 2 * j + c0] = 2 * b - 1
+
+
+@njit(inline="always")
+def _partner_word(o, w, nw, hb, left):
+    """Word ``w`` of the horizontal partners in the other sublattice's row ``o``.
+
+    Bit ``j`` is slot ``j - 1`` (``left``) or ``j + 1`` of ``o``, cyclically over
+    the ``H`` valid slots; ``hb = (H - 1) mod 64`` is the last slot's bit.
+    """
+    if left:
+        if w > 0:
+            return (o[w] << U1) | (o[w - 1] >> U63)
+        return (o[0] << U1) | ((o[nw - 1] >> hb) & U1)
+    if w < nw - 1:
+        return (o[w] >> U1) | (o[w + 1] << U63)
+    return (o[w] >> U1) | ((o[0] & U1) << hb)
+
+
+@njit(cache=True)
+def _packed_energy(bits, L, J_h, J_v, h, M):
+    # Every bond joins sublattice 0 to sublattice 1: count the antiparallel
+    # bonds of sublattice-0 sites only; sum s_i s_j = (#bonds) - 2 (#antiparallel).
+    H = L // 2
+    nw = bits.shape[2]
+    hb = np.uint64((H - 1) & 63)
+    rem = H - 64 * (nw - 1)
+    last = ALL_BITS if rem == 64 else (U1 << np.uint64(rem)) - U1
+    ah = 0
+    av = 0
+    for r in range(L):
+        me = bits[0, r]
+        o = bits[1, r]
+        up = bits[1, r - 1 if r > 0 else L - 1]
+        dn = bits[1, r + 1 if r < L - 1 else 0]
+        left = (r & 1) == 0
+        for w in range(nw):
+            valid = last if w == nw - 1 else ALL_BITS
+            s = me[w]
+            ah += popcount((s ^ o[w]) & valid) + popcount((s ^ _partner_word(o, w, nw, hb, left))
+                                                          & valid)
+            av += popcount((s ^ up[w]) & valid) + popcount((s ^ dn[w]) & valid)
+    N = L * L
+    return -J_h * (N - 2 * ah) - J_v * (N - 2 * av) - h * M
+
+
+@njit(cache=True)
+def _class_program(thr, eh, ev, es, ec, gthr, digits):
+    """Compile the 54-entry threshold table into bit-mask operations for one chain.
+
+    A site of spin ``s`` with ``n_h`` antiparallel horizontal and ``n_v``
+    antiparallel vertical bonds has ``ΔE = 2 (J_h (2 - 2 n_h) + J_v (2 - 2 n_v) + h s)``:
+    18 classes. Classes whose threshold is ``>= 2**53`` (always flip) need no
+    entry; the others become entries ``(eh, ev, es, ec)``: the site mask is
+    ``mk[eh] & mk[ev] & mk[es]`` (``mk`` = n_h masks 0-2, n_v masks 3-5, then
+    all / spin up / spin down) and ``ec`` is ``-2`` (never flips) or the index
+    of its group of equal thresholds ``gthr``. ``digits[d, g]`` is all ones if
+    binary digit ``d + 1`` of ``gthr[g] / 2**53`` is 1 (``digits`` must come in
+    zeroed: columns ``g >= n_groups`` stay 0).
+
+    Returns ``(n_entries, n_groups)``.
+    """
+    ne = 0
+    m = 0
+    for nh in range(3):
+        for nv in range(3):
+            code_dn = 0
+            code_up = 0
+            for sb in range(2):
+                si = 2 * sb - 1
+                sh = si * (2 - 2 * nh)
+                sv = si * (2 - 2 * nv)
+                t = thr[((si + 1) * 27 + (sh + 2) * 9 + (sv + 2) * 3 + 2) >> 1]
+                if t >= ONE53:
+                    code = -1
+                elif t == 0:
+                    code = -2
+                else:
+                    code = -3
+                    for g in range(m):
+                        if gthr[g] == t:
+                            code = g
+                    if code == -3:
+                        gthr[m] = t
+                        code = m
+                        m += 1
+                if sb == 0:
+                    code_dn = code
+                else:
+                    code_up = code
+            if code_dn == code_up:
+                if code_up != -1:
+                    eh[ne] = nh
+                    ev[ne] = 3 + nv
+                    es[ne] = 6
+                    ec[ne] = code_up
+                    ne += 1
+            else:
+                for sb in range(2):
+                    code = code_up if sb == 1 else code_dn
+                    if code != -1:
+                        eh[ne] = nh
+                        ev[ne] = 3 + nv
+                        es[ne] = 7 if sb == 1 else 8
+                        ec[ne] = code
+                        ne += 1
+    for g in range(m):
+        for d in range(N_DIGITS):
+            digits[d, g] = ALL_BITS if (gthr[g] >> np.uint64(N_DIGITS - 1 - d)) & U1 else ZERO
+    return ne, m
+
+
+@njit(cache=True)
+def _packed_chain(s_nat, L, J_h, J_v, h, thr, n_sweeps, measure_every, rng, E, M,
+                  out_e, out_m, out_s):
+    # One chain. The energy is recomputed at measurements (O(N) popcounts)
+    # rather than accumulated per flip.
+    N = L * L
+    H = L // 2
+    nw = (H + 63) // 64
+    hb = np.uint64((H - 1) & 63)
+    rem = H - 64 * (nw - 1)
+    last = ALL_BITS if rem == 64 else (U1 << np.uint64(rem)) - U1
+    record = out_s.shape[0] > 0
+    n_meas = out_e.shape[0]
+    eh = np.empty(18, dtype=np.int64)
+    ev = np.empty(18, dtype=np.int64)
+    es = np.empty(18, dtype=np.int64)
+    ec = np.empty(18, dtype=np.int64)
+    gthr = np.empty(18, dtype=np.uint64)
+    digits = np.zeros((N_DIGITS, 18), dtype=np.uint64)
+    ne, m = _class_program(thr, eh, ev, es, ec, gthr, digits)
+    mk = np.empty(9, dtype=np.uint64)
+    grp = np.zeros(18, dtype=np.uint64)
+    m2 = max(m, 2)
+    bits = np.empty((2, L, nw), dtype=np.uint64)
+    _pack_split(s_nat, L, bits)
+    s0 = rng[0]
+    s1 = rng[1]
+    s2 = rng[2]
+    s3 = rng[3]
+    acc = 0
+    k = 0
+    for t in range(n_sweeps):
+        for p in range(2):
+            for r in range(L):
+                me = bits[p, r]
+                o = bits[1 - p, r]
+                up = bits[1 - p, r - 1 if r > 0 else L - 1]
+                dn = bits[1 - p, r + 1 if r < L - 1 else 0]
+                left = ((r + p) & 1) == 0
+                for w in range(nw):
+                    valid = last if w == nw - 1 else ALL_BITS
+                    s = me[w]
+                    a1 = s ^ o[w]
+                    a2 = s ^ _partner_word(o, w, nw, hb, left)
+                    b1 = s ^ up[w]
+                    b2 = s ^ dn[w]
+                    mk[0] = ~(a1 | a2)
+                    mk[1] = a1 ^ a2
+                    mk[2] = a1 & a2
+                    mk[3] = ~(b1 | b2)
+                    mk[4] = b1 ^ b2
+                    mk[5] = b1 & b2
+                    mk[6] = ALL_BITS
+                    mk[7] = s
+                    mk[8] = ~s
+                    for g in range(m2):
+                        grp[g] = ZERO
+                    und = ZERO
+                    never = ZERO
+                    for e in range(ne):
+                        cm = mk[eh[e]] & mk[ev[e]] & mk[es[e]]
+                        c = ec[e]
+                        if c >= 0:
+                            grp[c] |= cm
+                            und |= cm
+                        else:
+                            never |= cm
+                    und &= valid
+                    flip = valid & ~und & ~never
+                    # Bit-sliced uniforms: digit d of site j's u is bit j of the
+                    # d-th word drawn; u < thr is decided at the first digit
+                    # where u and thr differ.
+                    d = 0
+                    g0 = grp[0]
+                    g1 = grp[1]
+                    while und != ZERO and d < N_DIGITS:
+                        x, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                        if m <= 2:  # the usual case (e.g. zero field, J_h = J_v)
+                            th = (g0 & digits[d, 0]) | (g1 & digits[d, 1])
+                        else:
+                            th = ZERO
+                            for g in range(m):
+                                th |= grp[g] & digits[d, g]
+                        flip |= und & th & ~x
+                        und &= ~(th ^ x)
+                        d += 1
+                    me[w] = s ^ flip
+                    nf = popcount(flip)
+                    acc += nf
+                    M += 2 * nf - 4 * popcount(flip & s)
+        if (t + 1) % measure_every == 0 and k < n_meas:
+            out_e[k] = _packed_energy(bits, L, J_h, J_v, h, M) / N
+            out_m[k] = M / N
+            if record:
+                _unpack_split(bits, L, out_s[k])
+            k += 1
+    if n_sweeps > 0:
+        E = _packed_energy(bits, L, J_h, J_v, h, M)
+    _unpack_split(bits, L, s_nat)
+    rng[0] = s0
+    rng[1] = s1
+    rng[2] = s2
+    rng[3] = s3
+    return E, M, acc
+
+
+@chain_kernel
+def sweep_square_bipartite(spins, L, J_h, J_v, h, thresholds, packed, n_sweeps, measure_every,
+                           rng_state, energy, magnet, n_accept, out_e, out_m, out_s):
+    """Checkerboard sweeps on the even periodic square lattice (no diagonal), fast paths.
+
+    Same Markov chain law as :func:`sweep_square` with ``K = 2`` (sublattice
+    0, then sublattice 1; each site flips with probability ``thr / 2**53``,
+    ``thr`` from :func:`square_flip_table`, a flip with ``thr >= 2**53``
+    draws nothing), with one of two uses of the random numbers. The lattice
+    is converted to and from the kernel's layout once per call, so running
+    ``n`` then ``m`` sweeps equals running ``n + m``.
+
+    ``packed`` True (``L >= PACKED_MIN_L``): multi-spin coding of the single
+    lattice. Each sublattice row is stored as bits, 64 same-colour sites per
+    ``uint64`` word (:func:`_pack_split`), and a word's sites are updated
+    together with bitwise operations:
+
+    * the antiparallel-bond masks ``s XOR neighbour`` classify every site by
+      ``(n_h, n_v, s)`` (:func:`_class_program`); sites that always flip
+      (Metropolis: ``ΔE <= 0``) or never flip are settled without drawing;
+    * every other site ``j`` compares its own uniform ``u_j = 0.b_1 b_2 ... b_53``
+      with ``thr / 2**53``, most significant digit first, where ``b_d`` is
+      bit ``j mod 64`` of the ``d``-th xoshiro256++ word drawn for this word
+      of sites. Words are drawn only until every site of the word is
+      decided (about ``log2(#undecided) + 2``, at most 53; a site whose 53
+      digits all equal ``thr`` does not flip), and the next word of sites
+      starts with fresh words. Sites of one word use disjoint bits, so their
+      draws are independent, and ``P(u_j < thr / 2**53) = thr / 2**53``
+      exactly, as in :func:`sweep_square`.
+
+    Random-number order (replayed by ``tests/samplers/test_kernels.py``): the
+    chain's own stream (``rng_state``), sweep by sweep, sublattice ``p = 0, 1``,
+    row ``r = 0..L-1``, word ``w = 0..ceil(L/128)-1`` of the row.
+
+    ``packed`` False (small ``L``, where a word would hold few sites): the
+    two sublattices are stored as ``int8`` rows (:func:`_to_sublattices`),
+    every site draws one random word (its top 53 bits against ``thr``) in the
+    order sweep, sublattice, row, slot, and the update is branch-free (a
+    mispredicted accept/reject branch costs more than a random number at
+    ``T_c``; unsigned indices avoid Numba's negative-index wraparound code).
+
+    Other parameters as in :func:`sweep_square`.
     """
     n_chains = spins.shape[0]
     for ch in prange(n_chains):
-        E, M, acc = _bipartite_chain(spins[ch], L, J_h, J_v, h, thresholds[ch], n_sweeps,
-                                     measure_every, rng_state[ch], energy[ch], magnet[ch],
-                                     out_e[ch], out_m[ch], out_s[ch])
+        if packed:
+            E, M, acc = _packed_chain(spins[ch], L, J_h, J_v, h, thresholds[ch], n_sweeps,
+                                      measure_every, rng_state[ch], energy[ch], magnet[ch],
+                                      out_e[ch], out_m[ch], out_s[ch])
+        else:
+            E, M, acc = _bipartite_chain(spins[ch], L, J_h, J_v, h, thresholds[ch], n_sweeps,
+                                         measure_every, rng_state[ch], energy[ch], magnet[ch],
+                                         out_e[ch], out_m[ch], out_s[ch])
         energy[ch] = E
         magnet[ch] = M
         n_accept[ch] += acc

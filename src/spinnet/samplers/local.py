@@ -92,7 +92,8 @@ class SingleSpinSampler(Sampler):
                                           rule)
             if model.n_checkerboard_colors == 2 and model.L >= 4:
                 pick(K.sweep_square_bipartite, C)(
-                    state.spins, model.L, model.J_h, model.J_v, model.h, thr, *common)
+                    state.spins, model.L, model.J_h, model.J_v, model.h, thr,
+                    model.L >= K.PACKED_MIN_L, *common)
                 return
             pick(K.sweep_square, C)(state.spins, model.L, model.n_checkerboard_colors,
                                     model.J_d != 0.0, thr, dE, *common)
@@ -120,7 +121,10 @@ class Metropolis(SingleSpinSampler):
     1087 (1953). On ``SquareIsing`` with a structured colouring the
     checkerboard path uses a 54-entry lookup table of acceptance thresholds
     (``ΔE`` takes finitely many values), and draws no random number for
-    downhill moves.
+    downhill moves. For even ``L >= 20`` without diagonal coupling the
+    lattice is bit-packed, 64 same-colour sites per word, and each site's
+    acceptance is decided from its own bit-sliced uniform
+    (:func:`spinnet.samplers._kernels_local.sweep_square_bipartite`).
 
     Parameters
     ----------
