@@ -4,7 +4,8 @@ Measures, at ``T_c = 2/ln(1+sqrt 2)`` on the periodic ``L x L`` square Ising
 lattice (``J = 1``, ``h = 0``), ONE core:
 
 * ``spinnet checkerboard``: single-lattice checkerboard Metropolis
-  (:class:`spinnet.samplers.Metropolis`, bipartite split-layout kernel);
+  (:class:`spinnet.samplers.Metropolis`; bit-packed sublattice kernel for even
+  ``L >= 20``);
 * ``spinnet multispin``: 64 bit-packed replicas
   (:class:`spinnet.samplers.MultispinMetropolis`), counting 64 attempts per
   site update.
