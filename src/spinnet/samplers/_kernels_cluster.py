@@ -17,7 +17,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from spinnet.samplers._kernels_rng import bounded, chain_kernel, next_u64, uniform
+from spinnet.samplers._kernels_rng import (
+    bounded,
+    chain_kernel,
+    next_u64,
+    record_measurement,
+    store_state,
+    uniform,
+)
 
 __all__ = ["sw_sweeps", "wolff_sweeps"]
 
@@ -94,15 +101,9 @@ def wolff_sweeps(spins, neighbors, couplings, betas, n_sweeps, clusters_per_swee
                 E += dE
                 flipped += n_mem
             if (t + 1) % measure_every == 0 and k < n_meas:
-                out_e[ch, k] = E / N
-                out_m[ch, k] = M / N
-                if record:
-                    out_s[ch, k, :] = s
+                record_measurement(out_e, out_m, out_s, ch, k, E, M, N, s, record)
                 k += 1
-        rng_state[ch, 0] = s0
-        rng_state[ch, 1] = s1
-        rng_state[ch, 2] = s2
-        rng_state[ch, 3] = s3
+        store_state(rng_state, ch, s0, s1, s2, s3)
         energy[ch] = E
         magnet[ch] = M
         n_flipped[ch] += flipped
@@ -176,10 +177,7 @@ def sw_sweeps(spins, bonds, bond_couplings, betas, n_sweeps, measure_every, rng_
                 M = 0
                 for i in range(N):
                     M += s[i]
-                out_e[ch, k] = E / N
-                out_m[ch, k] = M / N
-                if record:
-                    out_s[ch, k, :] = s
+                record_measurement(out_e, out_m, out_s, ch, k, E, M, N, s, record)
                 k += 1
         E = 0.0
         for b in range(B):
@@ -187,10 +185,7 @@ def sw_sweeps(spins, bonds, bond_couplings, betas, n_sweeps, measure_every, rng_
         M = 0
         for i in range(N):
             M += s[i]
-        rng_state[ch, 0] = s0
-        rng_state[ch, 1] = s1
-        rng_state[ch, 2] = s2
-        rng_state[ch, 3] = s3
+        store_state(rng_state, ch, s0, s1, s2, s3)
         energy[ch] = E
         magnet[ch] = M
         n_clusters[ch] += ncl

@@ -23,7 +23,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from spinnet.samplers._kernels_rng import ONE53, U11, bounded, chain_kernel, next_u64, uniform
+from spinnet.samplers._kernels_rng import (
+    ONE53,
+    U11,
+    bounded,
+    chain_kernel,
+    next_u64,
+    record_measurement,
+    store_state,
+    uniform,
+)
 
 __all__ = [
     "HEATBATH",
@@ -140,15 +149,9 @@ def sweep_sparse(spins, neighbors, couplings, field, betas, order, random_order,
                     M -= 2 * si
                     acc += 1
             if (t + 1) % measure_every == 0 and k < n_meas:
-                out_e[ch, k] = E / N
-                out_m[ch, k] = M / N
-                if record:
-                    out_s[ch, k, :] = s
+                record_measurement(out_e, out_m, out_s, ch, k, E, M, N, s, record)
                 k += 1
-        rng_state[ch, 0] = s0
-        rng_state[ch, 1] = s1
-        rng_state[ch, 2] = s2
-        rng_state[ch, 3] = s3
+        store_state(rng_state, ch, s0, s1, s2, s3)
         energy[ch] = E
         magnet[ch] = M
         n_accept[ch] += acc
@@ -215,15 +218,9 @@ def sweep_square(spins, L, K, has_diag, thresholds, dE_table, n_sweeps, measure_
                             M -= 2 * si
                             acc += 1
             if (t + 1) % measure_every == 0 and k < n_meas:
-                out_e[ch, k] = E / N
-                out_m[ch, k] = M / N
-                if record:
-                    out_s[ch, k, :] = s
+                record_measurement(out_e, out_m, out_s, ch, k, E, M, N, s, record)
                 k += 1
-        rng_state[ch, 0] = s0
-        rng_state[ch, 1] = s1
-        rng_state[ch, 2] = s2
-        rng_state[ch, 3] = s3
+        store_state(rng_state, ch, s0, s1, s2, s3)
         energy[ch] = E
         magnet[ch] = M
         n_accept[ch] += acc
@@ -283,15 +280,9 @@ def sweep_dense(spins, couplings, field, betas, order, random_order, rule, n_swe
                     M -= 2 * si
                     acc += 1
             if (t + 1) % measure_every == 0 and k < n_meas:
-                out_e[ch, k] = E / N
-                out_m[ch, k] = M / N
-                if record:
-                    out_s[ch, k, :] = s
+                record_measurement(out_e, out_m, out_s, ch, k, E, M, N, s, record)
                 k += 1
-        rng_state[ch, 0] = s0
-        rng_state[ch, 1] = s1
-        rng_state[ch, 2] = s2
-        rng_state[ch, 3] = s3
+        store_state(rng_state, ch, s0, s1, s2, s3)
         energy[ch] = E
         magnet[ch] = M
         n_accept[ch] += acc
@@ -348,15 +339,9 @@ def sweep_triangles(spins, site_triangles, coupling, betas, order, random_order,
                     M -= 2 * si
                     acc += 1
             if (t + 1) % measure_every == 0 and k < n_meas:
-                out_e[ch, k] = E / N
-                out_m[ch, k] = M / N
-                if record:
-                    out_s[ch, k, :] = s
+                record_measurement(out_e, out_m, out_s, ch, k, E, M, N, s, record)
                 k += 1
-        rng_state[ch, 0] = s0
-        rng_state[ch, 1] = s1
-        rng_state[ch, 2] = s2
-        rng_state[ch, 3] = s3
+        store_state(rng_state, ch, s0, s1, s2, s3)
         energy[ch] = E
         magnet[ch] = M
         n_accept[ch] += acc

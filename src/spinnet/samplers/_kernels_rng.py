@@ -19,8 +19,8 @@ import types
 import numpy as np
 from numba import njit
 
-__all__ = ["ONE53", "TWO_M53", "U11", "chain_kernel", "next_u64", "pick", "seed_states",
-           "uniform"]
+__all__ = ["ONE53", "TWO_M53", "U11", "chain_kernel", "next_u64", "pick", "record_measurement",
+           "seed_states", "store_state", "uniform"]
 
 U11 = np.uint64(11)
 U17 = np.uint64(17)
@@ -94,6 +94,24 @@ def bounded(n, s0, s1, s2, s3):
             m = (x >> U32) * nn
             low = m & MASK32
     return np.int64(m >> U32), s0, s1, s2, s3
+
+
+@njit(inline="always")
+def store_state(rng_state, ch, s0, s1, s2, s3):
+    """Write a chain's generator words back to its row of ``rng_state``."""
+    rng_state[ch, 0] = s0
+    rng_state[ch, 1] = s1
+    rng_state[ch, 2] = s2
+    rng_state[ch, 3] = s3
+
+
+@njit(inline="always")
+def record_measurement(out_e, out_m, out_s, ch, k, E, M, N, s, record):
+    """Store measurement ``k`` of chain ``ch``: energy and magnetisation per spin, spins."""
+    out_e[ch, k] = E / N
+    out_m[ch, k] = M / N
+    if record:
+        out_s[ch, k, :] = s
 
 
 @njit(cache=True)
