@@ -1,0 +1,144 @@
+"""Exact and AIS partition functions of Bernoulli RBMs."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from spinnet.boltzmann.evaluation import (
+    ais_log_z,
+    base_rate_bias,
+    default_betas,
+    exact_log_z,
+    free_energy,
+    log_likelihood,
+)
+
+
+def _rbm(nv, nh, scale, seed):
+    g = torch.Generator().manual_seed(seed)
+    W = scale * torch.randn(nv, nh, generator=g, dtype=torch.float64)
+    b = 0.2 * torch.randn(nv, generator=g, dtype=torch.float64)
+    c = 0.2 * torch.randn(nh, generator=g, dtype=torch.float64)
+    return W, b, c
+
+
+def _brute_log_z(W, b, c):
+    nv, nh = W.shape
+    V = torch.tensor(list(itertools.product([0, 1], repeat=nv)), dtype=torch.float64)
+    H = torch.tensor(list(itertools.product([0, 1], repeat=nh)), dtype=torch.float64)
+    neg_e = (V @ b)[:, None] + (H @ c)[None, :] + V @ W @ H.T
+    return float(torch.logsumexp(neg_e.flatten(), dim=0))
+
+
+@pytest.mark.parametrize("shape", [(5, 4), (4, 5), (3, 3)])
+def test_exact_log_z_matches_double_enumeration(shape):
+    W, b, c = _rbm(*shape, scale=1.5, seed=3)
+    assert abs(exact_log_z(W, b, c) - _brute_log_z(W, b, c)) < 1e-10
+
+
+def test_exact_log_z_orientations_and_batching_agree():
+    W, b, c = _rbm(6, 9, scale=1.0, seed=4)
+    ref = exact_log_z(W, b, c)
+    # Transposed RBM (visible <-> hidden) has the same Z and enumerates the other layer.
+    assert abs(exact_log_z(W.T, c, b) - ref) < 1e-10
+    assert abs(exact_log_z(W, b, c, batch=7) - ref) < 1e-10
+    # NumPy input is accepted.
+    assert abs(exact_log_z(W.numpy(), b.numpy(), c.numpy()) - ref) < 1e-12
+
+
+def test_exact_log_z_large_weights_no_overflow():
+    W, b, c = _rbm(8, 6, scale=200.0, seed=5)
+    assert math.isfinite(exact_log_z(W, b, c))
+    assert abs(exact_log_z(W, b, c) - _brute_log_z(W, b, c)) < 1e-8
+
+
+def test_log_likelihood_normalised():
+    W, b, c = _rbm(6, 4, scale=1.0, seed=6)
+    log_z = exact_log_z(W, b, c)
+    V = torch.tensor(list(itertools.product([0, 1], repeat=6)), dtype=torch.float64)
+    logp = -free_energy(W, b, c, V) - log_z
+    assert abs(float(torch.logsumexp(logp, dim=0))) < 1e-12
+    assert abs(log_likelihood(W, b, c, V[:10], log_z) - float(logp[:10].mean())) < 1e-12
+    assert free_energy(W, b, c, V[3]).shape == (1,)
+
+
+def test_default_betas():
+    betas = default_betas()
+    assert betas.numel() == 14501
+    assert float(betas[0]) == 0.0 and float(betas[-1]) == 1.0
+    assert bool((torch.diff(betas) > 0).all())
+    short = default_betas(2001)
+    assert abs(short.numel() - 2001) <= 2
+    assert float(short[0]) == 0.0 and float(short[-1]) == 1.0
+
+
+def test_ais_matches_exact():
+    W, b, c = _rbm(30, 20, scale=0.5, seed=0)
+    exact = exact_log_z(W, b, c)
+    est, se, log_w = ais_log_z(W, b, c, n_betas=2000, n_runs=64, rng=1)
+    assert log_w.shape == (64,)
+    assert abs(est - float(torch.logsumexp(log_w, 0)) + math.log(64)) < 1e-12
+    assert 0 < se < 0.1
+    assert abs(est - exact) < 3 * se
+    assert abs(est - exact) < 0.1
+
+
+def test_ais_base_rate_model_and_reproducibility():
+    W, b, c = _rbm(12, 8, scale=0.5, seed=2)
+    data = (torch.rand(50, 12, generator=torch.Generator().manual_seed(0)) < 0.3).double()
+    bA = base_rate_bias(data)
+    assert bA.shape == (12,) and bool(torch.isfinite(bA).all())
+    exact = exact_log_z(W, b, c)
+    est, se, _ = ais_log_z(W, b, c, base_visible_bias=bA, n_betas=1000, n_runs=32, rng=3)
+    assert abs(est - exact) < max(3 * se, 0.05)
+    again = ais_log_z(W, b, c, base_visible_bias=bA, n_betas=1000, n_runs=32, rng=3)
+    assert again[0] == est and again[1] == se
+    # A schedule straight from base to target is plain importance sampling: still unbiased.
+    betas = np.linspace(0.0, 1.0, 300)
+    est2, se2, _ = ais_log_z(W, b, c, base_visible_bias=bA, betas=betas, n_runs=32, rng=4)
+    assert abs(est2 - exact) < max(4 * se2, 0.1)
+
+
+def test_base_rate_bias_clipping():
+    data = np.array([[0, 1, 1], [0, 1, 0]])
+    bA = base_rate_bias(data, eps=1e-3)
+    assert bA[0] == pytest.approx(math.log(1e-3 / (1 - 1e-3)))
+    assert bA[1] == pytest.approx(-math.log(1e-3 / (1 - 1e-3)))
+    assert bA[2] == pytest.approx(0.0)
+
+
+def test_bad_input():
+    W, b, c = _rbm(4, 3, scale=1.0, seed=0)
+    with pytest.raises(ValueError, match="b must have shape"):
+        exact_log_z(W, c, c)
+    with pytest.raises(ValueError, match="c must have shape"):
+        exact_log_z(W, b, b)
+    with pytest.raises(ValueError, match="W must have 2"):
+        exact_log_z(b, b, c)
+    with pytest.raises(ValueError, match="finite"):
+        exact_log_z(W * float("nan"), b, c)
+    with pytest.raises(TypeError, match="W"):
+        exact_log_z(None, b, c)
+    with pytest.raises(ValueError, match="ais_log_z"):
+        exact_log_z(torch.zeros(30, 30), torch.zeros(30), torch.zeros(30))
+    with pytest.raises(ValueError, match="betas"):
+        ais_log_z(W, b, c, betas=[0.0, 0.5, 0.9])
+    with pytest.raises(ValueError, match="betas"):
+        ais_log_z(W, b, c, betas=[0.0, 0.6, 0.5, 1.0])
+    with pytest.raises(ValueError, match="base_visible_bias"):
+        ais_log_z(W, b, c, base_visible_bias=torch.zeros(5), n_betas=10)
+    with pytest.raises(ValueError, match="n_runs"):
+        ais_log_z(W, b, c, n_runs=1, n_betas=10)
+    with pytest.raises(TypeError, match="rng"):
+        ais_log_z(W, b, c, n_betas=10, rng=0.5)
+    with pytest.raises(ValueError, match="data"):
+        base_rate_bias(np.array([[0, 2]]))
+    with pytest.raises(ValueError, match="0 and 1"):
+        log_likelihood(W, b, c, -np.ones((2, 4)), 1.0)
+    with pytest.raises(ValueError, match="visible units"):
+        log_likelihood(W, b, c, np.ones((2, 5)), 1.0)
+    with pytest.raises(ValueError, match="log_z"):
+        log_likelihood(W, b, c, np.ones((2, 4)), float("inf"))
