@@ -1,0 +1,554 @@
+"""Deep belief nets and the deep autoencoders unrolled from them (PyTorch).
+
+A deep belief net (DBN) with layers ``n_0 - n_1 - ... - n_L`` is a stack of
+RBMs trained greedily, one layer at a time (Hinton, Osindero & Teh, Neural
+Comput. 18, 1527 (2006), §4): RBM ``l`` models the hidden activities that RBM
+``l - 1`` produces from the data. The resulting generative model has an
+undirected top RBM (layers ``L-1``, ``L``) and directed sigmoid connections
+``P(h^{l-1} | h^l)`` below it, so samples are drawn ancestrally: Gibbs sampling
+in the top RBM, then one down-pass.
+
+Following Hinton & Salakhutdinov (Science 313, 504 (2006)), the stack is
+*unrolled* into a deep autoencoder whose encoder uses ``(W_l, c_l)`` and whose
+decoder uses ``(W_lᵀ, b_l)``, and the whole network is then fine-tuned by
+backpropagation of the reconstruction cross-entropy.
+
+Upper RBMs are trained on the hidden *probabilities* of the layer below
+(mean-field data in ``[0, 1]``), as in Hinton & Salakhutdinov (2006); their
+negative phase uses binary samples. The same holds for the first layer when
+``visible="bernoulli"`` and the data are real intensities in ``[0, 1]``.
+
+Pretraining uses a private CD-k loop with momentum and weight decay
+(Hinton, "A practical guide to training RBMs", UTML TR 2010-003).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from typing import Any
+
+import numpy as np
+import torch
+
+from spinnet._rng import SeedLike, as_generator, torch_generator
+from spinnet._validation import (
+    check_array,
+    check_int,
+    check_nonneg_float,
+    check_option,
+    check_positive_float,
+)
+from spinnet.boltzmann.rbm import RBM, VISIBLE_TYPES
+
+__all__ = ["DeepAutoencoder", "DeepBeliefNet", "pca_reconstruction_error"]
+
+
+def _check_layer_sizes(layer_sizes: Any) -> tuple[int, ...]:
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+        raise TypeError("layer_sizes must be a sequence of ints such as (784, 500, 30); "
+                        f"got {type(layer_sizes).__name__}")
+    sizes = tuple(check_int(n, f"layer_sizes[{i}]", minimum=1)
+                  for i, n in enumerate(layer_sizes))
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes must list at least 2 layers (visible, hidden); "
+                         f"got {list(sizes)}")
+    return sizes
+
+
+def _check_data(data: Any, name: str, n_visible: int, visible: str) -> np.ndarray:
+    """Validate visible data: shape (batch, n_visible) and the values ``visible`` allows."""
+    arr = check_array(data, name, ndim=(1, 2))
+    arr = arr.reshape(1, -1) if arr.ndim == 1 else arr
+    if arr.shape[1] != n_visible:
+        raise ValueError(f"{name} must have shape (batch, {n_visible}); got shape {arr.shape}")
+    if visible == "bernoulli" and (arr.min() < 0 or arr.max() > 1):
+        raise ValueError(f"{name} must lie in [0, 1] for Bernoulli visibles (binary data or "
+                         f"probabilities); got range [{arr.min()}, {arr.max()}]")
+    if visible == "ising" and not np.all((arr == 1) | (arr == -1)):
+        raise ValueError(f"{name} must contain only -1/+1 values for Ising visibles "
+                         "(convert {0,1} data with 2v - 1 explicitly)")
+    return arr
+
+
+def _progress(progress: bool, message: str) -> None:
+    if progress:
+        print(message, file=sys.stderr, flush=True)
+
+
+def _train_rbm_cd(rbm: RBM, data: torch.Tensor, *, epochs: int, learning_rate: float, k: int,
+                  batch_size: int, momentum: float, weight_decay: float,
+                  gen: torch.Generator, progress: bool, label: str) -> list[float]:
+    """CD-k with momentum and L2 weight decay on ``W``; data may be mean-field values.
+
+    Returns the mean squared mean-field reconstruction error per epoch.
+    """
+    n = data.shape[0]
+    velocity = {key: torch.zeros_like(p) for key, p in rbm.params.items()}
+    errors: list[float] = []
+    for epoch in range(epochs):
+        # Hinton's guide §9: small momentum while the parameters move fast.
+        mom = momentum if epoch >= min(5, epochs // 2) else min(momentum, 0.5)
+        order = torch.randperm(n, generator=gen, device=data.device)
+        err = 0.0
+        for start in range(0, n, batch_size):
+            v0 = data[order[start:start + batch_size]]
+            ph0 = torch.sigmoid(v0 @ rbm.W + rbm.c)
+            vk = v0
+            h = torch.bernoulli(ph0, generator=gen)
+            for step in range(k):
+                if step > 0:
+                    h = rbm._sample_h(vk, gen)
+                vk = rbm._sample_v(h, gen)
+            phk = torch.sigmoid(vk @ rbm.W + rbm.c)
+            m = v0.shape[0]
+            vb0 = v0 - rbm.b if rbm.visible == "gaussian" else v0
+            vbk = vk - rbm.b if rbm.visible == "gaussian" else vk
+            grads = {"W": (v0.T @ ph0 - vk.T @ phk) / m - weight_decay * rbm.W,
+                     "b": vb0.mean(0) - vbk.mean(0),
+                     "c": ph0.mean(0) - phk.mean(0)}
+            for key, p in rbm.params.items():
+                velocity[key].mul_(mom).add_(grads[key], alpha=learning_rate)
+                p.add_(velocity[key])
+            err += float(((rbm._mean_v(ph0) - v0) ** 2).sum())
+        errors.append(err / n)
+        _progress(progress, f"{label} epoch {epoch + 1}/{epochs}: "
+                            f"reconstruction MSE {errors[-1]:.4f}")
+    return errors
+
+
+class DeepBeliefNet:
+    """Deep belief net: a greedily trained stack of RBMs (Hinton, Osindero & Teh 2006).
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``(n_visible, n_1, ..., n_L)``, at least two layers.
+    visible : {"bernoulli", "ising", "gaussian"}
+        Type of the bottom (data) layer; every hidden layer is Bernoulli.
+    rng : SeedLike
+        Seed for the initial weights (each RBM gets its own stream).
+    device : str or torch.device
+    dtype : torch.dtype
+        Parameter dtype (``torch.float32`` default: DBNs are trained on large data).
+    init_std : float
+        Standard deviation of the initial weights.
+
+    Attributes
+    ----------
+    rbms : list of RBM
+        ``rbms[l]`` couples layer ``l`` (visible side) to layer ``l + 1``.
+    history : list of list of float
+        Per-RBM, per-epoch mean squared reconstruction error of the last :meth:`fit`.
+    fitted : bool
+        Whether :meth:`fit` has completed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = (np.random.default_rng(0).random((50, 8)) < 0.3).astype(float)
+    >>> dbn = DeepBeliefNet((8, 6, 2), rng=0).fit(data, epochs=2, rng=0)
+    >>> tuple(dbn.transform(data).shape)
+    (50, 2)
+    >>> ae = DeepAutoencoder.from_dbn(dbn)
+    >>> losses = ae.fine_tune(data, epochs=2, rng=0)
+    >>> tuple(ae.reconstruct(data).shape)
+    (50, 8)
+    """
+
+    def __init__(self, layer_sizes: Any, visible: str = "bernoulli", rng: SeedLike = None, *,
+                 device: Any = "cpu", dtype: torch.dtype = torch.float32,
+                 init_std: float = 0.01) -> None:
+        self.layer_sizes = _check_layer_sizes(layer_sizes)
+        self.visible = check_option(visible, "visible", VISIBLE_TYPES)
+        streams = as_generator(rng).spawn(len(self.layer_sizes) - 1)
+        self.rbms = [RBM(n_in, n_out, visible if i == 0 else "bernoulli", rng=s,
+                         device=device, dtype=dtype, init_std=init_std)
+                     for i, (n_in, n_out, s) in enumerate(zip(self.layer_sizes[:-1],
+                                                              self.layer_sizes[1:], streams,
+                                                              strict=True))]
+        self.history: list[list[float]] = []
+        self.fitted = False
+
+    def __repr__(self) -> str:
+        return (f"DeepBeliefNet(layer_sizes={list(self.layer_sizes)}, "
+                f"visible={self.visible!r}, fitted={self.fitted})")
+
+    @property
+    def device(self) -> torch.device:
+        """Device of the parameters."""
+        return self.rbms[0].device
+
+    @property
+    def dtype(self) -> torch.dtype:
+        """Floating dtype of the parameters."""
+        return self.rbms[0].dtype
+
+    def _tensor(self, data: Any, name: str) -> tuple[torch.Tensor, bool]:
+        squeeze = not isinstance(data, torch.Tensor) and np.ndim(data) == 1
+        if isinstance(data, torch.Tensor):
+            squeeze = data.ndim == 1
+            data = data.detach().cpu().numpy()
+        arr = _check_data(data, name, self.layer_sizes[0], self.visible)
+        return torch.as_tensor(arr, dtype=self.dtype, device=self.device), squeeze
+
+    def fit(self, data: Any, *, epochs: int | tuple[int, ...] = 10,
+            learning_rate: float = 0.05, k: int = 1, batch_size: int = 100,
+            momentum: float = 0.9, weight_decay: float = 2e-4, rng: SeedLike = None,
+            progress: bool = False) -> DeepBeliefNet:
+        """Greedy layer-wise pretraining with CD-k (Hinton, Osindero & Teh 2006, §4).
+
+        RBM 1 is trained on ``data``; RBM ``l + 1`` on the hidden probabilities
+        ``P(h^l = 1 | h^{l-1})`` that the trained RBM ``l`` assigns to its inputs.
+
+        Parameters
+        ----------
+        data : array-like, shape (n_samples, n_visible)
+            Bernoulli visibles: binary data or intensities in ``[0, 1]``;
+            Ising: ``±1``; Gaussian: real (standardise it first, unit variance).
+        epochs : int or tuple of int
+            Epochs per RBM (one int for all, or one per RBM).
+        learning_rate, momentum, weight_decay : float
+            SGD step, momentum (0.5 for the first epochs), L2 penalty on ``W``.
+            Use a learning rate ~10x smaller for Gaussian visibles.
+        k : int
+            Gibbs steps of CD-k.
+        batch_size : int
+        rng : SeedLike
+            Seed for the minibatch order and the Gibbs sampling.
+        progress : bool
+            Print one line per epoch to stderr.
+
+        Returns
+        -------
+        DeepBeliefNet
+            ``self``, trained.
+        """
+        n_rbms = len(self.rbms)
+        if isinstance(epochs, (tuple, list)):
+            if len(epochs) != n_rbms:
+                raise ValueError(f"epochs must be an int or have one entry per RBM "
+                                 f"({n_rbms}); got {len(epochs)} entries")
+            epoch_list = [check_int(e, "epochs", minimum=0) for e in epochs]
+        else:
+            epoch_list = [check_int(epochs, "epochs", minimum=0)] * n_rbms
+        learning_rate = check_positive_float(learning_rate, "learning_rate")
+        momentum = check_nonneg_float(momentum, "momentum")
+        if momentum >= 1:
+            raise ValueError(f"momentum must be in [0, 1); got {momentum}")
+        weight_decay = check_nonneg_float(weight_decay, "weight_decay")
+        k = check_int(k, "k", minimum=1)
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        x, _ = self._tensor(data, "data")
+        gen = torch_generator(rng, str(self.device))
+        backup = [{key: p.clone() for key, p in r.params.items()} for r in self.rbms]
+        history = []
+        try:
+            for i, rbm in enumerate(self.rbms):
+                history.append(_train_rbm_cd(
+                    rbm, x, epochs=epoch_list[i], learning_rate=learning_rate, k=k,
+                    batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
+                    gen=gen, progress=progress, label=f"RBM {i + 1}/{n_rbms}"))
+                x = torch.sigmoid(x @ rbm.W + rbm.c)
+                if not bool(torch.isfinite(x).all()):
+                    raise FloatingPointError(f"training of RBM {i + 1} diverged; lower "
+                                             "learning_rate")
+        except BaseException:
+            # A failed (or interrupted) fit leaves the net as it was.
+            for rbm, saved in zip(self.rbms, backup, strict=True):
+                rbm.W, rbm.b, rbm.c = saved["W"], saved["b"], saved["c"]
+            raise
+        self.history = history
+        self.fitted = True
+        return self
+
+    def transform(self, v: Any, layer: int | None = None) -> torch.Tensor:
+        """Deterministic up-pass of probabilities ``σ(c_l + h^{l-1} W_l)``.
+
+        Parameters
+        ----------
+        v : array-like, shape (n_visible,) or (batch, n_visible)
+        layer : int, optional
+            Stop at this layer (``1..L``); the top layer by default.
+
+        Returns
+        -------
+        torch.Tensor, shape (..., n_layer)
+        """
+        top = len(self.rbms) if layer is None else check_int(layer, "layer", minimum=1)
+        if top > len(self.rbms):
+            raise ValueError(f"layer must be in [1, {len(self.rbms)}]; got {layer}")
+        x, squeeze = self._tensor(v, "v")
+        for rbm in self.rbms[:top]:
+            x = torch.sigmoid(x @ rbm.W + rbm.c)
+        return x[0] if squeeze else x
+
+    def reconstruct(self, v: Any) -> torch.Tensor:
+        """Mean-field up-pass followed by a mean-field down-pass (no fine-tuning)."""
+        x, squeeze = self._tensor(v, "v")
+        for rbm in self.rbms:
+            x = torch.sigmoid(x @ rbm.W + rbm.c)
+        for rbm in reversed(self.rbms):
+            x = rbm._mean_v(x)
+        return x[0] if squeeze else x
+
+    def sample(self, n: int, n_gibbs: int = 1000, rng: SeedLike = None, *,
+               mean: bool = False) -> torch.Tensor:
+        """Ancestral samples of the DBN's generative model.
+
+        Runs ``n`` independent block-Gibbs chains of ``n_gibbs`` sweeps in the
+        top RBM (started from uniformly random states of layer ``L-1``), then
+        samples each lower layer from the directed conditionals
+        ``P(h^{l-1} | h^l)`` (Hinton, Osindero & Teh 2006, §3).
+
+        Parameters
+        ----------
+        n : int
+            Number of samples.
+        n_gibbs : int
+            Gibbs sweeps in the top RBM.
+        rng : SeedLike
+        mean : bool
+            Return ``E[v | h^1]`` for the bottom layer instead of a sample
+            (smoother pictures).
+
+        Returns
+        -------
+        torch.Tensor, shape (n, n_visible)
+        """
+        n = check_int(n, "n", minimum=1)
+        n_gibbs = check_int(n_gibbs, "n_gibbs", minimum=0)
+        gen = torch_generator(rng, str(self.device))
+        top = self.rbms[-1]
+        half = torch.full((n, top.n_visible), 0.5, dtype=self.dtype, device=self.device)
+        x = torch.bernoulli(half, generator=gen)
+        if top.visible == "ising":
+            x = 2.0 * x - 1.0
+        elif top.visible == "gaussian":
+            x = top.b.expand(n, -1).clone()
+        x = top._gibbs(x, n_gibbs, gen)
+        for i, rbm in enumerate(reversed(self.rbms[:-1])):
+            last = i == len(self.rbms) - 2
+            x = rbm._mean_v(x) if (mean and last) else rbm._sample_v(x, gen)
+        return x
+
+
+class DeepAutoencoder(torch.nn.Module):
+    """Deep autoencoder unrolled from a DBN (Hinton & Salakhutdinov, Science 2006).
+
+    Encoder layer ``l`` computes ``σ(x W_l + c_l)``; the code layer is linear
+    when ``code_linear``. Decoder layer ``l`` computes ``f(x W_lᵀ + b_l)`` with
+    ``f = σ`` except at the output, where ``f`` matches the visible type
+    (``σ``, ``tanh`` for Ising ``±1``, identity for Gaussian).
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+    visible : {"bernoulli", "ising", "gaussian"}
+    code_linear : bool
+    rng : SeedLike
+        Seed for random initial weights (``N(0, 0.01²)``) when not built by
+        :meth:`from_dbn`.
+    dtype : torch.dtype
+    """
+
+    def __init__(self, layer_sizes: Any, visible: str = "bernoulli", *,
+                 code_linear: bool = True, rng: SeedLike = None,
+                 dtype: torch.dtype = torch.float32, device: Any = "cpu") -> None:
+        super().__init__()
+        self.layer_sizes = _check_layer_sizes(layer_sizes)
+        self.visible = check_option(visible, "visible", VISIBLE_TYPES)
+        if not isinstance(code_linear, bool):
+            raise TypeError(f"code_linear must be a bool; got {type(code_linear).__name__}")
+        self.code_linear = code_linear
+        gen = torch_generator(rng, "cpu")
+        sizes = self.layer_sizes
+        enc_w, enc_b, dec_w, dec_b = [], [], [], []
+        for n_in, n_out in itertools.pairwise(sizes):
+            enc_w.append(torch.randn(n_in, n_out, generator=gen, dtype=dtype) * 0.01)
+            enc_b.append(torch.zeros(n_out, dtype=dtype))
+            dec_w.append(torch.randn(n_out, n_in, generator=gen, dtype=dtype) * 0.01)
+            dec_b.append(torch.zeros(n_in, dtype=dtype))
+        self.encoder_weights = torch.nn.ParameterList(enc_w)
+        self.encoder_biases = torch.nn.ParameterList(enc_b)
+        # Decoder layer l maps layer l+1 back to layer l (applied top-down).
+        self.decoder_weights = torch.nn.ParameterList(dec_w)
+        self.decoder_biases = torch.nn.ParameterList(dec_b)
+        self.to(device)
+        self.history: list[float] = []
+
+    @classmethod
+    def from_dbn(cls, dbn: DeepBeliefNet, code_linear: bool = True, *,
+                 dtype: torch.dtype = torch.float32) -> DeepAutoencoder:
+        """Unroll a DBN: encoder ``(W_l, c_l)``, decoder ``(W_lᵀ, b_l)``.
+
+        With ``code_linear`` the top RBM's Bernoulli hidden units become linear
+        code units (Hinton & Salakhutdinov used a Gaussian-hidden top RBM; here
+        its weights are reused as is and fine-tuning adapts them). With
+        ``code_linear=False`` the untuned autoencoder computes exactly the DBN's
+        mean-field up-down pass (:meth:`DeepBeliefNet.reconstruct`).
+        """
+        if not isinstance(dbn, DeepBeliefNet):
+            raise TypeError(f"dbn must be a DeepBeliefNet; got {type(dbn).__name__}")
+        ae = cls(dbn.layer_sizes, dbn.visible, code_linear=code_linear, dtype=dtype,
+                 device=dbn.device)
+        with torch.no_grad():
+            for i, rbm in enumerate(dbn.rbms):
+                ae.encoder_weights[i].copy_(rbm.W)
+                ae.encoder_biases[i].copy_(rbm.c)
+                ae.decoder_weights[i].copy_(rbm.W.T)
+                ae.decoder_biases[i].copy_(rbm.b)
+        return ae
+
+    @property
+    def _param_dtype(self) -> torch.dtype:
+        return self.encoder_weights[0].dtype
+
+    def _tensor(self, v: Any, name: str = "v") -> tuple[torch.Tensor, bool]:
+        if isinstance(v, torch.Tensor):
+            squeeze = v.ndim == 1
+            v = v.detach().cpu().numpy()
+        else:
+            squeeze = np.ndim(v) == 1
+        arr = _check_data(v, name, self.layer_sizes[0], self.visible)
+        t = torch.as_tensor(arr, dtype=self._param_dtype,
+                            device=self.encoder_weights[0].device)
+        return t, squeeze
+
+    def _encode(self, x: torch.Tensor) -> torch.Tensor:
+        last = len(self.encoder_weights) - 1
+        for i, (w, c) in enumerate(zip(self.encoder_weights, self.encoder_biases,
+                                       strict=True)):
+            x = x @ w + c
+            if not (i == last and self.code_linear):
+                x = torch.sigmoid(x)
+        return x
+
+    def _decode_field(self, z: torch.Tensor) -> torch.Tensor:
+        """Decoder output *before* the output nonlinearity."""
+        for i in range(len(self.decoder_weights) - 1, -1, -1):
+            z = z @ self.decoder_weights[i] + self.decoder_biases[i]
+            if i > 0:
+                z = torch.sigmoid(z)
+        return z
+
+    def _output(self, field: torch.Tensor) -> torch.Tensor:
+        if self.visible == "bernoulli":
+            return torch.sigmoid(field)
+        if self.visible == "ising":
+            return torch.tanh(field)
+        return field
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Reconstruction of a validated batch tensor (differentiable)."""
+        return self._output(self._decode_field(self._encode(x)))
+
+    def _loss(self, x: torch.Tensor) -> torch.Tensor:
+        field = self._decode_field(self._encode(x))
+        if self.visible == "bernoulli":
+            # Cross-entropy from logits: overflow-safe for saturated units.
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                field, x, reduction="sum")
+        elif self.visible == "ising":
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                2.0 * field, (x + 1.0) / 2.0, reduction="sum")
+        else:
+            loss = 0.5 * ((field - x) ** 2).sum()
+        return loss / x.shape[0]
+
+    def encode(self, v: Any) -> torch.Tensor:
+        """Code vectors, shape ``(..., layer_sizes[-1])``."""
+        x, squeeze = self._tensor(v)
+        with torch.no_grad():
+            z = self._encode(x)
+        return z[0] if squeeze else z
+
+    def reconstruct(self, v: Any) -> torch.Tensor:
+        """Reconstructions ``decode(encode(v))``, shaped like ``v``."""
+        x, squeeze = self._tensor(v)
+        with torch.no_grad():
+            r = self.forward(x)
+        return r[0] if squeeze else r
+
+    def reconstruction_error(self, v: Any) -> float:
+        """Mean over images of the squared error summed over pixels.
+
+        This is the measure of Hinton & Salakhutdinov (2006), Fig. 2.
+        """
+        x, _ = self._tensor(v)
+        with torch.no_grad():
+            return float(((self.forward(x) - x) ** 2).sum(1).mean())
+
+    def fine_tune(self, data: Any, epochs: int = 10, lr: float = 1e-3, batch_size: int = 100,
+                  rng: SeedLike = None, *, weight_decay: float = 0.0,
+                  progress: bool = False) -> list[float]:
+        """Fine-tune all weights by backpropagation with Adam (Kingma & Ba 2015).
+
+        The loss is the cross-entropy between data and reconstruction (Bernoulli
+        and Ising visibles; Hinton & Salakhutdinov 2006) or half the squared
+        error (Gaussian visibles), summed over pixels and averaged over images.
+
+        Parameters
+        ----------
+        data : array-like, shape (n_samples, n_visible)
+        epochs, batch_size : int
+        lr : float
+            Adam step size.
+        rng : SeedLike
+            Seed for the minibatch order.
+        weight_decay : float
+            L2 penalty coefficient passed to Adam (0 as in the paper).
+        progress : bool
+            Print one line per epoch to stderr.
+
+        Returns
+        -------
+        list of float
+            Mean training loss per epoch (also appended to ``self.history``).
+        """
+        epochs = check_int(epochs, "epochs", minimum=0)
+        lr = check_positive_float(lr, "lr")
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        weight_decay = check_nonneg_float(weight_decay, "weight_decay")
+        x, _ = self._tensor(data, "data")
+        gen = torch_generator(rng, "cpu")
+        optimizer = torch.optim.Adam(self.parameters(), lr=lr, weight_decay=weight_decay)
+        losses = []
+        n = x.shape[0]
+        for epoch in range(epochs):
+            order = torch.randperm(n, generator=gen).to(x.device)
+            total = 0.0
+            for start in range(0, n, batch_size):
+                batch = x[order[start:start + batch_size]]
+                optimizer.zero_grad()
+                loss = self._loss(batch)
+                loss.backward()
+                optimizer.step()
+                total += float(loss.detach()) * batch.shape[0]
+            losses.append(total / n)
+            _progress(progress, f"fine-tune epoch {epoch + 1}/{epochs}: loss {losses[-1]:.4f}")
+        self.history.extend(losses)
+        return losses
+
+
+def pca_reconstruction_error(train: Any, test: Any, n_components: int) -> float:
+    """Test reconstruction error of PCA fitted on ``train`` (the linear baseline).
+
+    Returns the mean over test images of the squared error summed over pixels,
+    the measure of :meth:`DeepAutoencoder.reconstruction_error`.
+    """
+    from sklearn.decomposition import PCA
+
+    tr = check_array(train, "train", ndim=2)
+    te = check_array(test, "test", ndim=2)
+    if tr.shape[1] != te.shape[1]:
+        raise ValueError(f"train and test must have the same number of features; got "
+                         f"{tr.shape[1]} and {te.shape[1]}")
+    n_components = check_int(n_components, "n_components", minimum=1)
+    if n_components > min(tr.shape):
+        raise ValueError(f"n_components must be <= min(train.shape) = {min(tr.shape)}; "
+                         f"got {n_components}")
+    pca = PCA(n_components=n_components).fit(tr.astype(np.float64))
+    rec = pca.inverse_transform(pca.transform(te.astype(np.float64)))
+    return float(((rec - te) ** 2).sum(1).mean())
+
