@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from spinnet import __version__
+from spinnet.cli import boltzmann as _boltzmann
 from spinnet.cli import hopfield as _hopfield
 from spinnet.cli import ising as _ising
 from spinnet.cli import theory as _theory
@@ -22,6 +23,9 @@ app.add_typer(_hopfield.app, name="hopfield")
 app.add_typer(_theory.app, name="theory")
 app.add_typer(_ising.app, name="ising")
 app.command("anneal")(_ising.anneal)
+app.add_typer(_boltzmann.bm_app, name="bm")
+app.add_typer(_boltzmann.rbm_app, name="rbm")
+app.command("inverse-ising")(_boltzmann.inverse_ising)
 
 
 @app.command("version")

@@ -1,0 +1,160 @@
+"""``spinnet bm encoder``, ``spinnet inverse-ising`` and ``spinnet rbm ...``."""
+
+import csv
+import json
+import math
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from spinnet.cli import app
+
+runner = CliRunner()
+
+
+def _rows(path):
+    with open(path) as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_bm_encoder_outputs(tmp_path):
+    res = runner.invoke(app, ["bm", "encoder", "--seeds", "2", "--epochs", "120", "--restarts",
+                              "3", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    rows = _rows(tmp_path / "encoder.csv")
+    assert [int(r["seed"]) for r in rows] == [0, 1]
+    for r in rows:
+        # the log-likelihood of the 4 training patterns is bounded by ln(1/4)
+        assert float(r["log_likelihood"]) <= math.log(0.25) + 1e-9
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["command"] == "bm encoder"
+    assert manifest["summary"]["success_rate"] == sum(r["success"] == "True" for r in rows) / 2
+    assert (tmp_path / "encoder.png").stat().st_size > 10_000
+    assert "success rate" in res.output
+
+
+@pytest.mark.parametrize("args, option", [
+    (["--seeds", "0"], "--seeds"), (["--lr", "-0.1"], "--lr"), (["--epochs", "0"], "--epochs"),
+    (["--method", "annealing"], "--method"), (["--n-io", "9"], "--n-io"),
+])
+def test_bm_encoder_bad_input(tmp_path, args, option):
+    res = runner.invoke(app, ["bm", "encoder", *args, "--out", str(tmp_path)])
+    assert res.exit_code == 2
+    assert option in res.output
+
+
+def test_inverse_ising_outputs(tmp_path):
+    res = runner.invoke(app, ["inverse-ising", "--model", "sk", "--N", "8", "--T", "1.5",
+                              "--samples", "300,3000", "--methods", "nmf,tap,pl",
+                              "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    rows = _rows(tmp_path / "inverse_ising.csv")
+    assert [(r["method"], int(r["n_samples"])) for r in rows] == [
+        (m, n) for n in (300, 3000) for m in ("naive_mean_field", "tap", "pseudo_likelihood")]
+    err = {(r["method"], int(r["n_samples"])): float(r["error"]) for r in rows}
+    for m in ("naive_mean_field", "tap", "pseudo_likelihood"):
+        assert err[m, 3000] < err[m, 300]  # more data, better couplings
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["command"] == "inverse-ising"
+    assert manifest["parameters"]["samples"] == [300, 3000]
+    assert set(manifest["summary"]) == {"naive_mean_field", "tap", "pseudo_likelihood"}
+    assert (tmp_path / "inverse_ising.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("args, option", [
+    (["--methods", "nmf,magic"], "--methods"), (["--N", "40"], "--N"), (["--T", "0"], "--T"),
+    (["--samples", "10,abc"], "--samples"), (["--samples", "1"], "--samples"),
+    (["--model", "ea"], "--model"),
+])
+def test_inverse_ising_bad_input(tmp_path, args, option):
+    res = runner.invoke(app, ["inverse-ising", "--N", "6", "--samples", "100", *args,
+                              "--out", str(tmp_path)])
+    assert res.exit_code == 2
+    assert option in res.output
+
+
+# ---------------------------------------------------------------------------------- rbm
+def _train(out, *extra, epochs=1):
+    return runner.invoke(app, ["rbm", "train", "--data", "digits", "--hidden", "8", "--epochs",
+                               str(epochs), "--lr", "0.05", "--batch-size", "100", *extra,
+                               "--out", str(out)])
+
+
+def test_rbm_train_outputs_and_resume(tmp_path):
+    import torch
+
+    res = _train(tmp_path / "a")
+    assert res.exit_code == 0, res.output
+    for name in ("checkpoint.pt", "model.pt", "history.csv", "history.png", "samples.png",
+                 "filters.png", "manifest.json"):
+        assert (tmp_path / "a" / name).is_file(), name
+    assert len(_rows(tmp_path / "a" / "history.csv")) == 1
+    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["resumed"] is False
+    # re-running with more epochs continues from the checkpoint ...
+    res = _train(tmp_path / "a", epochs=2)
+    assert res.exit_code == 0, res.output
+    assert "resumed" in res.output
+    rows = _rows(tmp_path / "a" / "history.csv")
+    assert [int(r["epoch"]) for r in rows] == [1, 2]
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert manifest["resumed"] is True and manifest["summary"]["epoch"] == 2
+    # ... and reproduces an uninterrupted 2-epoch run exactly
+    assert _train(tmp_path / "b", epochs=2).exit_code == 0
+    wa = torch.load(tmp_path / "a" / "model.pt", weights_only=True)["W"]
+    wb = torch.load(tmp_path / "b" / "model.pt", weights_only=True)["W"]
+    assert torch.equal(wa, wb)
+    # changing a hyper-parameter against an existing checkpoint is refused cleanly
+    res = _train(tmp_path / "a", "--k", "3", epochs=3)
+    assert res.exit_code == 2 and "checkpoint" in res.output
+
+
+def test_rbm_eval_and_sample(tmp_path):
+    assert _train(tmp_path / "m", epochs=2).exit_code == 0
+    res = runner.invoke(app, ["rbm", "eval", "--model", str(tmp_path / "m"), "--ais", "--runs",
+                              "20", "--betas", "300", "--out", str(tmp_path / "e")])
+    assert res.exit_code == 0, res.output
+    result = json.loads((tmp_path / "e" / "eval.json").read_text())
+    assert set(result) == {"exact", "ais", "ais_minus_exact"}
+    # 8 hidden units: exact log Z by enumeration, AIS within a few standard errors
+    assert abs(result["ais_minus_exact"]) < 5 * result["ais"]["log_Z_err"] + 0.05
+    assert result["exact"]["test_LL"] < 0 and math.isfinite(result["ais"]["test_LL"])
+    res = runner.invoke(app, ["rbm", "sample", "--model", str(tmp_path / "m"), "--n", "6",
+                              "--gibbs", "20", "--out", str(tmp_path / "s")])
+    assert res.exit_code == 0, res.output
+    v = np.load(tmp_path / "s" / "samples.npy")
+    assert v.shape == (6, 64) and set(np.unique(v)) <= {0, 1}
+    assert (tmp_path / "s" / "samples.png").is_file()
+
+
+def test_rbm_train_on_npy_file(tmp_path):
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "bars.npy", (rng.random((60, 9)) < 0.3).astype(np.uint8))
+    res = runner.invoke(app, ["rbm", "train", "--data", str(tmp_path / "bars.npy"), "--hidden",
+                              "4", "--method", "pl", "--epochs", "2", "--batch-size", "20",
+                              "--out", str(tmp_path / "m")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "m" / "filters.png").is_file()  # 9 = 3 x 3 pixels
+    res = runner.invoke(app, ["rbm", "eval", "--model", str(tmp_path / "m"), "--no-ais"])
+    assert res.exit_code == 0, res.output
+    assert "exact" in res.output
+
+
+@pytest.mark.parametrize("args, option", [
+    (["--method", "magic"], "--method"), (["--k", "0"], "--k"), (["--lr", "-0.01"], "--lr"),
+    (["--hidden", "0"], "--hidden"), (["--data", "nowhere.npy"], "--data"),
+    (["--monitor", "0"], "--monitor"), (["--batch-size", "0"], "--batch-size"),
+])
+def test_rbm_train_bad_input(tmp_path, args, option):
+    res = _train(tmp_path, *args)
+    assert res.exit_code == 2
+    assert option in res.output
+
+
+def test_rbm_bad_data_file_and_model_dir(tmp_path):
+    np.save(tmp_path / "grey.npy", np.full((5, 4), 0.5))
+    res = _train(tmp_path / "o", "--data", str(tmp_path / "grey.npy"))
+    assert res.exit_code == 2 and "--data" in res.output and "0 and 1" in res.output
+    for cmd in (["rbm", "eval"], ["rbm", "sample", "--out", str(tmp_path / "s")]):
+        res = runner.invoke(app, [*cmd, "--model", str(tmp_path / "missing")])
+        assert res.exit_code == 2 and "--model" in res.output
