@@ -497,7 +497,14 @@ def pseudo_log_likelihood(rbm: RBM, v: Any) -> torch.Tensor:
     rbm = _check_rbm(rbm)
     _require_binary(rbm, "pseudo_log_likelihood")
     vt, _ = rbm._check_visible(v, "v")
-    return _pll(rbm, vt, rbm.params).detach()
+    rows = vt.reshape(-1, vt.shape[-1])
+    # The flipped copies take (rows, n, n) memory: evaluate in chunks of <= 2^24 entries
+    # (an MNIST epoch would otherwise allocate 8000 x 784 x 784 doubles).
+    chunk = max(1, (1 << 24) // (rows.shape[1] ** 2))
+    with torch.no_grad():
+        total = sum(_pll(rbm, rows[i:i + chunk], rbm.params) * rows[i:i + chunk].shape[0]
+                    for i in range(0, rows.shape[0], chunk))
+    return total / rows.shape[0]
 
 
 def pl_gradient(rbm: RBM, v: Any) -> dict[str, torch.Tensor]:
