@@ -47,7 +47,6 @@ import argparse
 import datetime as _dt
 import json
 import os
-import platform
 import sys
 import time
 from collections.abc import Callable
@@ -55,7 +54,7 @@ from typing import Any
 
 import numpy as np
 
-import spinnet
+from _machine import machine_info as _machine_info
 from spinnet.hopfield import HopfieldNetwork
 from spinnet.spins import flip, random_patterns
 
@@ -69,51 +68,22 @@ TARGETS = {"fit": ("speedup", 5.0), "async": ("speedup", 5.0), "sync": ("overhea
 
 # -- machine ---------------------------------------------------------------------------
 def machine_info() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - non-Linux
-        usable = os.cpu_count()
+    info = _machine_info()
     blas = "unknown"
     try:
         cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
         blas = f"{cfg.get('name')} {cfg.get('version')}"
     except Exception:
         pass
-    threads: dict[str, Any] = {}
-    try:
-        from threadpoolctl import threadpool_info
-
-        for pool in threadpool_info():
-            threads[f"{pool.get('internal_api')}"] = pool.get("num_threads")
-    except Exception:
-        pass
     try:
         import numba
 
-        numba_v, threads["numba"] = numba.__version__, numba.get_num_threads()
+        numba_v, info["threads"]["numba"] = numba.__version__, numba.get_num_threads()
     except Exception:  # pragma: no cover
         numba_v = "missing"
-    try:
-        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:  # pragma: no cover
-        load = "n/a"
-    return {
-        "cpu": cpu, "logical_cpus": os.cpu_count(), "usable_cpus": usable,
-        "loadavg_at_start": load, "blas": blas, "threads": threads,
-        "python": platform.python_version(), "numpy": np.__version__, "numba": numba_v,
-        "spinnet": getattr(spinnet, "__version__", "?"),
-        "hopfieldkit": getattr(hopfieldkit, "__version__", "?") if hopfieldkit else None,
-        "platform": platform.platform(),
-    }
+    info.update(blas=blas, numba=numba_v,
+                hopfieldkit=getattr(hopfieldkit, "__version__", "?") if hopfieldkit else None)
+    return info
 
 
 def set_threads(k: int) -> None:

@@ -51,7 +51,6 @@ import argparse
 import datetime as _dt
 import json
 import os
-import platform
 import sys
 import time
 from typing import Any
@@ -59,7 +58,7 @@ from typing import Any
 import numpy as np
 import torch
 
-import spinnet
+from _machine import machine_info as _machine_info
 from spinnet.boltzmann.evaluation import ais_log_z, base_rate_bias, log_likelihood
 from spinnet.boltzmann.rbm import RBM
 from spinnet.boltzmann.training import TrainConfig, train
@@ -77,39 +76,11 @@ SPINNET = {"cd1": ("cd", 1), "cd25": ("cd", 25), "pcd": ("pcd", 1), "pt": ("pt",
 
 # -- machine ---------------------------------------------------------------------------
 def machine_info() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - non-Linux
-        usable = os.cpu_count()
-    threads: dict[str, Any] = {"torch": torch.get_num_threads()}
-    try:
-        from threadpoolctl import threadpool_info
-
-        for pool in threadpool_info():
-            threads[f"{pool.get('internal_api')}"] = pool.get("num_threads")
-    except Exception:
-        pass
-    try:
-        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:  # pragma: no cover
-        load = "n/a"
-    return {
-        "cpu": cpu, "logical_cpus": os.cpu_count(), "usable_cpus": usable,
-        "loadavg_at_start": load, "threads": threads,
-        "python": platform.python_version(), "numpy": np.__version__,
-        "torch": torch.__version__, "spinnet": getattr(spinnet, "__version__", "?"),
-        "sklearn": getattr(sklearn, "__version__", "?") if sklearn else None,
-        "platform": platform.platform(),
-    }
+    info = _machine_info()
+    info["threads"]["torch"] = torch.get_num_threads()
+    info.update(torch=torch.__version__,
+                sklearn=getattr(sklearn, "__version__", "?") if sklearn else None)
+    return info
 
 
 def _stats(ts: list[float]) -> dict[str, float] | None:
