@@ -27,6 +27,7 @@ import torch.nn.functional as F
 
 from spinnet._rng import SeedLike, torch_generator
 from spinnet._validation import check_int
+from spinnet.boltzmann.rbm import _bernoulli
 
 __all__ = [
     "ais_log_z",
@@ -35,6 +36,7 @@ __all__ = [
     "exact_log_z",
     "free_energy",
     "log_likelihood",
+    "model_rate_bias",
 ]
 
 #: Largest layer size enumerated by :func:`exact_log_z` (2^26 states).
@@ -203,6 +205,49 @@ def base_rate_bias(data: Any, *, eps: float = 1e-3) -> torch.Tensor:
     return torch.log(p) - torch.log1p(-p)
 
 
+def model_rate_bias(W: Any, b: Any, c: Any, *, n_chains: int = 200, n_sweeps: int = 1000,
+                    eps: float = 1e-3, rng: SeedLike = None) -> torch.Tensor:
+    """Visible biases of a base-rate model matched to the RBM's *own* marginals.
+
+    Runs ``n_chains`` block-Gibbs chains of the RBM from uniformly random
+    visible states for ``n_sweeps`` sweeps and averages the conditional means
+    ``P(v_i = 1 | h)`` over the second half; returns ``log(p/(1-p))`` with ``p``
+    clipped to ``[eps, 1 - eps]``.
+
+    Use it as ``base_visible_bias`` of :func:`ais_log_z` when the model may be
+    far from the data, as CD-trained RBMs are: they put much of their mass on
+    states the data never visit, which a base model fitted to the data
+    (:func:`base_rate_bias`) does not reach in the annealing. Measured on a
+    784x20 RBM trained by CD-1 on MNIST (exact ``log Z = 253.7715``), 100 AIS
+    runs: the data base rate gave 246.53 ± 0.70 with 5,000 temperatures and
+    251.19 ± 0.75 with 20,000; this base gave 253.763 ± 0.020 with 5,000.
+    Any base model gives an unbiased estimate of ``Z``; a closer one gives
+    smaller variance, and it need not be exact.
+
+    Returns
+    -------
+    torch.Tensor, shape (n_visible,), float64
+    """
+    W, b, c = _params(W, b, c)
+    n_chains = check_int(n_chains, "n_chains", minimum=1)
+    n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=2)
+    eps = float(eps)
+    if not 0.0 < eps < 0.5:
+        raise ValueError(f"eps must be in (0, 0.5); got {eps}")
+    gen = torch_generator(rng, device=W.device.type)
+    v = _bernoulli(torch.full((n_chains, W.shape[0]), 0.5, dtype=W.dtype, device=W.device), gen)
+    total = torch.zeros(W.shape[0], dtype=W.dtype, device=W.device)
+    burn_in = n_sweeps // 2
+    for sweep in range(n_sweeps):
+        h = _bernoulli(torch.sigmoid(v @ W + c), gen)
+        pv = torch.sigmoid(b + h @ W.T)
+        v = _bernoulli(pv, gen)
+        if sweep >= burn_in:
+            total += pv.mean(0)
+    p = (total / (n_sweeps - burn_in)).clamp(eps, 1.0 - eps)
+    return torch.log(p) - torch.log1p(-p)
+
+
 def default_betas(n_betas: int | None = None) -> torch.Tensor:
     """Inverse-temperature schedule of Salakhutdinov & Murray (2008), Sec. 4.1.
 
@@ -247,8 +292,10 @@ def ais_log_z(W: Any, b: Any, c: Any, *, base_visible_bias: Any = None, betas: A
     W, b, c : tensor or array_like
         Weights ``(n_visible, n_hidden)`` and biases of the target RBM.
     base_visible_bias : tensor or array_like, shape (n_visible,), optional
-        Visible biases ``b_A`` of the base model, typically :func:`base_rate_bias`
-        of the training data. Default zeros (uniform base distribution).
+        Visible biases ``b_A`` of the base model: :func:`base_rate_bias` of the
+        training data (Salakhutdinov & Murray) or, more robust for models far
+        from the data, :func:`model_rate_bias`. Default zeros (uniform base
+        distribution).
     betas : tensor or array_like, optional
         Increasing schedule from exactly 0 to exactly 1. Default
         :func:`default_betas` ``(n_betas)``.
@@ -297,21 +344,19 @@ def ais_log_z(W: Any, b: Any, c: Any, *, base_visible_bias: Any = None, betas: A
             raise ValueError("betas must be non-decreasing")
     gen = torch_generator(rng, device=dev.type)
 
-    def log_p(v: torch.Tensor, beta: float) -> torch.Tensor:
-        return ((1.0 - beta) * (v @ bA) + beta * (v @ b)
-                + F.softplus(beta * (v @ W + c)).sum(dim=1))
-
     log_za = float(F.softplus(bA).sum()) + nh * math.log(2.0)
-    v = torch.bernoulli(torch.sigmoid(bA).expand(n_runs, nv), generator=gen)
+    v = _bernoulli(torch.sigmoid(bA).expand(n_runs, nv).contiguous(), gen)
     log_w = torch.full((n_runs,), log_za, dtype=torch.float64, device=dev)
     bl = bet.tolist()
     for k in range(1, len(bl)):
         bprev, bk = bl[k - 1], bl[k]
-        log_w += log_p(v, bk) - log_p(v, bprev)
+        # log p*_bk(v) - log p*_bprev(v) and the next hidden draw share one product vW + c.
+        pre = v @ W + c
+        log_w += ((bk - bprev) * (v @ (b - bA)) + F.softplus(bk * pre).sum(dim=1)
+                  - F.softplus(bprev * pre).sum(dim=1))
         if k < len(bl) - 1:
-            h = torch.bernoulli(torch.sigmoid(bk * (v @ W + c)), generator=gen)
-            v = torch.bernoulli(torch.sigmoid((1.0 - bk) * bA + bk * (b + h @ W.T)),
-                                generator=gen)
+            h = _bernoulli(torch.sigmoid(bk * pre), gen)
+            v = _bernoulli(torch.sigmoid((1.0 - bk) * bA + bk * (b + h @ W.T)), gen)
     log_z = float(torch.logsumexp(log_w, dim=0)) - math.log(n_runs)
     r = torch.exp(log_w - log_w.max())
     stderr = float(r.std(unbiased=True) / (math.sqrt(n_runs) * r.mean()))

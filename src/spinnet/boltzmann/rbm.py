@@ -57,6 +57,19 @@ MAX_ENUMERATION_UNITS = 20
 GeneratorLike = torch.Generator | SeedLike
 
 
+def _bernoulli(p: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """Independent draws ``x ~ Bernoulli(p)`` as ``U < p`` (4x faster than torch.bernoulli)."""
+    return (torch.rand(p.shape, generator=gen, dtype=p.dtype, device=p.device) < p).to(p.dtype)
+
+
+def _matmul(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """``x @ w``; when ``w`` has another dtype (e.g. a bfloat16 copy of the weights),
+    the product is taken in ``w``'s dtype and returned in ``x``'s (mixed precision)."""
+    if x.dtype == w.dtype:
+        return x @ w
+    return (x.to(w.dtype) @ w).to(x.dtype)
+
+
 def _all_binary_states(n: int, dtype: torch.dtype, device: Any) -> torch.Tensor:
     """All ``2**n`` configurations of ``n`` {0,1} units, shape ``(2**n, n)``."""
     codes = torch.arange(2**n, device=device)
@@ -249,7 +262,7 @@ class RBM:
         return self._out(self._sample_h(vt, self._generator(generator)), s)
 
     def _sample_h(self, v: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-        return torch.bernoulli(torch.sigmoid(v @ self.W + self.c), generator=gen)
+        return _bernoulli(torch.sigmoid(v @ self.W + self.c), gen)
 
     def p_v_given_h(self, h: Any) -> torch.Tensor:
         """Probability that each visible unit is *on* given ``h``.
@@ -293,17 +306,24 @@ class RBM:
         return self._out(self._sample_v(ht, self._generator(generator)), s)
 
     def _sample_v(self, h: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-        field = self._visible_field(h)
+        return self._sample_v_field(self._visible_field(h), gen)
+
+    def _sample_v_field(self, field: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+        """Draw ``v`` given its field ``b + Wh``."""
         if self.visible == "bernoulli":
-            return torch.bernoulli(torch.sigmoid(field), generator=gen)
+            return _bernoulli(torch.sigmoid(field), gen)
         if self.visible == "ising":
-            return 2.0 * torch.bernoulli(torch.sigmoid(2.0 * field), generator=gen) - 1.0
+            return 2.0 * _bernoulli(torch.sigmoid(2.0 * field), gen) - 1.0
         return field + torch.randn(field.shape, generator=gen, dtype=field.dtype,
                                    device=field.device)
 
-    def _gibbs(self, v: torch.Tensor, k: int, gen: torch.Generator) -> torch.Tensor:
+    def _gibbs(self, v: torch.Tensor, k: int, gen: torch.Generator,
+               W: torch.Tensor | None = None) -> torch.Tensor:
+        """``k`` block-Gibbs sweeps; ``W`` may be a low-precision copy (see :func:`_matmul`)."""
+        W = self.W if W is None else W
         for _ in range(k):
-            v = self._sample_v(self._sample_h(v, gen), gen)
+            h = _bernoulli(torch.sigmoid(_matmul(v, W) + self.c), gen)
+            v = self._sample_v_field(_matmul(h, W.T) + self.b, gen)
         return v
 
     def gibbs(self, v: Any, k: int = 1, generator: GeneratorLike = None) -> torch.Tensor:
@@ -394,16 +414,28 @@ def _check_rbm(rbm: Any) -> RBM:
     return rbm
 
 
-def _suff_stats(rbm: RBM, v: torch.Tensor) -> dict[str, torch.Tensor]:
-    """Batch mean of ``-∂F(v)/∂θ`` (hidden units summed out analytically)."""
-    ph = torch.sigmoid(v @ rbm.W + rbm.c)
-    n = v.shape[0]
-    vb = v - rbm.b if rbm.visible == "gaussian" else v
-    return {"W": v.T @ ph / n, "b": vb.mean(0), "c": ph.mean(0)}
+def _moment_difference(rbm: RBM, pos: torch.Tensor, neg: torch.Tensor,
+                       W: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+    """``⟨-∂F/∂θ⟩_pos - ⟨-∂F/∂θ⟩_neg``: the positive minus the negative phase.
 
-
-def _diff(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    return {key: a[key] - b[key] for key in a}
+    Both phases go through one product for ``P(h|v)`` and one for ``∂/∂W``
+    (rows weighted ``+1/n_pos`` and ``-1/n_neg``), so the difference is
+    accumulated inside the product, which keeps it accurate when ``W`` is a
+    low-precision copy (:func:`_matmul`). The Gaussian ``-∂F/∂b = v - b``
+    loses its ``b`` in the difference.
+    """
+    W = rbm.W if W is None else W
+    both = torch.cat([pos, neg])
+    ph = torch.sigmoid(_matmul(both, W) + rbm.c)
+    n_pos, n_neg = pos.shape[0], neg.shape[0]
+    weights = torch.cat([torch.full((n_pos,), 1.0 / n_pos, dtype=ph.dtype, device=ph.device),
+                         torch.full((n_neg,), -1.0 / n_neg, dtype=ph.dtype, device=ph.device)])
+    weighted = ph * weights.unsqueeze(1)
+    if W.dtype == both.dtype:
+        grad_w = both.T @ weighted
+    else:
+        grad_w = (both.T.to(W.dtype) @ weighted.to(W.dtype)).to(ph.dtype)
+    return {"W": grad_w, "b": weights @ both, "c": weighted.sum(0)}
 
 
 def cd_gradient(rbm: RBM, v: Any, k: int = 1,
@@ -426,7 +458,7 @@ def cd_gradient(rbm: RBM, v: Any, k: int = 1,
     k = check_int(k, "k", minimum=1)
     vt, _ = rbm._check_visible(v, "v")
     vk = rbm._gibbs(vt, k, rbm._generator(generator))
-    return _diff(_suff_stats(rbm, vt), _suff_stats(rbm, vk))
+    return _moment_difference(rbm, vt, vk)
 
 
 def pcd_gradient(rbm: RBM, v: Any, chains: Any, k: int = 1,
@@ -454,7 +486,7 @@ def pcd_gradient(rbm: RBM, v: Any, chains: Any, k: int = 1,
     vt, _ = rbm._check_visible(v, "v")
     ct, squeeze = rbm._check_visible(chains, "chains")
     ct = rbm._gibbs(ct, k, rbm._generator(generator))
-    grads = _diff(_suff_stats(rbm, vt), _suff_stats(rbm, ct))
+    grads = _moment_difference(rbm, vt, ct)
     return grads, (ct[0] if squeeze else ct)
 
 
@@ -469,13 +501,19 @@ def _require_binary(rbm: RBM, what: str) -> None:
 
 
 def _flip_gaps(rbm: RBM, v: torch.Tensor, p: dict[str, torch.Tensor]) -> torch.Tensor:
-    """``F(v^{¬i}) - F(v)`` for every unit i, shape (batch, n_visible)."""
-    batch, n = v.shape
-    eye = torch.eye(n, dtype=torch.bool, device=v.device)
-    flipped = torch.where(eye.unsqueeze(0), rbm._flip(v).unsqueeze(1), v.unsqueeze(1))
-    f_flip = rbm._free_energy(flipped.reshape(batch * n, n), p["W"], p["b"], p["c"])
-    f = rbm._free_energy(v, p["W"], p["b"], p["c"])
-    return f_flip.reshape(batch, n) - f.unsqueeze(1)
+    """``F(v^{¬i}) - F(v)`` for every unit i, shape (batch, n_visible).
+
+    Flipping unit ``i`` changes it by ``δ_i`` (``1 - 2v_i`` or ``-2v_i``) and each
+    hidden pre-activation ``a_j = c_j + (vW)_j`` by ``δ_i W_ij``, so
+    ``F(v^{¬i}) - F(v) = -b_i δ_i - Σ_j [softplus(a_j + δ_i W_ij) - softplus(a_j)]``:
+    ``O(batch·n·m)`` elementwise work and no ``n × n`` matrix products.
+    """
+    W, b, c = p["W"], p["b"], p["c"]
+    delta = rbm._flip(v) - v
+    a = v @ W + c
+    sp = torch.nn.functional.softplus
+    shifted = sp(a.unsqueeze(1) + delta.unsqueeze(-1) * W.unsqueeze(0)).sum(-1)
+    return -delta * b - (shifted - sp(a).sum(-1, keepdim=True))
 
 
 def _pll(rbm: RBM, v: torch.Tensor, p: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -498,9 +536,9 @@ def pseudo_log_likelihood(rbm: RBM, v: Any) -> torch.Tensor:
     _require_binary(rbm, "pseudo_log_likelihood")
     vt, _ = rbm._check_visible(v, "v")
     rows = vt.reshape(-1, vt.shape[-1])
-    # The flipped copies take (rows, n, n) memory: evaluate in chunks of <= 2^24 entries
-    # (an MNIST epoch would otherwise allocate 8000 x 784 x 784 doubles).
-    chunk = max(1, (1 << 24) // (rows.shape[1] ** 2))
+    # The shifted pre-activations take (rows, n_visible, n_hidden) memory: evaluate in
+    # chunks of <= 2^24 entries (an MNIST epoch would otherwise allocate 8000 x 784 x 500).
+    chunk = max(1, (1 << 24) // (rows.shape[1] * rbm.n_hidden))
     with torch.no_grad():
         total = sum(_pll(rbm, rows[i:i + chunk], rbm.params) * rows[i:i + chunk].shape[0]
                     for i in range(0, rows.shape[0], chunk))

@@ -456,6 +456,10 @@ def rbm_eval(
     betas: int = typer.Option(None, "--betas", help="AIS schedule length (default 14501, "
                                                     "Salakhutdinov & Murray 2008)."),
     seed: int = typer.Option(0, "--seed", help="AIS seed."),
+    base: str = typer.Option("model", "--base", help="AIS base model: 'model' (visible "
+                             "marginals of the RBM from Gibbs chains; robust), 'data' "
+                             "(training-data base rates, Salakhutdinov & Murray) or "
+                             "'uniform'."),
     mnist_path: Path = typer.Option(None, "--mnist-path", help="MNIST directory (overrides "
                                                                "the one recorded)."),
     out: Path = typer.Option(None, "--out", help="Optional directory for eval.json and "
@@ -463,11 +467,16 @@ def rbm_eval(
 ) -> None:
     """Log partition function and log-likelihood (nats) of a trained RBM.
 
-    AIS (base-rate base model) with its standard error, and the exact log Z by
-    enumeration when the smaller layer has at most 20 units, side by side.
+    AIS with its standard error, and the exact log Z by enumeration when the
+    smaller layer has at most 20 units, side by side.
     """
     from spinnet._io import write_json, write_manifest
-    from spinnet.boltzmann.evaluation import ais_log_z, base_rate_bias, exact_log_z
+    from spinnet.boltzmann.evaluation import (
+        ais_log_z,
+        base_rate_bias,
+        exact_log_z,
+        model_rate_bias,
+    )
     from spinnet.boltzmann.evaluation import log_likelihood as rbm_log_likelihood
 
     started = time.time()
@@ -475,6 +484,8 @@ def rbm_eval(
         fail(f"--runs must be >= 2; got {runs}", "--runs")
     if betas is not None and betas < 4:
         fail(f"--betas must be >= 4; got {betas}", "--betas")
+    if base not in ("model", "data", "uniform"):
+        fail(f"--base must be 'model', 'data' or 'uniform'; got {base!r}", "--base")
     rbm, meta = _load_model(model)
     if not ais and min(rbm.n_visible, rbm.n_hidden) > 20:
         fail("the smaller layer has more than 20 units: exact log Z is out of reach, so "
@@ -491,8 +502,11 @@ def rbm_eval(
             estimates["exact"] = (exact_log_z(W, b, c), 0.0, time.perf_counter() - t0)
         if ais:
             t0 = time.perf_counter()
-            lz, err, _ = ais_log_z(W, b, c, base_visible_bias=base_rate_bias(x_train),
-                                   n_betas=betas, n_runs=runs, rng=seed)
+            base_bias = {"model": lambda: model_rate_bias(W, b, c, rng=seed),
+                         "data": lambda: base_rate_bias(x_train),
+                         "uniform": lambda: None}[base]()
+            lz, err, _ = ais_log_z(W, b, c, base_visible_bias=base_bias, n_betas=betas,
+                                   n_runs=runs, rng=seed)
             estimates["ais"] = (lz, err, time.perf_counter() - t0)
         for name, (lz, err, secs) in estimates.items():
             row = {"method": name, "log_Z": lz, "log_Z_err": err,
