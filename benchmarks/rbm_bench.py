@@ -28,20 +28,27 @@ Training (same data, same minibatch size, same learning rate, same epochs for al
            epoch can be timed.
 * spinnet  ``train(RBM(..., dtype=--dtype), data, TrainConfig(method, k, ...))`` for
            ``cd1`` (CD-1), ``cd25`` (CD-25; ``--cd25-epochs`` to shorten), ``pcd`` (PCD-1,
-           ``batch_size`` chains) and ``pt`` (parallel tempering, 10 temperatures, k=1).
+           ``batch_size`` chains), ``pcd-bf16`` (the same PCD-1 with
+           ``matmul_dtype="bfloat16"``: bfloat16 copies of W in the matrix products, all
+           else in ``--dtype``) and ``pt`` (parallel tempering, 10 temperatures, k=1).
+           ``pcd-bf16@sk-time`` trains PCD-1 (bf16 products) for as many whole epochs as
+           fit in sklearn's total training time of this run (equal wall time).
            ``monitor_samples=100`` and ``track_log_likelihood=False`` keep the per-epoch
            metrics cheap.
 
-What is timed (``time.perf_counter``): per epoch. spinnet: ``History.wall_time`` (the
-epoch's updates plus its per-epoch metrics on 100 monitor vectors; no checkpoints, no
-progress bar). sklearn: the epoch's ``partial_fit`` loop. Medians over the epochs, min
-and max also printed; the headline ratio is sklearn / spinnet-PCD (same algorithm). Both
-use the same floating dtype (``--dtype``, default float32; sklearn keeps float32 input).
+What is timed (``time.perf_counter``): per epoch. spinnet: ``History.update_time`` (the
+epoch's parameter updates, without its per-epoch metrics; no checkpoints, no progress
+bar). sklearn: the epoch's ``partial_fit`` loop. Medians over the epochs, min and max
+also printed; the headline ratios are sklearn / spinnet-PCD and sklearn / spinnet-PCD-bf16
+(same algorithm). Both use the same floating dtype (``--dtype``, default float32; sklearn
+keeps float32 input).
 
 Quality: test log-likelihood in nats per image, ``mean(-F(v)) - log Z`` with ``log Z``
-from AIS (``spinnet.boltzmann.evaluation.ais_log_z``, base-rate base model from the
-training data, ``--ais-betas`` temperatures, ``--ais-runs`` runs, same seed for every
-model), printed as ``log Z ± stderr``. sklearn's model is evaluated with
+from AIS (``spinnet.boltzmann.evaluation.ais_log_z``, ``--ais-betas`` temperatures,
+``--ais-runs`` runs, same seed for every model), printed as ``log Z ± stderr``. The base
+model of AIS has the visible marginals of the RBM itself (``model_rate_bias``, Gibbs
+chains): the data base rate of Salakhutdinov & Murray underestimates log Z of CD-trained
+models by nats (see RESULTS.md). sklearn's model is evaluated with
 ``W = components_.T, b = intercept_visible_, c = intercept_hidden_``.
 """
 
@@ -59,7 +66,7 @@ import numpy as np
 import torch
 
 from _machine import machine_info as _machine_info
-from spinnet.boltzmann.evaluation import ais_log_z, base_rate_bias, log_likelihood
+from spinnet.boltzmann.evaluation import ais_log_z, log_likelihood, model_rate_bias
 from spinnet.boltzmann.rbm import RBM
 from spinnet.boltzmann.training import TrainConfig, train
 
@@ -70,8 +77,11 @@ except ImportError:  # pragma: no cover - depends on the environment
     sklearn = None
     BernoulliRBM = None
 
-ALL_METHODS = ("sklearn", "cd1", "cd25", "pcd", "pt")
-SPINNET = {"cd1": ("cd", 1), "cd25": ("cd", 25), "pcd": ("pcd", 1), "pt": ("pt", 1)}
+ALL_METHODS = ("sklearn", "cd1", "cd25", "pcd", "pcd-bf16", "pt", "pcd-bf16@sk-time")
+# name -> (estimator, k, matmul dtype)
+SPINNET = {"cd1": ("cd", 1, None), "cd25": ("cd", 25, None), "pcd": ("pcd", 1, None),
+           "pcd-bf16": ("pcd", 1, "bfloat16"), "pt": ("pt", 1, None),
+           "pcd-bf16@sk-time": ("pcd", 1, "bfloat16")}
 
 
 # -- machine ---------------------------------------------------------------------------
@@ -160,20 +170,29 @@ def train_sklearn(x: np.ndarray, hidden: int, epochs: int, batch: int, lr: float
 
 
 def train_spinnet(x: np.ndarray, method: str, k: int, hidden: int, epochs: int, batch: int,
-                  lr: float, momentum: float, dtype: torch.dtype, seed: int
+                  lr: float, momentum: float, dtype: torch.dtype, seed: int,
+                  matmul_dtype: str | None = None, budget_s: float | None = None
                   ) -> tuple[tuple[torch.Tensor, ...], list[float]]:
+    """Train; with ``budget_s`` stop after the epoch that reaches that much wall time."""
     rbm = RBM(x.shape[1], hidden, rng=seed, dtype=dtype)
     cfg = TrainConfig(method=method, k=k, epochs=epochs, batch_size=batch, learning_rate=lr,
-                      momentum=momentum, monitor_samples=100, track_log_likelihood=False)
-    hist = train(rbm, torch.as_tensor(x, dtype=dtype), cfg, rng=seed, progress=False)
+                      momentum=momentum, monitor_samples=100, track_log_likelihood=False,
+                      matmul_dtype=matmul_dtype)
+    stop = None
+    if budget_s is not None:
+        def stop(epoch: int, model: RBM, hist: Any) -> bool:
+            return sum(hist.wall_time) >= budget_s
+    hist = train(rbm, torch.as_tensor(x, dtype=dtype), cfg, rng=seed, progress=False,
+                 callback=stop)
     params = (rbm.W.double(), rbm.b.double(), rbm.c.double())
-    return params, list(hist.wall_time)
+    return params, list(hist.update_time)
 
 
-def evaluate(params: tuple[Any, ...], base: torch.Tensor, test: np.ndarray, train_x: np.ndarray,
+def evaluate(params: tuple[Any, ...], test: np.ndarray, train_x: np.ndarray,
              n_betas: int, n_runs: int, seed: int) -> dict[str, float]:
     W, b, c = params
     t0 = time.perf_counter()
+    base = model_rate_bias(W, b, c, rng=seed)
     log_z, err, _ = ais_log_z(W, b, c, base_visible_bias=base, n_betas=n_betas, n_runs=n_runs,
                               rng=seed)
     return {"log_z": log_z, "log_z_stderr": err,
@@ -187,12 +206,14 @@ def run(args: argparse.Namespace) -> dict[str, Any] | None:
     if data is None:
         return None
     x, test, source = data
-    base = base_rate_bias(x)
     tdtype = torch.float32 if args.dtype == "float32" else torch.float64
     ndtype = np.float32 if args.dtype == "float32" else np.float64
     # untimed warm-up of both (thread pools, first-touch memory, lazy imports)
-    train_spinnet(x[:2 * args.batch_size], "pcd", 1, args.hidden, 1, args.batch_size,
-                  args.lr, args.momentum, tdtype, 0)
+    for m in args.methods:
+        if m in SPINNET:
+            method, k, mm = SPINNET[m]
+            train_spinnet(x[:2 * args.batch_size], method, min(k, 2), args.hidden, 1,
+                          args.batch_size, args.lr, args.momentum, tdtype, 0, mm)
     if BernoulliRBM is not None:
         train_sklearn(x[:2 * args.batch_size], args.hidden, 1, args.batch_size, args.lr,
                       ndtype, 0)
@@ -207,24 +228,37 @@ def run(args: argparse.Namespace) -> dict[str, Any] | None:
             params, times = train_sklearn(x, args.hidden, epochs, args.batch_size, args.lr,
                                           ndtype, args.seed)
         else:
-            method, k = SPINNET[m]
+            method, k, mm = SPINNET[m]
+            budget = None
+            if m.endswith("@sk-time"):
+                if not results.get("sklearn"):
+                    results[m] = None  # needs sklearn's training time
+                    continue
+                budget = results["sklearn"]["train_wall_s"]
+                epochs = 1000  # the wall-time budget stops it
             params, times = train_spinnet(x, method, k, args.hidden, epochs, args.batch_size,
-                                          args.lr, args.momentum, tdtype, args.seed)
+                                          args.lr, args.momentum, tdtype, args.seed, mm,
+                                          budget)
+            epochs = len(times)
         wall = time.perf_counter() - t0
         res = {"epochs": epochs, "epoch_s": _stats(times), "train_wall_s": wall}
-        res.update(evaluate(params, base, test, x, args.ais_betas, args.ais_runs, args.seed))
+        res.update(evaluate(params, test, x, args.ais_betas, args.ais_runs, args.seed))
         results[m] = res
-        print(f"  done {m:8s} train {wall:7.2f} s, AIS {res['ais_s']:6.2f} s", flush=True)
-    ratio = None
-    if results.get("sklearn") and results.get("pcd"):
-        ratio = results["sklearn"]["epoch_s"]["median"] / results["pcd"]["epoch_s"]["median"]
+        print(f"  done {m:17s} train {wall:7.2f} s, AIS {res['ais_s']:6.2f} s", flush=True)
+
+    def ratio(name: str) -> float | None:
+        if results.get("sklearn") and results.get(name):
+            return results["sklearn"]["epoch_s"]["median"] / results[name]["epoch_s"]["median"]
+        return None
+
     return {"params": {"n_train": int(x.shape[0]), "n_test": int(test.shape[0]),
                        "n_visible": int(x.shape[1]), "hidden": args.hidden,
                        "epochs": args.epochs, "cd25_epochs": args.cd25_epochs,
                        "batch_size": args.batch_size, "lr": args.lr, "momentum": args.momentum,
                        "dtype": args.dtype, "ais_betas": args.ais_betas,
                        "ais_runs": args.ais_runs, "seed": args.seed, "data": source},
-            "results": results, "ratio_sklearn_over_spinnet_pcd": ratio}
+            "results": results, "ratio_sklearn_over_spinnet_pcd": ratio("pcd"),
+            "ratio_sklearn_over_spinnet_pcd_bf16": ratio("pcd-bf16")}
 
 
 def report(res: dict[str, Any], info: dict[str, Any]) -> None:
@@ -238,26 +272,28 @@ def report(res: dict[str, Any], info: dict[str, Any]) -> None:
     print(f"problem : {pr['n_visible']} visible x {pr['hidden']} hidden, batch "
           f"{pr['batch_size']}, lr {pr['lr']}, spinnet momentum {pr['momentum']}, "
           f"{pr['dtype']}, seed {pr['seed']}; AIS {pr['ais_betas']} betas x "
-          f"{pr['ais_runs']} runs (base-rate base model)")
+          f"{pr['ais_runs']} runs (model-rate base model)")
     if sklearn is None:
         print("\n*** scikit-learn is NOT importable: spinnet numbers only, no ratio ***")
-    print(f"\n{'model':10s}{'ep':>3s} {'epoch median [min, max] s':>28s} {'train s':>8s} "
+    print(f"\n{'model':17s}{'ep':>3s} {'epoch median [min, max] s':>28s} {'train s':>8s} "
           f"{'log Z ± stderr':>20s} {'test LL':>9s} {'train LL':>9s}")
     for m, r in res["results"].items():
         if r is None:
-            print(f"{m:10s}  -- missing")
+            print(f"{m:17s}  -- missing")
             continue
         s = r["epoch_s"]
-        print(f"{m:10s}{r['epochs']:3d} {s['median']:10.3f} [{s['min']:7.3f}, {s['max']:7.3f}]"
+        print(f"{m:17s}{r['epochs']:3d} {s['median']:10.3f} [{s['min']:7.3f}, {s['max']:7.3f}]"
               f" {r['train_wall_s']:8.2f} {r['log_z']:11.2f} ± {r['log_z_stderr']:6.3f} "
               f"{r['test_ll']:9.2f} {r['train_ll']:9.2f}")
-    ratio = res["ratio_sklearn_over_spinnet_pcd"]
-    print("\n(LL in nats per image; 'train s' = wall time of the whole training call)")
-    if ratio is None:
-        print("per-epoch time sklearn / spinnet PCD:    n/a")
-    else:
-        print(f"per-epoch time sklearn / spinnet PCD: {ratio:6.2f}x "
-              f"({'spinnet faster' if ratio > 1 else 'sklearn faster'})")
+    print("\n(LL in nats per image; 'epoch' = the training updates of one epoch; 'train s' = "
+          "wall time of the whole training call; AIS base model: the RBM's own visible "
+          "marginals; '@sk-time' = trained for sklearn's total training time)")
+    for key, label in (("ratio_sklearn_over_spinnet_pcd", "PCD float32"),
+                       ("ratio_sklearn_over_spinnet_pcd_bf16", "PCD bf16-matmul")):
+        r = res[key]
+        print(f"per-epoch time sklearn / spinnet {label:16s}: "
+              + ("n/a" if r is None else
+                 f"{r:6.2f}x ({'spinnet faster' if r > 1 else 'sklearn faster'})"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -163,10 +163,11 @@ def test_dbn_autoencoder_beats_pca_on_digits(digits_split):
 
     Hinton & Salakhutdinov (2006), Fig. 2: a pretrained, fine-tuned deep
     autoencoder reconstructs held-out images better than PCA with as many
-    components as code units. Here: binarised scikit-learn digits, 64-48-24-6.
+    components as code units. Here: binarised scikit-learn digits, 64-48-24-6, with
+    their linear-Gaussian code layer.
     """
     train, test = digits_split
-    dbn = DeepBeliefNet((64, 48, 24, 6), rng=0).fit(train, epochs=10, learning_rate=0.05,
+    dbn = DeepBeliefNet((64, 48, 24, 6), rng=0, top_hidden="gaussian").fit(train, epochs=10, learning_rate=0.05,
                                                     batch_size=50, rng=1)
     ae = DeepAutoencoder.from_dbn(dbn)
     ae.fine_tune(train, epochs=60, lr=3e-3, batch_size=32, rng=2)
@@ -177,3 +178,70 @@ def test_dbn_autoencoder_beats_pca_on_digits(digits_split):
     scratch = DeepAutoencoder((64, 48, 24, 6), rng=0)
     scratch.fine_tune(train, epochs=60, lr=3e-3, batch_size=32, rng=2)
     assert ae_err < 0.8 * scratch.reconstruction_error(test)
+
+
+def test_gaussian_top_layer_samples_its_exact_marginal():
+    # One RBM with linear-Gaussian hidden units h ~ N(c + vW, 1): integrating h out
+    # gives P(v) ∝ exp(bᵀv + ½|c + vW|²). Ancestral sampling (block Gibbs) must match it.
+    itertools = pytest.importorskip("itertools")
+    scipy_stats = pytest.importorskip("scipy.stats")
+    dbn = DeepBeliefNet((6, 2), top_hidden="gaussian", rng=0, dtype=torch.float64)
+    g = torch.Generator().manual_seed(1)
+    rbm = dbn.rbms[0]
+    rbm.W = 0.4 * torch.randn(6, 2, generator=g, dtype=torch.float64)
+    rbm.b = 0.3 * torch.randn(6, generator=g, dtype=torch.float64) - 0.2
+    rbm.c = 0.3 * torch.randn(2, generator=g, dtype=torch.float64)
+    states = torch.tensor(list(itertools.product([0, 1], repeat=6)), dtype=torch.float64)
+    logp = states @ rbm.b + 0.5 * ((states @ rbm.W + rbm.c) ** 2).sum(1)
+    p = torch.softmax(logp, 0).numpy()
+    n = 4000
+    x = dbn.sample(n, n_gibbs=30, rng=2).numpy()
+    idx = (x @ (2 ** np.arange(5, -1, -1))).astype(int)
+    counts = np.bincount(idx, minlength=64)
+    chi2 = float(((counts - n * p) ** 2 / (n * p)).sum())
+    # 63 degrees of freedom; fails for a wrong marginal (e.g. Bernoulli hiddens: tested
+    # below) and passes a correct sampler with probability 0.999.
+    assert chi2 < scipy_stats.chi2.ppf(0.999, 63)
+    wrong = torch.softmax(states @ rbm.b + torch.nn.functional.softplus(
+        states @ rbm.W + rbm.c).sum(1), 0).numpy()
+    assert float(((counts - n * wrong) ** 2 / (n * wrong)).sum()) > scipy_stats.chi2.ppf(
+        0.999, 63)
+
+
+def test_gaussian_top_unrolls_to_linear_code():
+    data = _toy()
+    dbn = DeepBeliefNet((12, 8, 3), top_hidden="gaussian", rng=0).fit(
+        data, epochs=3, batch_size=16, rng=1)
+    code = dbn.transform(data)
+    top = dbn.rbms[-1]
+    torch.testing.assert_close(code, dbn.transform(data, layer=1) @ top.W + top.c)
+    ae = DeepAutoencoder.from_dbn(dbn)
+    assert ae.code_linear
+    torch.testing.assert_close(ae.encode(data), code, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(ae.reconstruct(data), dbn.reconstruct(data),
+                               rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="code_linear"):
+        DeepAutoencoder.from_dbn(dbn, code_linear=False)
+    with pytest.raises(ValueError, match="top_hidden"):
+        DeepBeliefNet((4, 2), top_hidden="relu")
+    with pytest.raises(ValueError, match="top_learning_rate"):
+        DeepBeliefNet((4, 2)).fit(np.zeros((3, 4)), top_learning_rate=0.0)
+
+
+def test_fine_tune_resumes_exactly(tmp_path):
+    data = _toy(n=50)
+    dbn = DeepBeliefNet((12, 6, 3), top_hidden="gaussian", rng=0).fit(data, epochs=2, rng=1)
+    full = DeepAutoencoder.from_dbn(dbn)
+    ref = full.fine_tune(data, epochs=4, batch_size=16, rng=7)
+    part = DeepAutoencoder.from_dbn(dbn)
+    part.fine_tune(data, epochs=2, batch_size=16, rng=7, checkpoint_dir=tmp_path)
+    resumed = DeepAutoencoder.from_dbn(dbn)  # fresh weights: the checkpoint restores them
+    got = resumed.fine_tune(data, epochs=4, batch_size=16, rng=999, checkpoint_dir=tmp_path)
+    assert got == ref
+    for a, b in zip(full.parameters(), resumed.parameters(), strict=True):
+        assert torch.equal(a, b)
+    with pytest.raises(ValueError, match="batch_size"):
+        resumed.fine_tune(data, epochs=5, batch_size=8, checkpoint_dir=tmp_path)
+    (tmp_path / "finetune.pt").write_bytes(b"truncated")
+    with pytest.raises(ValueError, match="corrupt"):
+        resumed.fine_tune(data, epochs=5, batch_size=16, checkpoint_dir=tmp_path)

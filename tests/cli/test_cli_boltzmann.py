@@ -158,3 +158,39 @@ def test_rbm_bad_data_file_and_model_dir(tmp_path):
     for cmd in (["rbm", "eval"], ["rbm", "sample", "--out", str(tmp_path / "s")]):
         res = runner.invoke(app, [*cmd, "--model", str(tmp_path / "missing")])
         assert res.exit_code == 2 and "--model" in res.output
+
+
+def test_dbn_train_outputs_resume_and_pca_comparison(tmp_path):
+    args = ["dbn", "train", "--data", "digits", "--layers", "24,6", "--pretrain-epochs", "3",
+            "--batch-size", "50", "--finetune-lr", "3e-3", "--out", str(tmp_path)]
+    res = runner.invoke(app, [*args, "--finetune-epochs", "2"])
+    assert res.exit_code == 0, res.output
+    first = json.loads((tmp_path / "results.json").read_text())
+    assert first["layer_sizes"] == [64, 24, 6] and first["finetune_epochs"] == 2
+    for name in ("dbn.pt", "finetune.pt", "finetune.csv", "reconstructions.png", "samples.png",
+                 "finetune.png", "manifest.json"):
+        assert (tmp_path / name).is_file(), name
+    # More epochs resume from the checkpoint (pretraining is not repeated).
+    res = runner.invoke(app, [*args, "--finetune-epochs", "4"])
+    assert res.exit_code == 0, res.output
+    assert "resumed" in res.output
+    again = json.loads((tmp_path / "results.json").read_text())
+    assert again["finetune_epochs"] == 4
+    assert again["test_error_pretrained"] == first["test_error_pretrained"]
+    assert again["test_error_pca"] == first["test_error_pca"]
+    assert len(_rows(tmp_path / "finetune.csv")) == 4
+    # Other pretraining settings in the same directory are refused, not mixed.
+    res = runner.invoke(app, [*args[:-1], str(tmp_path), "--lr", "0.01"])
+    assert res.exit_code == 2 and "--out" in res.output
+
+
+@pytest.mark.parametrize("args, option", [
+    (["--layers", "24,0"], "--layers"), (["--layers", "x"], "--layers"),
+    (["--lr", "0"], "--lr"), (["--finetune-lr", "-1"], "--finetune-lr"),
+    (["--pretrain-epochs", "-1"], "--pretrain-epochs"), (["--batch-size", "0"], "--batch-size"),
+    (["--top", "relu"], "--top"), (["--data", "nope.npy"], "--data"),
+])
+def test_dbn_train_bad_input(tmp_path, args, option):
+    res = runner.invoke(app, ["dbn", "train", "--out", str(tmp_path), *args])
+    assert res.exit_code == 2
+    assert option in res.output

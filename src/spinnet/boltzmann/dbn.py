@@ -24,13 +24,17 @@ Pretraining uses a private CD-k loop with momentum and weight decay
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
+from spinnet._io import atomic_path
 from spinnet._rng import SeedLike, as_generator, torch_generator
 from spinnet._validation import (
     check_array,
@@ -41,7 +45,11 @@ from spinnet._validation import (
 )
 from spinnet.boltzmann.rbm import RBM, VISIBLE_TYPES
 
-__all__ = ["DeepAutoencoder", "DeepBeliefNet", "pca_reconstruction_error"]
+__all__ = ["FINETUNE_CHECKPOINT", "DeepAutoencoder", "DeepBeliefNet",
+           "pca_reconstruction_error"]
+
+#: File name of :meth:`DeepAutoencoder.fine_tune`'s checkpoint.
+FINETUNE_CHECKPOINT = "finetune.pt"
 
 
 def _check_layer_sizes(layer_sizes: Any) -> tuple[int, ...]:
@@ -78,14 +86,33 @@ def _progress(progress: bool, message: str) -> None:
 
 def _train_rbm_cd(rbm: RBM, data: torch.Tensor, *, epochs: int, learning_rate: float, k: int,
                   batch_size: int, momentum: float, weight_decay: float,
-                  gen: torch.Generator, progress: bool, label: str) -> list[float]:
+                  gen: torch.Generator, progress: bool, label: str,
+                  gaussian_hidden: bool = False) -> list[float]:
     """CD-k with momentum and L2 weight decay on ``W``; data may be mean-field values.
+
+    This loop, rather than :func:`spinnet.boltzmann.training.train`, trains the
+    DBN layers because they need two things an :class:`RBM` does not model:
+    mean-field (probability) data on the visible side, and, for the top layer
+    of Hinton & Salakhutdinov's autoencoders, linear hidden units with unit
+    Gaussian noise, ``h ~ N(c + vW, 1)`` (their mean ``c + vW`` replaces
+    ``σ(c + vW)`` in the statistics).
 
     Returns the mean squared mean-field reconstruction error per epoch.
     """
     n = data.shape[0]
     velocity = {key: torch.zeros_like(p) for key, p in rbm.params.items()}
     errors: list[float] = []
+
+    def hidden_mean(v: torch.Tensor) -> torch.Tensor:
+        pre = v @ rbm.W + rbm.c
+        return pre if gaussian_hidden else torch.sigmoid(pre)
+
+    def hidden_sample(mean: torch.Tensor) -> torch.Tensor:
+        if gaussian_hidden:
+            return mean + torch.randn(mean.shape, generator=gen, dtype=mean.dtype,
+                                      device=mean.device)
+        return torch.bernoulli(mean, generator=gen)
+
     for epoch in range(epochs):
         # Hinton's guide §9: small momentum while the parameters move fast.
         mom = momentum if epoch >= min(5, epochs // 2) else min(momentum, 0.5)
@@ -93,14 +120,14 @@ def _train_rbm_cd(rbm: RBM, data: torch.Tensor, *, epochs: int, learning_rate: f
         err = 0.0
         for start in range(0, n, batch_size):
             v0 = data[order[start:start + batch_size]]
-            ph0 = torch.sigmoid(v0 @ rbm.W + rbm.c)
+            ph0 = hidden_mean(v0)
             vk = v0
-            h = torch.bernoulli(ph0, generator=gen)
+            h = hidden_sample(ph0)
             for step in range(k):
                 if step > 0:
-                    h = rbm._sample_h(vk, gen)
+                    h = hidden_sample(hidden_mean(vk))
                 vk = rbm._sample_v(h, gen)
-            phk = torch.sigmoid(vk @ rbm.W + rbm.c)
+            phk = hidden_mean(vk)
             m = v0.shape[0]
             vb0 = v0 - rbm.b if rbm.visible == "gaussian" else v0
             vbk = vk - rbm.b if rbm.visible == "gaussian" else vk
@@ -125,7 +152,12 @@ class DeepBeliefNet:
     layer_sizes : sequence of int
         ``(n_visible, n_1, ..., n_L)``, at least two layers.
     visible : {"bernoulli", "ising", "gaussian"}
-        Type of the bottom (data) layer; every hidden layer is Bernoulli.
+        Type of the bottom (data) layer.
+    top_hidden : {"bernoulli", "gaussian"}
+        Type of the top layer. ``"gaussian"``: linear units with unit Gaussian
+        noise, ``h ~ N(c + vW, 1)``, as the code layer of Hinton & Salakhutdinov
+        (Science 313, 504 (2006)); unrolled, it gives a linear code. All other
+        hidden layers are Bernoulli.
     rng : SeedLike
         Seed for the initial weights (each RBM gets its own stream).
     device : str or torch.device
@@ -157,10 +189,11 @@ class DeepBeliefNet:
     """
 
     def __init__(self, layer_sizes: Any, visible: str = "bernoulli", rng: SeedLike = None, *,
-                 device: Any = "cpu", dtype: torch.dtype = torch.float32,
-                 init_std: float = 0.01) -> None:
+                 top_hidden: str = "bernoulli", device: Any = "cpu",
+                 dtype: torch.dtype = torch.float32, init_std: float = 0.01) -> None:
         self.layer_sizes = _check_layer_sizes(layer_sizes)
         self.visible = check_option(visible, "visible", VISIBLE_TYPES)
+        self.top_hidden = check_option(top_hidden, "top_hidden", ("bernoulli", "gaussian"))
         streams = as_generator(rng).spawn(len(self.layer_sizes) - 1)
         self.rbms = [RBM(n_in, n_out, visible if i == 0 else "bernoulli", rng=s,
                          device=device, dtype=dtype, init_std=init_std)
@@ -172,7 +205,16 @@ class DeepBeliefNet:
 
     def __repr__(self) -> str:
         return (f"DeepBeliefNet(layer_sizes={list(self.layer_sizes)}, "
-                f"visible={self.visible!r}, fitted={self.fitted})")
+                f"visible={self.visible!r}, top_hidden={self.top_hidden!r}, "
+                f"fitted={self.fitted})")
+
+    def _up(self, i: int, x: torch.Tensor) -> torch.Tensor:
+        """Mean activity of layer ``i + 1`` given layer ``i``."""
+        rbm = self.rbms[i]
+        pre = x @ rbm.W + rbm.c
+        if i == len(self.rbms) - 1 and self.top_hidden == "gaussian":
+            return pre
+        return torch.sigmoid(pre)
 
     @property
     def device(self) -> torch.device:
@@ -195,7 +237,8 @@ class DeepBeliefNet:
     def fit(self, data: Any, *, epochs: int | tuple[int, ...] = 10,
             learning_rate: float = 0.05, k: int = 1, batch_size: int = 100,
             momentum: float = 0.9, weight_decay: float = 2e-4, rng: SeedLike = None,
-            progress: bool = False) -> DeepBeliefNet:
+            top_learning_rate: float | None = None, progress: bool = False
+            ) -> DeepBeliefNet:
         """Greedy layer-wise pretraining with CD-k (Hinton, Osindero & Teh 2006, §4).
 
         RBM 1 is trained on ``data``; RBM ``l + 1`` on the hidden probabilities
@@ -216,6 +259,11 @@ class DeepBeliefNet:
         batch_size : int
         rng : SeedLike
             Seed for the minibatch order and the Gibbs sampling.
+        top_learning_rate : float, optional
+            Learning rate of the top RBM; default ``learning_rate``, or
+            ``learning_rate / 100`` for a Gaussian top layer (Hinton &
+            Salakhutdinov used 0.1 and 0.001: unbounded linear units need
+            small steps).
         progress : bool
             Print one line per epoch to stderr.
 
@@ -233,6 +281,10 @@ class DeepBeliefNet:
         else:
             epoch_list = [check_int(epochs, "epochs", minimum=0)] * n_rbms
         learning_rate = check_positive_float(learning_rate, "learning_rate")
+        if top_learning_rate is None:
+            top_lr = learning_rate / 100 if self.top_hidden == "gaussian" else learning_rate
+        else:
+            top_lr = check_positive_float(top_learning_rate, "top_learning_rate")
         momentum = check_nonneg_float(momentum, "momentum")
         if momentum >= 1:
             raise ValueError(f"momentum must be in [0, 1); got {momentum}")
@@ -245,11 +297,13 @@ class DeepBeliefNet:
         history = []
         try:
             for i, rbm in enumerate(self.rbms):
+                top = i == n_rbms - 1
                 history.append(_train_rbm_cd(
-                    rbm, x, epochs=epoch_list[i], learning_rate=learning_rate, k=k,
-                    batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
-                    gen=gen, progress=progress, label=f"RBM {i + 1}/{n_rbms}"))
-                x = torch.sigmoid(x @ rbm.W + rbm.c)
+                    rbm, x, epochs=epoch_list[i], learning_rate=top_lr if top else learning_rate,
+                    k=k, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
+                    gen=gen, progress=progress, label=f"RBM {i + 1}/{n_rbms}",
+                    gaussian_hidden=top and self.top_hidden == "gaussian"))
+                x = self._up(i, x)
                 if not bool(torch.isfinite(x).all()):
                     raise FloatingPointError(f"training of RBM {i + 1} diverged; lower "
                                              "learning_rate")
@@ -265,6 +319,8 @@ class DeepBeliefNet:
     def transform(self, v: Any, layer: int | None = None) -> torch.Tensor:
         """Deterministic up-pass of probabilities ``σ(c_l + h^{l-1} W_l)``.
 
+        A Gaussian top layer returns its mean ``c_L + h^{L-1} W_L``.
+
         Parameters
         ----------
         v : array-like, shape (n_visible,) or (batch, n_visible)
@@ -279,15 +335,15 @@ class DeepBeliefNet:
         if top > len(self.rbms):
             raise ValueError(f"layer must be in [1, {len(self.rbms)}]; got {layer}")
         x, squeeze = self._tensor(v, "v")
-        for rbm in self.rbms[:top]:
-            x = torch.sigmoid(x @ rbm.W + rbm.c)
+        for i in range(top):
+            x = self._up(i, x)
         return x[0] if squeeze else x
 
     def reconstruct(self, v: Any) -> torch.Tensor:
         """Mean-field up-pass followed by a mean-field down-pass (no fine-tuning)."""
         x, squeeze = self._tensor(v, "v")
-        for rbm in self.rbms:
-            x = torch.sigmoid(x @ rbm.W + rbm.c)
+        for i in range(len(self.rbms)):
+            x = self._up(i, x)
         for rbm in reversed(self.rbms):
             x = rbm._mean_v(x)
         return x[0] if squeeze else x
@@ -326,7 +382,14 @@ class DeepBeliefNet:
             x = 2.0 * x - 1.0
         elif top.visible == "gaussian":
             x = top.b.expand(n, -1).clone()
-        x = top._gibbs(x, n_gibbs, gen)
+        if self.top_hidden == "gaussian":
+            for _ in range(n_gibbs):
+                pre = x @ top.W + top.c
+                h = pre + torch.randn(pre.shape, generator=gen, dtype=pre.dtype,
+                                      device=pre.device)
+                x = top._sample_v(h, gen)
+        else:
+            x = top._gibbs(x, n_gibbs, gen)
         for i, rbm in enumerate(reversed(self.rbms[:-1])):
             last = i == len(self.rbms) - 2
             x = rbm._mean_v(x) if (mean and last) else rbm._sample_v(x, gen)
@@ -378,18 +441,24 @@ class DeepAutoencoder(torch.nn.Module):
         self.history: list[float] = []
 
     @classmethod
-    def from_dbn(cls, dbn: DeepBeliefNet, code_linear: bool = True, *,
+    def from_dbn(cls, dbn: DeepBeliefNet, code_linear: bool | None = None, *,
                  dtype: torch.dtype = torch.float32) -> DeepAutoencoder:
         """Unroll a DBN: encoder ``(W_l, c_l)``, decoder ``(W_lᵀ, b_l)``.
 
-        With ``code_linear`` the top RBM's Bernoulli hidden units become linear
-        code units (Hinton & Salakhutdinov used a Gaussian-hidden top RBM; here
-        its weights are reused as is and fine-tuning adapts them). With
-        ``code_linear=False`` the untuned autoencoder computes exactly the DBN's
-        mean-field up-down pass (:meth:`DeepBeliefNet.reconstruct`).
+        ``code_linear=None`` (default) gives a linear code for a DBN with a
+        Gaussian top layer (Hinton & Salakhutdinov 2006) and a sigmoid code for
+        a Bernoulli one; either way the untuned autoencoder computes exactly
+        the DBN's mean-field up-down pass (:meth:`DeepBeliefNet.reconstruct`).
+        ``code_linear=True`` on a Bernoulli top reuses its weights for linear
+        code units and leaves the adaptation to fine-tuning.
         """
         if not isinstance(dbn, DeepBeliefNet):
             raise TypeError(f"dbn must be a DeepBeliefNet; got {type(dbn).__name__}")
+        if code_linear is None:
+            code_linear = dbn.top_hidden == "gaussian"
+        elif not code_linear and dbn.top_hidden == "gaussian":
+            raise ValueError("code_linear=False needs a Bernoulli top layer; this DBN has "
+                             "top_hidden='gaussian', whose units are linear")
         ae = cls(dbn.layer_sizes, dbn.visible, code_linear=code_linear, dtype=dtype,
                  device=dbn.device)
         with torch.no_grad():
@@ -481,6 +550,7 @@ class DeepAutoencoder(torch.nn.Module):
 
     def fine_tune(self, data: Any, epochs: int = 10, lr: float = 1e-3, batch_size: int = 100,
                   rng: SeedLike = None, *, weight_decay: float = 0.0,
+                  checkpoint_dir: str | os.PathLike | None = None,
                   progress: bool = False) -> list[float]:
         """Fine-tune all weights by backpropagation with Adam (Kingma & Ba 2015).
 
@@ -495,27 +565,57 @@ class DeepAutoencoder(torch.nn.Module):
         lr : float
             Adam step size.
         rng : SeedLike
-            Seed for the minibatch order.
+            Seed of the run; epoch ``e`` shuffles with a generator derived from
+            ``(seed, e)``.
         weight_decay : float
             L2 penalty coefficient passed to Adam (0 as in the paper).
+        checkpoint_dir : path-like, optional
+            Write the weights, the Adam state and the losses atomically to
+            ``checkpoint_dir/finetune.pt`` after every epoch. If that file
+            exists, training resumes from it (its seed is used) and ends after
+            ``epochs`` epochs in total, exactly as an uninterrupted run.
         progress : bool
             Print one line per epoch to stderr.
 
         Returns
         -------
         list of float
-            Mean training loss per epoch (also appended to ``self.history``).
+            Mean training loss per epoch of this call's run (also appended to
+            ``self.history``); on resume, including the epochs before it.
         """
         epochs = check_int(epochs, "epochs", minimum=0)
         lr = check_positive_float(lr, "lr")
         batch_size = check_int(batch_size, "batch_size", minimum=1)
         weight_decay = check_nonneg_float(weight_decay, "weight_decay")
         x, _ = self._tensor(data, "data")
-        gen = torch_generator(rng, "cpu")
         optimizer = torch.optim.Adam(self.parameters(), lr=lr, weight_decay=weight_decay)
-        losses = []
+        losses: list[float] = []
+        ckpt = None if checkpoint_dir is None else Path(checkpoint_dir) / FINETUNE_CHECKPOINT
+        digest = hashlib.sha256(x.detach().cpu().numpy().tobytes()).hexdigest()
+        settings = {"lr": lr, "batch_size": batch_size, "weight_decay": weight_decay,
+                    "layer_sizes": list(self.layer_sizes), "code_linear": self.code_linear,
+                    "data_sha256": digest}
+        if ckpt is not None and ckpt.exists():
+            try:
+                state = torch.load(ckpt, map_location="cpu", weights_only=True)
+                saved = state["settings"]
+            except Exception as exc:  # truncated, corrupt or foreign file
+                raise ValueError(f"fine-tuning checkpoint {str(ckpt)!r} is corrupt or "
+                                 f"unreadable: {type(exc).__name__}: {exc}") from exc
+            if saved != settings:
+                diff = sorted(k for k in settings if saved.get(k) != settings[k])
+                raise ValueError(f"fine-tuning checkpoint {str(ckpt)!r} differs in {diff}; "
+                                 "use another checkpoint_dir to start afresh")
+            self.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+            losses = list(state["losses"])
+            entropy = int(state["entropy"])
+        else:
+            entropy = int(as_generator(rng).integers(0, 2**63 - 1))
         n = x.shape[0]
-        for epoch in range(epochs):
+        for epoch in range(len(losses), epochs):
+            gen = torch.Generator().manual_seed(
+                int(np.random.SeedSequence([entropy, epoch]).generate_state(1)[0]))
             order = torch.randperm(n, generator=gen).to(x.device)
             total = 0.0
             for start in range(0, n, batch_size):
@@ -526,6 +626,11 @@ class DeepAutoencoder(torch.nn.Module):
                 optimizer.step()
                 total += float(loss.detach()) * batch.shape[0]
             losses.append(total / n)
+            if ckpt is not None:
+                with atomic_path(ckpt) as tmp:
+                    torch.save({"model": self.state_dict(), "optimizer": optimizer.state_dict(),
+                                "losses": losses, "entropy": entropy, "settings": settings},
+                               tmp)
             _progress(progress, f"fine-tune epoch {epoch + 1}/{epochs}: loss {losses[-1]:.4f}")
         self.history.extend(losses)
         return losses

@@ -25,6 +25,7 @@ app.add_typer(_ising.app, name="ising")
 app.command("anneal")(_ising.anneal)
 app.add_typer(_boltzmann.bm_app, name="bm")
 app.add_typer(_boltzmann.rbm_app, name="rbm")
+app.add_typer(_boltzmann.dbn_app, name="dbn")
 app.command("inverse-ising")(_boltzmann.inverse_ising)
 
 
