@@ -61,12 +61,15 @@ def _lbfgs_optimum(data: np.ndarray, seeds: tuple[int, ...] = (1,)) -> float:
     return best
 
 
-def test_pcd_reaches_exact_likelihood_optimum():
+@pytest.mark.parametrize("matmul_dtype", [None, "bfloat16"])
+def test_pcd_reaches_exact_likelihood_optimum(matmul_dtype):
+    # With bfloat16 products (mixed precision) the same 0.05-nat acceptance must hold.
     data = _tiny_data()
     optimum = _lbfgs_optimum(data)
     rbm = RBM(6, 3, rng=0, init_std=0.1)
     config = TrainConfig(method="pcd", epochs=400, batch_size=50, learning_rate=0.1,
-                         momentum=0.9, n_chains=1000, track_log_likelihood=False)
+                         momentum=0.9, n_chains=1000, track_log_likelihood=False,
+                         matmul_dtype=matmul_dtype)
     train(rbm, data, config, rng=0, progress=False)
     ll = float(exact_log_likelihood(rbm, data))
     assert ll <= optimum + 1e-6  # L-BFGS found (at least) as good a point
@@ -102,6 +105,22 @@ def test_every_method_improves_log_likelihood(digits, method):
         assert 0.0 < history.pt_swap_rate[-1] <= 1.0
 
 
+def test_mixed_precision_phase_difference_matches_float64():
+    from spinnet.boltzmann.rbm import _moment_difference
+
+    rbm = RBM(64, 16, rng=0, init_std=0.3)
+    g = torch.Generator().manual_seed(0)
+    pos = (torch.rand(100, 64, generator=g) < 0.3).double()
+    neg = (torch.rand(80, 64, generator=g) < 0.5).double()
+    ref = _moment_difference(rbm, pos, neg)
+    low = _moment_difference(rbm, pos, neg, rbm.W.to(torch.bfloat16))
+    for key in ref:
+        assert low[key].dtype == torch.float64
+        # bfloat16 keeps 8 significant bits: relative error ~2^-8 of the typical entry.
+        scale = float(ref[key].abs().mean())
+        assert float((low[key] - ref[key]).abs().max()) < 2**-6 * scale
+
+
 def test_same_seed_same_result(digits):
     config = TrainConfig(method="pcd", epochs=2, batch_size=50, track_log_likelihood=False)
     a, b = RBM(64, 8, rng=0), RBM(64, 8, rng=0)
@@ -122,6 +141,8 @@ def test_same_seed_same_result(digits):
     ({"pt_betas": (0.5, 1.0)}, "config.pt_betas"),
     ({"pt_betas": (1.0,)}, "config.pt_betas"),
     ({"n_chains": 0}, "config.n_chains"),
+    ({"matmul_dtype": "float16"}, "config.matmul_dtype"),
+    ({"matmul_dtype": "bfloat16", "method": "pl"}, "config.matmul_dtype"),
 ])
 def test_bad_config(kwargs, name):
     with pytest.raises(ValueError, match=name):
