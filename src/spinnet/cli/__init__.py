@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from spinnet import __version__
+from spinnet.cli import attractor as _attractor
 from spinnet.cli import boltzmann as _boltzmann
 from spinnet.cli import hopfield as _hopfield
 from spinnet.cli import ising as _ising
@@ -26,6 +27,8 @@ app.command("anneal")(_ising.anneal)
 app.add_typer(_boltzmann.bm_app, name="bm")
 app.add_typer(_boltzmann.rbm_app, name="rbm")
 app.add_typer(_boltzmann.dbn_app, name="dbn")
+app.add_typer(_attractor.attractor_app, name="attractor")
+app.command("tsp")(_attractor.tsp)
 app.command("inverse-ising")(_boltzmann.inverse_ising)
 
 

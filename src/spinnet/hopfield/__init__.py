@@ -35,3 +35,21 @@ __all__ = [
     "storkey",
     "storkey_update",
 ]
+
+# Graded-response neurons (Hopfield 1984) and learning attractor networks.
+from spinnet.hopfield.continuous import ContinuousHopfield, ContinuousTrajectory
+from spinnet.hopfield.online import (
+    OnlineAttractorNetwork,
+    SynapticDynamics,
+    noisy_exemplars,
+    synaptic_update,
+)
+
+__all__ += [
+    "ContinuousHopfield",
+    "ContinuousTrajectory",
+    "OnlineAttractorNetwork",
+    "SynapticDynamics",
+    "noisy_exemplars",
+    "synaptic_update",
+]
