@@ -185,3 +185,35 @@ def test_bad_input():
         log_likelihood(W, b, c, np.ones((2, 5)), 1.0)
     with pytest.raises(ValueError, match="log_z"):
         log_likelihood(W, b, c, np.ones((2, 4)), float("inf"))
+
+
+def test_hidden_feature_accuracy():
+    from sklearn.datasets import load_digits
+
+    from spinnet.boltzmann.evaluation import hidden_feature_accuracy
+
+    d = load_digits()
+    x, y = (d.data > 7).astype(np.float64), d.target
+    tr, te, ytr, yte = x[:1500], x[1500:], y[:1500], y[1500:]
+    # Hidden unit j copies pixel j (W = 20 I, c = -10): the two classifiers see the same
+    # inputs up to a saturated sigmoid, so their accuracies agree.
+    copy = hidden_feature_accuracy(20.0 * np.eye(64), -10.0 * np.ones(64), tr, ytr, te, yte)
+    assert abs(copy["hidden"] - copy["visible"]) < 0.02
+    assert copy["visible"] > 0.85
+    # Features of a trained RBM carry nearly all the class information of the pixels
+    # (measured 0.838 vs 0.855 on these 297 test images, standard error ~0.021 each);
+    # those of an all-zero RBM carry none.
+    rbm = RBM(64, 100, rng=0)
+    train(rbm, tr, TrainConfig(method="pcd", epochs=20, batch_size=50, learning_rate=0.1,
+                               momentum=0.5, track_log_likelihood=False, monitor_samples=50),
+          rng=0, progress=False)
+    learned = hidden_feature_accuracy(rbm.W, rbm.c, tr, ytr, te, yte)
+    assert learned["hidden"] > learned["visible"] - 0.05
+    blank = hidden_feature_accuracy(np.zeros((64, 10)), np.zeros(10), tr, ytr, te, yte)
+    assert blank["hidden"] < 0.2  # constant features: one class only
+    with pytest.raises(ValueError, match="train_labels"):
+        hidden_feature_accuracy(rbm.W, rbm.c, tr, ytr[:10], te, yte)
+    with pytest.raises(ValueError, match="test must have shape"):
+        hidden_feature_accuracy(rbm.W, rbm.c, tr, ytr, te[:, :10], yte)
+    with pytest.raises(ValueError, match="2 classes"):
+        hidden_feature_accuracy(rbm.W, rbm.c, tr, np.zeros(1500), te, yte)

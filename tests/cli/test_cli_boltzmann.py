@@ -119,6 +119,12 @@ def test_rbm_eval_and_sample(tmp_path):
     # 8 hidden units: exact log Z by enumeration, AIS within a few standard errors
     assert abs(result["ais_minus_exact"]) < 5 * result["ais"]["log_Z_err"] + 0.05
     assert result["exact"]["test_LL"] < 0 and math.isfinite(result["ais"]["test_LL"])
+    res = runner.invoke(app, ["rbm", "eval", "--model", str(tmp_path / "m"), "--no-ais",
+                              "--classify", "--out", str(tmp_path / "c")])
+    assert res.exit_code == 0, res.output
+    acc = json.loads((tmp_path / "c" / "eval.json").read_text())["classification"]
+    assert 0.1 < acc["hidden"] <= 1 and acc["visible"] > 0.8  # digits pixels: ~0.85-0.9
+    assert "raw pixels" in res.output
     res = runner.invoke(app, ["rbm", "sample", "--model", str(tmp_path / "m"), "--n", "6",
                               "--gibbs", "20", "--out", str(tmp_path / "s")])
     assert res.exit_code == 0, res.output

@@ -35,6 +35,7 @@ __all__ = [
     "default_betas",
     "exact_log_z",
     "free_energy",
+    "hidden_feature_accuracy",
     "log_likelihood",
     "model_rate_bias",
 ]
@@ -388,3 +389,66 @@ def log_likelihood(W: Any, b: Any, c: Any, data: Any, log_z: float) -> float:
         raise ValueError(f"log_z must be finite; got {log_z}")
     fe = free_energy(W, b, c, data)
     return float(-fe.mean()) - float(log_z)
+
+
+def hidden_feature_accuracy(W: Any, c: Any, train: Any, train_labels: Any, test: Any,
+                            test_labels: Any, *, max_iter: int = 1000,
+                            C: float = 1.0) -> dict[str, float]:
+    """Test accuracy of a logistic regression on the RBM's hidden features.
+
+    The features of a visible vector are ``P(h_j = 1 | v) = σ(c_j + (vW)_j)``;
+    a multinomial logistic regression (scikit-learn, L2 strength ``1/C``) is fit
+    on the training features and scored on the test features. The same
+    classifier on the raw visible vectors is the baseline.
+
+    Parameters
+    ----------
+    W, c : tensor or array_like
+        Weights ``(n_visible, n_hidden)`` and hidden biases.
+    train, test : array_like, shape (B, n_visible)
+    train_labels, test_labels : array_like of int, shape (B,)
+    max_iter : int
+        Iterations of the L-BFGS solver.
+    C : float
+        Inverse L2 regularisation strength.
+
+    Returns
+    -------
+    dict
+        ``{"hidden": accuracy on hidden features, "visible": accuracy on raw
+        visible vectors}``, fractions in ``[0, 1]``.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    W = _tensor(W, "W", 2).to(torch.float64)
+    c = _tensor(c, "c", 1).to(torch.float64)
+    if c.shape[0] != W.shape[1]:
+        raise ValueError(f"c must have shape ({W.shape[1]},); got {tuple(c.shape)}")
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    C = float(C)
+    if not (math.isfinite(C) and C > 0):
+        raise ValueError(f"C must be a positive number; got {C}")
+    sets = {}
+    for name, x, y in (("train", train, train_labels), ("test", test, test_labels)):
+        xt = _tensor(x, name, 2).to(torch.float64)
+        if xt.shape[1] != W.shape[0]:
+            raise ValueError(f"{name} must have shape (B, {W.shape[0]}); got {tuple(xt.shape)}")
+        yy = np.asarray(y)
+        if yy.ndim != 1 or yy.shape[0] != xt.shape[0]:
+            raise ValueError(f"{name}_labels must have shape ({xt.shape[0]},); got {yy.shape}")
+        sets[name] = (xt, yy)
+    if np.unique(sets["train"][1]).size < 2:
+        raise ValueError("train_labels must contain at least 2 classes")
+    from threadpoolctl import threadpool_limits
+
+    result = {}
+    for kind in ("hidden", "visible"):
+        feats = {name: (torch.sigmoid(x @ W + c) if kind == "hidden" else x).cpu().numpy()
+                 for name, (x, _) in sets.items()}
+        # L-BFGS makes many small BLAS calls: with the CPU shared, multithreaded BLAS
+        # spins and was measured 300x slower (10 s instead of 0.035 s on digits).
+        with threadpool_limits(1, user_api="blas"):
+            clf = LogisticRegression(C=C, max_iter=max_iter).fit(feats["train"],
+                                                                 sets["train"][1])
+            result[kind] = float(clf.score(feats["test"], sets["test"][1]))
+    return result

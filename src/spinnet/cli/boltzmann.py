@@ -265,6 +265,19 @@ def _load_rbm_data(spec: str, mnist_path: Path | None, option: str = "--data"
     return x, None, _square_shape(x.shape[1])
 
 
+def _load_labels(spec: str, mnist_path: Path | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Train and test labels matching :func:`_load_rbm_data` (None for .npy data)."""
+    from spinnet import datasets
+
+    if spec == "digits":
+        _, y = datasets.digits()
+        return y[:DIGITS_TRAIN], y[DIGITS_TRAIN:]
+    if spec == "mnist":
+        _, y = datasets.load_mnist(mnist_path or datasets.default_mnist_path(), binarize=False)
+        return y[:MNIST_TRAIN], y[-MNIST_TEST:]
+    return None
+
+
 def _save_model(path: Path, rbm, meta: dict) -> None:
     import torch
 
@@ -459,6 +472,9 @@ def rbm_eval(
     ais: bool = typer.Option(True, "--ais/--no-ais", help="Estimate log Z by annealed "
                                                           "importance sampling."),
     runs: int = typer.Option(100, "--runs", help="AIS runs (importance weights)."),
+    classify: bool = typer.Option(False, "--classify/--no-classify", help="Also score a "
+                                  "logistic regression on the hidden features P(h|v) against "
+                                  "raw pixels (mnist and digits, which have labels)."),
     betas: int = typer.Option(None, "--betas", help="AIS schedule length (default 14501, "
                                                     "Salakhutdinov & Murray 2008)."),
     seed: int = typer.Option(0, "--seed", help="AIS seed."),
@@ -538,11 +554,25 @@ def rbm_eval(
         console.print("[yellow]warning:[/] the AIS importance weights are dominated by a few "
                       "runs (standard error ~1 nat or more): the estimate is unreliable; "
                       "raise --betas and --runs")
+    if classify:
+        from spinnet.boltzmann.evaluation import hidden_feature_accuracy
+
+        labels = _load_labels(str(meta["data"]), mnist_path or recorded)
+        if labels is None or x_test is None:
+            fail(f"--classify needs labelled data (mnist or digits); the model was trained "
+                 f"on {meta['data']!r}", "--classify")
+        acc = hidden_feature_accuracy(W, c, x_train, labels[0], x_test, labels[1])
+        result["classification"] = acc
+        print_table("logistic regression, test accuracy", [
+            {"features": f"hidden P(h|v) ({rbm.n_hidden})", "accuracy": acc["hidden"]},
+            {"features": f"raw pixels ({rbm.n_visible})", "accuracy": acc["visible"]}],
+            {"accuracy": ".4f"})
     if out is not None:
         out = out_dir(out)
         write_json(out / "eval.json", result)
         write_manifest(out, "rbm eval", dict(model=str(model), ais=ais, runs=runs, betas=betas,
-                                             seed=seed), started, ["eval.json", "manifest.json"])
+                                             seed=seed, base=base, classify=classify), started,
+                       ["eval.json", "manifest.json"])
 
 
 @rbm_app.command("sample")
