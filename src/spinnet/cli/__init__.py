@@ -9,6 +9,7 @@ from spinnet.cli import attractor as _attractor
 from spinnet.cli import boltzmann as _boltzmann
 from spinnet.cli import hopfield as _hopfield
 from spinnet.cli import ising as _ising
+from spinnet.cli import neurons as _neurons
 from spinnet.cli import theory as _theory
 
 app = typer.Typer(
@@ -29,6 +30,9 @@ app.add_typer(_boltzmann.rbm_app, name="rbm")
 app.add_typer(_boltzmann.dbn_app, name="dbn")
 app.add_typer(_attractor.attractor_app, name="attractor")
 app.command("tsp")(_attractor.tsp)
+app.add_typer(_neurons.neurons_app, name="neurons")
+app.add_typer(_neurons.perceptron_app, name="perceptron")
+app.add_typer(_neurons.mlp_app, name="mlp")
 app.command("inverse-ising")(_boltzmann.inverse_ising)
 
 

@@ -1,0 +1,74 @@
+"""Formal neurons to forward-forward: threshold logic, perceptrons, backprop from scratch.
+
+- :mod:`~spinnet.neurons.mcculloch_pitts` — McCulloch–Pitts units, logic gates,
+  XOR by exhaustive search and by two layers.
+- :mod:`~spinnet.neurons.perceptron` — Rosenblatt's rule, exact separability by
+  linear programming, Cover's counting formula and the Gardner capacity α_c = 2.
+- :mod:`~spinnet.neurons.mlp` — a NumPy multilayer perceptron with a hand-written
+  chain-rule backward pass (checked against torch autograd).
+- :mod:`~spinnet.neurons.forward_forward` — Hinton's (2022) forward-forward
+  algorithm in PyTorch and a same-size backprop baseline.
+"""
+
+from spinnet.neurons.data import Split, load_split
+from spinnet.neurons.forward_forward import (
+    FFConfig,
+    ForwardForwardNet,
+    train_backprop_baseline,
+    train_forward_forward,
+)
+from spinnet.neurons.mcculloch_pitts import (
+    GATES,
+    GateLearningResult,
+    GridSearchResult,
+    ThresholdUnit,
+    TwoLayerNetwork,
+    analytic_gate,
+    grid_search,
+    learn_gate,
+    truth_table,
+    xor_network,
+)
+from spinnet.neurons.mlp import MLP
+from spinnet.neurons.perceptron import (
+    PerceptronResult,
+    capacity_experiment,
+    capacity_point,
+    cover_count,
+    cover_probability,
+    crossing_alpha,
+    is_separable,
+    perceptron_train,
+    random_dichotomy,
+    transition_width,
+)
+
+__all__ = [
+    "GATES",
+    "MLP",
+    "FFConfig",
+    "ForwardForwardNet",
+    "GateLearningResult",
+    "GridSearchResult",
+    "PerceptronResult",
+    "Split",
+    "ThresholdUnit",
+    "TwoLayerNetwork",
+    "analytic_gate",
+    "capacity_experiment",
+    "capacity_point",
+    "cover_count",
+    "cover_probability",
+    "crossing_alpha",
+    "grid_search",
+    "is_separable",
+    "learn_gate",
+    "load_split",
+    "perceptron_train",
+    "random_dichotomy",
+    "train_backprop_baseline",
+    "train_forward_forward",
+    "transition_width",
+    "truth_table",
+    "xor_network",
+]

@@ -1,0 +1,467 @@
+"""Hinton's (2022) forward-forward algorithm, supervised variant, and a backprop baseline.
+
+Forward-forward replaces the backward pass by two forward passes: one on
+*positive* data (an image with its correct label written into it) and one on
+*negative* data (the same image with a wrong label). Each layer ``l`` is
+trained *locally* to make its goodness
+
+    G_l(x) = (1/n_l) Σ_j h_{l,j}(x)²      (mean squared ReLU activity)
+
+exceed a threshold ``θ`` on positive data and stay below it on negative data,
+with the logistic loss ``softplus(θ − G_l(x⁺)) + softplus(G_l(x⁻) − θ)``
+(Hinton 2022, section 2, with the goodness per unit rather than summed). The
+input of every layer is length-normalised, ``x √d / ‖x‖`` (length √d so that
+entries stay of order one), so that a layer cannot
+pass its own goodness on and the next must use the *direction* of the
+activity vector (section 2.1). Gradients never cross layers: each layer's
+input is detached.
+
+The label is embedded by overwriting the first ``n_classes`` inputs (pixels in
+the top-left corner, blank in MNIST) with a one-hot code (section 3.3).
+Negatives carry a uniformly random wrong label, or — ``negatives="hard"`` —
+a wrong label drawn in proportion to ``exp(goodness)`` under the current
+network, the "hard negatives" of section 3.3. A test image is classified by
+embedding every label in turn and choosing the one with the highest goodness
+accumulated over the layers.
+
+The baseline is the same stack of hidden layers plus a softmax read-out,
+trained end to end by backpropagation with the same optimiser (Adam), batch
+size and number of epochs.
+
+References
+----------
+G. Hinton, "The Forward-Forward Algorithm: Some Preliminary Investigations",
+arXiv:2212.13345 (2022).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from spinnet._rng import SeedLike, torch_generator
+from spinnet._validation import (
+    check_array,
+    check_int,
+    check_nonneg_float,
+    check_option,
+    check_positive_float,
+)
+
+__all__ = [
+    "FFConfig",
+    "FFHistory",
+    "ForwardForwardNet",
+    "embed_label",
+    "train_backprop_baseline",
+    "train_forward_forward",
+]
+
+NEGATIVES = ("random", "hard")
+EMBEDDINGS = ("replace", "append")
+
+
+@dataclass(frozen=True)
+class FFConfig:
+    """Hyper-parameters shared by forward-forward and its backprop baseline.
+
+    Attributes
+    ----------
+    hidden : tuple of int
+        Hidden-layer widths.
+    epochs : int
+    batch_size : int
+    learning_rate : float
+        Adam step size.
+    threshold : float
+        Goodness threshold ``θ`` (goodness is the mean squared activity).
+    negatives : {"random", "hard"}
+        How wrong labels for negative data are drawn.
+    weight_decay : float
+        L2 penalty (Adam's ``weight_decay``).
+    embedding : {"replace", "append"}
+        Label embedding of forward-forward (see :func:`embed_label`).
+    """
+
+    hidden: tuple[int, ...] = (500, 500)
+    epochs: int = 30
+    batch_size: int = 100
+    learning_rate: float = 1e-3
+    threshold: float = 2.0
+    negatives: str = "random"
+    weight_decay: float = 0.0
+    embedding: str = "replace"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.hidden, str) or not isinstance(self.hidden, Sequence):
+            raise TypeError(f"hidden must be a sequence of integers; got {self.hidden!r}")
+        hid = tuple(check_int(h, "hidden", minimum=1) for h in self.hidden)
+        if not hid:
+            raise ValueError("hidden must have at least one layer")
+        object.__setattr__(self, "hidden", hid)
+        check_int(self.epochs, "epochs", minimum=1)
+        check_int(self.batch_size, "batch_size", minimum=1)
+        check_positive_float(self.learning_rate, "learning_rate")
+        check_positive_float(self.threshold, "threshold")
+        check_option(self.negatives, "negatives", NEGATIVES)
+        check_nonneg_float(self.weight_decay, "weight_decay")
+        check_option(self.embedding, "embedding", EMBEDDINGS)
+
+
+@dataclass
+class FFHistory:
+    """Per-epoch record: loss (sum of layer losses, or cross-entropy), accuracies, time."""
+
+    epoch: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per epoch."""
+        return [{"epoch": e, "train_loss": lo, "train_accuracy": tr, "test_accuracy": te,
+                 "seconds": s}
+                for e, lo, tr, te, s in zip(self.epoch, self.train_loss, self.train_accuracy,
+                                            self.test_accuracy, self.seconds, strict=True)]
+
+
+def embed_label(x: Any, labels: Any, n_classes: int = 10, value: float = 1.0, *,
+                mode: str = "replace"):
+    """Write the label into the input as a one-hot code of height ``value``.
+
+    Parameters
+    ----------
+    x : torch.Tensor, shape (B, d)
+    labels : torch.Tensor of int64, shape (B,)
+    n_classes : int
+    value : float
+        Height of the one-hot code (the maximum pixel intensity).
+    mode : {"replace", "append"}
+        ``"replace"`` overwrites the first ``n_classes`` inputs (Hinton 2022,
+        section 3.3: the top-left pixels, blank in MNIST); ``"append"``
+        concatenates the code, for images whose corner is not blank (the 8 × 8
+        digits).
+
+    Returns
+    -------
+    torch.Tensor, shape (B, d) or (B, d + n_classes)
+        A new tensor; ``x`` is not modified.
+    """
+    import torch
+
+    code = torch.zeros(x.shape[0], n_classes, dtype=x.dtype, device=x.device)
+    code[torch.arange(x.shape[0]), labels] = value
+    if mode == "append":
+        return torch.cat([code, x], dim=1)
+    out = x.clone()
+    out[:, :n_classes] = code
+    return out
+
+
+def _uniform_linear(n_in: int, n_out: int, gen, dtype):
+    """A ``torch.nn.Linear`` initialised like PyTorch's default, from ``gen`` (no global RNG)."""
+    import torch
+
+    layer = torch.nn.Linear(n_in, n_out, dtype=dtype)
+    bound = 1.0 / math.sqrt(n_in)
+    with torch.no_grad():
+        layer.weight.copy_((torch.rand(n_out, n_in, generator=gen, dtype=dtype) * 2 - 1)
+                           * bound)
+        layer.bias.copy_((torch.rand(n_out, generator=gen, dtype=dtype) * 2 - 1) * bound)
+    return layer
+
+
+def _normalise(x, eps: float = 1e-8):
+    """``x / rms(x)``: length √d, entries of order one (Hinton's length normalisation)."""
+    return x / (x.pow(2).mean(dim=1, keepdim=True).sqrt() + eps)
+
+
+class ForwardForwardNet:
+    """A stack of ReLU layers trained layer-locally by forward-forward.
+
+    Parameters
+    ----------
+    n_inputs : int
+        Input dimension ``d`` (must exceed ``n_classes``).
+    hidden : sequence of int
+        Layer widths.
+    n_classes : int
+    embedding : {"replace", "append"}
+        How the label enters the input (see :func:`embed_label`).
+    rng : SeedLike
+        Initial weights.
+    device : str
+        Torch device.
+    """
+
+    def __init__(self, n_inputs: int, hidden: Sequence[int], n_classes: int = 10, *,
+                 embedding: str = "replace", rng: SeedLike = None,
+                 device: str = "cpu") -> None:
+        import torch
+
+        n_inputs = check_int(n_inputs, "n_inputs", minimum=2)
+        self.n_classes = check_int(n_classes, "n_classes", minimum=2)
+        self.embedding = check_option(embedding, "embedding", EMBEDDINGS)
+        if self.embedding == "replace" and n_inputs <= self.n_classes:
+            raise ValueError(f"n_inputs must exceed n_classes ({self.n_classes}) to embed the "
+                             f"label by replacement; got {n_inputs}")
+        width = n_inputs + (self.n_classes if self.embedding == "append" else 0)
+        sizes = [width, *(check_int(h, "hidden", minimum=1) for h in hidden)]
+        if len(sizes) < 2:
+            raise ValueError("hidden must have at least one layer")
+        self.device = device
+        gen = torch_generator(rng)
+        self.layers = torch.nn.ModuleList(
+            _uniform_linear(a, b, gen, torch.float32)
+            for a, b in itertools.pairwise(sizes)).to(device)
+        self.n_inputs = n_inputs
+
+    def embed(self, x, labels):
+        """Label-embedded inputs (see :func:`embed_label`)."""
+        return embed_label(x, labels, self.n_classes, mode=self.embedding)
+
+    def parameters(self):
+        """All trainable tensors."""
+        return self.layers.parameters()
+
+    def activities(self, x) -> list:
+        """ReLU activities of every layer for (label-embedded) inputs ``x`` (B, d)."""
+        import torch
+
+        acts, h = [], x
+        for layer in self.layers:
+            h = torch.relu(layer(_normalise(h)))
+            acts.append(h)
+        return acts
+
+    def goodness(self, x):
+        """Per-layer goodness, shape (B, n_layers): mean squared activity of each layer."""
+        import torch
+
+        return torch.stack([a.pow(2).mean(dim=1) for a in self.activities(x)], dim=1)
+
+    def label_goodness(self, x, batch_size: int = 1000):
+        """Total goodness of ``x`` (B, d) with each label embedded: shape (B, n_classes)."""
+        import torch
+
+        out = []
+        with torch.no_grad():
+            for start in range(0, x.shape[0], batch_size):
+                xb = x[start:start + batch_size]
+                cols = []
+                for c in range(self.n_classes):
+                    lab = torch.full((xb.shape[0],), c, dtype=torch.int64, device=xb.device)
+                    cols.append(self.goodness(self.embed(xb, lab)).sum(dim=1))
+                out.append(torch.stack(cols, dim=1))
+        return torch.cat(out)
+
+    def predict(self, x: Any) -> np.ndarray:
+        """Class with the highest accumulated goodness, for inputs (B, d) in [0, 1]."""
+        xt = _as_tensor(x, self.n_inputs, "x", self.device)
+        return self.label_goodness(xt).argmax(dim=1).cpu().numpy()
+
+    def score(self, x: Any, labels: Any) -> float:
+        """Accuracy on ``(x, labels)``."""
+        lab = check_array(labels, "labels", ndim=1)
+        return float(np.mean(self.predict(x) == lab))
+
+
+def _as_tensor(x: Any, n_features: int, name: str, device: str):
+    import torch
+
+    arr = check_array(x, name, ndim=2, dtype=np.float32)
+    if arr.shape[1] != n_features:
+        raise ValueError(f"{name} must have {n_features} features per row; got shape "
+                         f"{arr.shape}")
+    return torch.as_tensor(arr, device=device)
+
+
+def _check_xy(x: Any, y: Any, name: str, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    xs = check_array(x, f"x_{name}", ndim=2, dtype=np.float32)
+    lab = check_array(y, f"y_{name}", ndim=1)
+    if not np.issubdtype(lab.dtype, np.integer):
+        raise TypeError(f"y_{name} must be integer labels; got dtype {lab.dtype}")
+    if lab.shape[0] != xs.shape[0]:
+        raise ValueError(f"y_{name} must have one label per row of x_{name} ({xs.shape[0]}); "
+                         f"got {lab.shape[0]}")
+    if lab.min() < 0 or lab.max() >= n_classes:
+        raise ValueError(f"y_{name} must lie in 0..{n_classes - 1}")
+    return xs, lab.astype(np.int64)
+
+
+def _wrong_labels(labels, n_classes: int, gen, scores=None):
+    """A wrong label per sample: uniform, or ∝ exp(score) over the wrong classes."""
+    import torch
+
+    if scores is None:
+        shift = torch.randint(1, n_classes, labels.shape, generator=gen)
+        return (labels + shift) % n_classes
+    logits = scores.clone()
+    logits[torch.arange(labels.shape[0]), labels] = -math.inf
+    probs = torch.softmax(logits, dim=1)
+    return torch.multinomial(probs, 1, generator=gen).squeeze(1)
+
+
+def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = None, *,
+                          x_test: Any = None, y_test: Any = None, n_classes: int = 10,
+                          rng: SeedLike = None, device: str = "cpu",
+                          callback: Callable[[int, FFHistory], None] | None = None,
+                          ) -> tuple[ForwardForwardNet, FFHistory]:
+    """Train a :class:`ForwardForwardNet` on labelled images with values in [0, 1].
+
+    Every minibatch gives one positive and one negative copy of each image; all
+    layers are updated at once, each by the gradient of its own loss only
+    (inputs detached), with Adam.
+
+    Parameters
+    ----------
+    x_train : array_like, shape (n, d)
+    y_train : array_like of int, shape (n,)
+    config : FFConfig
+    x_test, y_test : array_like, optional
+        Held-out set scored after each epoch.
+    n_classes : int
+    rng : SeedLike
+        Initial weights, minibatch order and negative labels.
+    device : str
+    callback : callable, optional
+        ``callback(epoch, history)`` after each epoch.
+
+    Returns
+    -------
+    net : ForwardForwardNet
+    history : FFHistory
+        ``train_loss`` is the sum over layers of the mean forward-forward loss.
+    """
+    import torch
+
+    config = config or FFConfig()
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    xs, ys = _check_xy(x_train, y_train, "train", n_classes)
+    if (x_test is None) != (y_test is None):
+        raise ValueError("x_test and y_test must be given together")
+    if x_test is not None:
+        xt, yt = _check_xy(x_test, y_test, "test", n_classes)
+        if xt.shape[1] != xs.shape[1]:
+            raise ValueError(f"x_test must have {xs.shape[1]} features; got {xt.shape[1]}")
+    gen = torch_generator(rng)
+    net = ForwardForwardNet(xs.shape[1], config.hidden, n_classes, embedding=config.embedding,
+                            rng=int(torch.randint(0, 2**62, (1,), generator=gen)),
+                            device=device)
+    opt = torch.optim.Adam(net.parameters(), lr=config.learning_rate,
+                           weight_decay=config.weight_decay)
+    x_all = torch.as_tensor(xs, device=device)
+    y_all = torch.as_tensor(ys, device=device)
+    theta = config.threshold
+    history = FFHistory()
+    n = xs.shape[0]
+    for epoch in range(1, config.epochs + 1):
+        t0 = time.perf_counter()
+        scores = net.label_goodness(x_all) if config.negatives == "hard" else None
+        order = torch.randperm(n, generator=gen)
+        total = 0.0
+        for start in range(0, n, config.batch_size):
+            idx = order[start:start + config.batch_size]
+            xb, yb = x_all[idx], y_all[idx]
+            neg_lab = _wrong_labels(yb.cpu(), n_classes, gen,
+                                    None if scores is None else scores[idx].cpu()).to(device)
+            h_pos = net.embed(xb, yb)
+            h_neg = net.embed(xb, neg_lab)
+            loss = torch.zeros((), device=device)
+            for layer in net.layers:
+                a_pos = torch.relu(layer(_normalise(h_pos)))
+                a_neg = torch.relu(layer(_normalise(h_neg)))
+                g_pos = a_pos.pow(2).mean(dim=1)
+                g_neg = a_neg.pow(2).mean(dim=1)
+                loss = loss + (torch.nn.functional.softplus(theta - g_pos)
+                               + torch.nn.functional.softplus(g_neg - theta)).mean()
+                # local learning: the next layer sees this layer's output as fixed data
+                h_pos, h_neg = a_pos.detach(), a_neg.detach()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * idx.shape[0]
+        if not math.isfinite(total):
+            raise FloatingPointError(f"forward-forward diverged at epoch {epoch}; lower "
+                                     "learning_rate")
+        history.epoch.append(epoch)
+        history.train_loss.append(total / n)
+        history.train_accuracy.append(float((net.label_goodness(x_all).argmax(1) == y_all)
+                                            .float().mean()))
+        history.test_accuracy.append(net.score(xt, yt) if x_test is not None else math.nan)
+        history.seconds.append(time.perf_counter() - t0)
+        if callback is not None:
+            callback(epoch, history)
+    return net, history
+
+
+def train_backprop_baseline(x_train: Any, y_train: Any, config: FFConfig | None = None, *,
+                            x_test: Any = None, y_test: Any = None, n_classes: int = 10,
+                            rng: SeedLike = None, device: str = "cpu",
+                            callback: Callable[[int, FFHistory], None] | None = None):
+    """Same hidden layers plus a linear read-out, trained end to end by backprop.
+
+    Cross-entropy loss, Adam with ``config.learning_rate``, ``config.batch_size``
+    and ``config.epochs`` — the settings forward-forward gets.
+
+    Returns
+    -------
+    model : torch.nn.Sequential
+    history : FFHistory
+    """
+    import torch
+
+    config = config or FFConfig()
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    xs, ys = _check_xy(x_train, y_train, "train", n_classes)
+    if (x_test is None) != (y_test is None):
+        raise ValueError("x_test and y_test must be given together")
+    if x_test is not None:
+        xt, yt = _check_xy(x_test, y_test, "test", n_classes)
+        if xt.shape[1] != xs.shape[1]:
+            raise ValueError(f"x_test must have {xs.shape[1]} features; got {xt.shape[1]}")
+    gen = torch_generator(rng)
+    sizes = [xs.shape[1], *config.hidden]
+    mods: list[Any] = []
+    for a, b in itertools.pairwise(sizes):
+        mods += [_uniform_linear(a, b, gen, torch.float32), torch.nn.ReLU()]
+    mods.append(_uniform_linear(sizes[-1], n_classes, gen, torch.float32))
+    model = torch.nn.Sequential(*mods).to(device)
+    opt = torch.optim.Adam(model.parameters(), lr=config.learning_rate,
+                           weight_decay=config.weight_decay)
+    x_all = torch.as_tensor(xs, device=device)
+    y_all = torch.as_tensor(ys, device=device)
+    x_te = torch.as_tensor(xt, device=device) if x_test is not None else None
+    history = FFHistory()
+    n = xs.shape[0]
+    for epoch in range(1, config.epochs + 1):
+        t0 = time.perf_counter()
+        order = torch.randperm(n, generator=gen)
+        total = 0.0
+        model.train()
+        for start in range(0, n, config.batch_size):
+            idx = order[start:start + config.batch_size]
+            loss = torch.nn.functional.cross_entropy(model(x_all[idx]), y_all[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * idx.shape[0]
+        with torch.no_grad():
+            train_acc = float((model(x_all).argmax(1) == y_all).float().mean())
+            test_acc = (float(np.mean(model(x_te).argmax(1).cpu().numpy() == yt))
+                        if x_te is not None else math.nan)
+        history.epoch.append(epoch)
+        history.train_loss.append(total / n)
+        history.train_accuracy.append(train_acc)
+        history.test_accuracy.append(test_acc)
+        history.seconds.append(time.perf_counter() - t0)
+        if callback is not None:
+            callback(epoch, history)
+    return model, history

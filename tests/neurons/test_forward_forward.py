@@ -1,0 +1,131 @@
+"""Forward-forward (Hinton 2022): label embedding, goodness, local training, baseline."""
+
+import numpy as np
+import pytest
+import torch
+
+from spinnet.neurons.data import load_split
+from spinnet.neurons.forward_forward import (
+    FFConfig,
+    ForwardForwardNet,
+    embed_label,
+    train_backprop_baseline,
+    train_forward_forward,
+)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Tests share 2 CPU cores: one torch thread, restored afterwards."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+def test_embed_label_replace_and_append():
+    x = torch.full((3, 12), 0.5)
+    lab = torch.tensor([0, 4, 9])
+    rep = embed_label(x, lab, 10)
+    assert rep.shape == (3, 12)
+    assert torch.equal(rep[:, :10], torch.eye(10)[lab])
+    assert torch.all(rep[:, 10:] == 0.5) and torch.all(x == 0.5)  # input untouched
+    app = embed_label(x, lab, 10, mode="append")
+    assert app.shape == (3, 22)
+    assert torch.equal(app[:, :10], torch.eye(10)[lab]) and torch.all(app[:, 10:] == 0.5)
+
+
+def test_goodness_is_mean_squared_activity_of_normalised_inputs():
+    net = ForwardForwardNet(20, (7, 5), 4, rng=0)
+    x = torch.rand(6, 20, generator=torch.Generator().manual_seed(0))
+    acts = net.activities(x)
+    assert [a.shape for a in acts] == [(6, 7), (6, 5)]
+    g = net.goodness(x)
+    assert g.shape == (6, 2)
+    torch.testing.assert_close(g[:, 1], acts[1].pow(2).mean(dim=1))
+    # length normalisation: rescaling the input changes nothing
+    torch.testing.assert_close(net.goodness(3.0 * x), g)
+    lg = net.label_goodness(x)
+    assert lg.shape == (6, 4)
+    lab = torch.full((6,), 2)
+    torch.testing.assert_close(lg[:, 2], net.goodness(net.embed(x, lab)).sum(dim=1))
+    np.testing.assert_array_equal(net.predict(x.numpy()), lg.argmax(dim=1).numpy())
+
+
+def test_layers_learn_locally():
+    """One forward-forward step changes layer 1 exactly as training layer 1 alone would."""
+    s = load_split("digits")
+    x, y = s.x_train[:100], s.y_train[:100]
+    cfg2 = FFConfig(hidden=(30, 20), epochs=1, batch_size=100, embedding="append")
+    cfg1 = FFConfig(hidden=(30,), epochs=1, batch_size=100, embedding="append")
+    net2, _ = train_forward_forward(x, y, cfg2, rng=3)
+    net1, _ = train_forward_forward(x, y, cfg1, rng=3)
+    # same seed -> same first-layer initialisation, same batch and negative labels; the
+    # second layer's loss must not reach the first layer's weights
+    torch.testing.assert_close(net2.layers[0].weight, net1.layers[0].weight)
+
+
+def test_forward_forward_learns_digits_and_is_reproducible():
+    s = load_split("digits")
+    cfg = FFConfig(hidden=(200,), epochs=8, learning_rate=3e-3, batch_size=50,
+                   embedding="append")
+    net, hist = train_forward_forward(s.x_train, s.y_train, cfg, x_test=s.x_test,
+                                      y_test=s.y_test, rng=0)
+    # far above chance (0.1) after 8 epochs; the score is the recorded test accuracy
+    assert hist.test_accuracy[-1] >= 0.7
+    assert net.score(s.x_test, s.y_test) == hist.test_accuracy[-1]
+    assert hist.train_loss[-1] < hist.train_loss[0]
+    _, again = train_forward_forward(s.x_train, s.y_train, cfg, x_test=s.x_test,
+                                     y_test=s.y_test, rng=0)
+    assert again.train_loss == hist.train_loss
+
+
+def test_hard_negatives_and_baseline_run():
+    s = load_split("digits")
+    cfg = FFConfig(hidden=(50,), epochs=2, negatives="hard", embedding="append")
+    _, hist = train_forward_forward(s.x_train[:300], s.y_train[:300], cfg, rng=1)
+    assert len(hist.rows()) == 2 and np.isnan(hist.test_accuracy[0])
+    model, bh = train_backprop_baseline(s.x_train, s.y_train,
+                                        FFConfig(hidden=(50,), epochs=10, learning_rate=3e-3),
+                                        x_test=s.x_test, y_test=s.y_test, rng=1)
+    assert isinstance(model, torch.nn.Sequential)
+    assert bh.test_accuracy[-1] > 0.9
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: FFConfig(hidden=()), ValueError, "hidden"),
+    (lambda: FFConfig(hidden="500"), TypeError, "hidden"),
+    (lambda: FFConfig(epochs=0), ValueError, "epochs"),
+    (lambda: FFConfig(learning_rate=-1.0), ValueError, "learning_rate"),
+    (lambda: FFConfig(threshold=0.0), ValueError, "threshold"),
+    (lambda: FFConfig(negatives="easy"), ValueError, "negatives"),
+    (lambda: FFConfig(embedding="prepend"), ValueError, "embedding"),
+    (lambda: ForwardForwardNet(8, (5,), 10), ValueError, "n_inputs"),
+    (lambda: train_forward_forward(np.ones((4, 20)), [0, 1, 2]), ValueError, "one label"),
+    (lambda: train_forward_forward(np.ones((2, 20)), [0, 10]), ValueError, "0..9"),
+    (lambda: train_forward_forward(np.ones((2, 20)), [0.0, 1.0]), TypeError, "integer"),
+    (lambda: train_forward_forward(np.ones((2, 20)), [0, 1], x_test=np.ones((1, 20))),
+     ValueError, "together"),
+    (lambda: train_backprop_baseline(np.ones((2, 20)), [0, 1], x_test=np.ones((1, 19)),
+                                     y_test=[0]), ValueError, "20 features"),
+])
+def test_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+@pytest.mark.slow
+def test_mnist_forward_forward_at_least_90_percent():
+    """Acceptance: FF on the MNIST split (t10k: first 8000 train, last 2000 test) >= 90%."""
+    torch.set_num_threads(1)
+    try:
+        s = load_split("mnist")
+    except FileNotFoundError:
+        pytest.skip("MNIST t10k files not found")
+    cfg = FFConfig(hidden=(500, 500), epochs=30, learning_rate=1e-3)
+    _, hist = train_forward_forward(s.x_train, s.y_train, cfg, x_test=s.x_test,
+                                    y_test=s.y_test, rng=0)
+    assert hist.test_accuracy[-1] >= 0.90
+    _, base = train_backprop_baseline(s.x_train, s.y_train, cfg, x_test=s.x_test,
+                                      y_test=s.y_test, rng=0)
+    assert base.test_accuracy[-1] >= 0.95
