@@ -7,6 +7,7 @@ import typer
 from spinnet import __version__
 from spinnet.cli import attractor as _attractor
 from spinnet.cli import boltzmann as _boltzmann
+from spinnet.cli import dense as _dense
 from spinnet.cli import hopfield as _hopfield
 from spinnet.cli import ising as _ising
 from spinnet.cli import neurons as _neurons
@@ -33,6 +34,8 @@ app.command("tsp")(_attractor.tsp)
 app.add_typer(_neurons.neurons_app, name="neurons")
 app.add_typer(_neurons.perceptron_app, name="perceptron")
 app.add_typer(_neurons.mlp_app, name="mlp")
+app.add_typer(_dense.dam_app, name="dam")
+app.add_typer(_dense.modern_app, name="modern")
 app.command("inverse-ising")(_boltzmann.inverse_ising)
 
 

@@ -53,3 +53,9 @@ __all__ += [
     "noisy_exemplars",
     "synaptic_update",
 ]
+
+# Dense associative memories (Krotov-Hopfield, Demircigil); the torch-based modern
+# Hopfield network lives in spinnet.hopfield.modern (imported on demand, keeps torch lazy).
+from spinnet.hopfield.dense import DenseAssociativeMemory, DenseTrajectory  # noqa: E402
+
+__all__ += ["DenseAssociativeMemory", "DenseTrajectory"]
