@@ -126,3 +126,54 @@ def test_bad_input(tmp_path, args, option):
     res = runner.invoke(app, [*args, "--out", str(tmp_path)])
     assert res.exit_code == 2, res.output
     assert option in res.output
+
+
+def _history(path):
+    """history.csv without the timing column."""
+    return [{k: v for k, v in r.items() if k != "seconds"} for r in _rows(path)]
+
+
+def test_mlp_train_backprop_resumes(tmp_path):
+    base = ["mlp", "train", "--algorithm", "backprop", "--hidden", "16"]
+    ref, out = tmp_path / "ref", tmp_path / "out"
+    res = runner.invoke(app, [*base, "--epochs", "3", "--out", str(ref)])
+    assert res.exit_code == 0, res.output
+    assert "resumed" not in res.output and (ref / "mlp_checkpoint.npz").is_file()
+    res = runner.invoke(app, [*base, "--epochs", "2", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    # a larger --epochs continues the finished run; identical to the uninterrupted run
+    res = runner.invoke(app, [*base, "--epochs", "3", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "resumed" in res.output
+    assert _history(out / "history.csv") == _history(ref / "history.csv")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["resumed"] is True and manifest["parameters"]["epochs"] == 3
+    assert "mlp_checkpoint.npz" in manifest["files"]
+    # other settings in the same --out: a clear error naming what differs
+    res = runner.invoke(app, [*base, "--epochs", "3", "--lr", "0.1", "--out", str(out)])
+    assert res.exit_code == 2
+    assert "learning_rate" in "".join(res.output.replace("│", "").split())
+    # a corrupt checkpoint is named
+    (out / "mlp_checkpoint.npz").write_bytes(b"garbage")
+    res = runner.invoke(app, [*base, "--epochs", "3", "--out", str(out)])
+    assert res.exit_code == 2
+    assert "mlp_checkpoint.npz" in "".join(res.output.replace("│", "").split())
+
+
+def test_mlp_train_forward_forward_resumes(tmp_path):
+    base = ["mlp", "train", "--algorithm", "forward-forward", "--hidden", "20", "--out"]
+    ref, out = tmp_path / "ref", tmp_path / "out"
+    res = runner.invoke(app, [*base, str(ref), "--epochs", "2"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, [*base, str(out), "--epochs", "1"])
+    assert res.exit_code == 0, res.output
+    assert {p.name for p in out.glob("*.pt")} == {"ff_checkpoint.pt",
+                                                   "baseline_checkpoint.pt"}
+    res = runner.invoke(app, [*base, str(out), "--epochs", "2"])
+    assert res.exit_code == 0, res.output
+    assert res.output.count("resumed") == 2  # forward-forward and the baseline
+    assert _history(out / "history.csv") == _history(ref / "history.csv")
+    # the same command again resumes finished runs: nothing trained, same table
+    res = runner.invoke(app, [*base, str(out), "--epochs", "2"])
+    assert res.exit_code == 0, res.output
+    assert _history(out / "history.csv") == _history(ref / "history.csv")

@@ -129,3 +129,88 @@ def test_mnist_forward_forward_at_least_90_percent():
     _, base = train_backprop_baseline(s.x_train, s.y_train, cfg, x_test=s.x_test,
                                       y_test=s.y_test, rng=0)
     assert base.test_accuracy[-1] >= 0.95
+
+
+# ------------------------------------------------------------------ checkpoint and resume
+class _Interrupt(Exception):
+    """Stands in for a kill after an epoch's checkpoint was written."""
+
+
+def _tiny():
+    s = load_split("digits")
+    return s.x_train[:200], s.y_train[:200], s.x_test[:60], s.y_test[:60]
+
+
+def _cfg(epochs, **kw):
+    return FFConfig(**{**dict(hidden=(20, 10), epochs=epochs, batch_size=50,
+                              learning_rate=3e-3, embedding="append"), **kw})
+
+
+def _state(model):
+    return (model.layers if isinstance(model, ForwardForwardNet) else model).state_dict()
+
+
+TRAINERS = [pytest.param(train_forward_forward, "ff_checkpoint.pt", {}, id="ff"),
+            pytest.param(train_forward_forward, "ff_checkpoint.pt", {"negatives": "hard"},
+                         id="ff-hard"),
+            pytest.param(train_backprop_baseline, "baseline_checkpoint.pt", {}, id="baseline")]
+
+
+@pytest.mark.parametrize("train, name, extra", TRAINERS)
+def test_interrupted_then_resumed_equals_uninterrupted(tmp_path, train, name, extra):
+    x, y, xt, yt = _tiny()
+    ref_model, ref = train(x, y, _cfg(3, **extra), x_test=xt, y_test=yt, rng=5)
+
+    def stop(epoch, history):
+        if epoch == 1:
+            raise _Interrupt
+
+    with pytest.raises(_Interrupt):
+        train(x, y, _cfg(2, **extra), x_test=xt, y_test=yt, rng=5, checkpoint_dir=tmp_path,
+              callback=stop)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+    train(x, y, _cfg(2, **extra), x_test=xt, y_test=yt, rng=5, checkpoint_dir=tmp_path)
+    # continue the finished run with a larger epoch count
+    model, hist = train(x, y, _cfg(3, **extra), x_test=xt, y_test=yt, rng=5,
+                        checkpoint_dir=tmp_path)
+    a, b = _state(ref_model), _state(model)
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key  # bitwise
+    for field in ("epoch", "train_loss", "train_accuracy", "test_accuracy"):
+        assert getattr(hist, field) == getattr(ref, field)
+
+
+@pytest.mark.parametrize("train, kw, match", [
+    (train_forward_forward, dict(config=_cfg(3, learning_rate=1e-3)), "learning_rate"),
+    (train_forward_forward, dict(config=_cfg(3, threshold=1.0)), "threshold"),
+    (train_forward_forward, dict(config=_cfg(3, hidden=(20,))), "hidden"),
+    (train_forward_forward, dict(rng=6), "seed"),
+    (train_forward_forward, dict(n=199), "data differ"),
+    (train_forward_forward, dict(config=_cfg(1)), "already holds 2 epochs"),
+    (train_backprop_baseline, dict(config=_cfg(3, batch_size=40)), "batch_size"),
+    (train_backprop_baseline, dict(n=199), "data differ"),
+])
+def test_resume_with_other_settings_or_data_fails(tmp_path, train, kw, match):
+    x, y, xt, yt = _tiny()
+    train(x, y, _cfg(2), x_test=xt, y_test=yt, rng=5, checkpoint_dir=tmp_path)
+    n = kw.pop("n", 200)
+    args = {"config": _cfg(3), "rng": 5, **kw}
+    with pytest.raises(ValueError, match=match) as err:
+        train(x[:n], y[:n], x_test=xt, y_test=yt, checkpoint_dir=tmp_path, **args)
+    assert "_checkpoint.pt" in str(err.value)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "foreign"])
+def test_corrupt_checkpoint_is_named(tmp_path, damage):
+    x, y, _, _ = _tiny()
+    train_forward_forward(x, y, _cfg(1), rng=5, checkpoint_dir=tmp_path)
+    path = tmp_path / "ff_checkpoint.pt"
+    if damage == "truncate":
+        path.write_bytes(path.read_bytes()[:-300])
+    elif damage == "garbage":
+        path.write_bytes(b"not a checkpoint")
+    else:
+        torch.save({"weights": torch.zeros(3)}, path)
+    with pytest.raises(ValueError, match=r"ff_checkpoint\.pt"):
+        train_forward_forward(x, y, _cfg(2), rng=5, checkpoint_dir=tmp_path)

@@ -153,3 +153,99 @@ def test_failed_fit_leaves_weights_unchanged():
         net.fit(np.ones((2, 3)), [0, 5])
     for a, b in zip(before, net.weights, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+# ------------------------------------------------------------------ checkpoint and resume
+class _Interrupt(Exception):
+    """Stands in for a kill after an epoch's checkpoint was written."""
+
+
+def _interrupt_at(stop):
+    def callback(epoch, history):
+        if epoch == stop:
+            raise _Interrupt
+    return callback
+
+
+def _tiny():
+    s = load_split("digits")
+    return s.x_train[:200], s.y_train[:200], s.x_test[:60], s.y_test[:60]
+
+
+def _fit(x, y, xt, yt, epochs, init_seed=0, **kw):
+    net = MLP([64, 16, 10], rng=init_seed)
+    hist = net.fit(x, y, epochs=epochs, learning_rate=0.05, batch_size=32, weight_decay=1e-3,
+                   x_test=xt, labels_test=yt, rng=1, **kw)
+    return net, hist
+
+
+def _same_run(net_a, hist_a, net_b, hist_b):
+    for a, b in zip(net_a.weights + net_a.biases, net_b.weights + net_b.biases, strict=True):
+        np.testing.assert_array_equal(a, b)  # bitwise
+    for field in ("epoch", "train_loss", "train_accuracy", "test_accuracy"):
+        assert getattr(hist_a, field) == getattr(hist_b, field)
+    assert len(hist_b.seconds) == len(hist_a.seconds)
+
+
+def test_interrupted_then_resumed_equals_uninterrupted(tmp_path):
+    from spinnet.neurons.mlp import CHECKPOINT_NAME, load_checkpoint
+
+    x, y, xt, yt = _tiny()
+    ref_net, ref = _fit(x, y, xt, yt, 4)
+    with pytest.raises(_Interrupt):
+        _fit(x, y, xt, yt, 3, checkpoint_dir=tmp_path, callback=_interrupt_at(2))
+    assert load_checkpoint(tmp_path)["epoch"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [CHECKPOINT_NAME]  # no temp files
+    # the resumed network starts from other weights: they must come from the checkpoint
+    _fit(x, y, xt, yt, 3, init_seed=9, checkpoint_dir=tmp_path)
+    # a finished run continues with more epochs, still identical to the uninterrupted run
+    net, hist = _fit(x, y, xt, yt, 4, init_seed=9, checkpoint_dir=tmp_path)
+    _same_run(ref_net, ref, net, hist)
+    # resuming a finished run trains nothing and returns the same result
+    net, again = _fit(x, y, xt, yt, 4, init_seed=9, checkpoint_dir=tmp_path)
+    _same_run(ref_net, ref, net, again)
+    assert again.seconds == hist.seconds
+
+
+@pytest.mark.parametrize("change, match", [
+    (dict(learning_rate=0.1), "learning_rate"),
+    (dict(momentum=0.5), "momentum"),
+    (dict(batch_size=16), "batch_size"),
+    (dict(layer_sizes=[64, 17, 10]), "layer_sizes"),
+    (dict(activation="tanh"), "activation"),
+    (dict(rng=2), "seed"),
+    (dict(epochs=1), "already holds 2 epochs"),
+    (dict(n=199), "data differ"),
+])
+def test_resume_with_other_settings_or_data_fails(tmp_path, change, match):
+    x, y, xt, yt = _tiny()
+    _fit(x, y, xt, yt, 2, checkpoint_dir=tmp_path)
+    kw = dict(epochs=3, learning_rate=0.05, batch_size=32, weight_decay=1e-3, rng=1)
+    sizes, activation, n = [64, 16, 10], "relu", 200
+    sizes = change.pop("layer_sizes", sizes)
+    activation = change.pop("activation", activation)
+    n = change.pop("n", n)
+    kw.update(change)
+    net = MLP(sizes, activation=activation, rng=0)
+    before = [w.copy() for w in net.weights]
+    with pytest.raises(ValueError, match=match) as err:
+        net.fit(x[:n], y[:n], x_test=xt, labels_test=yt, checkpoint_dir=tmp_path, **kw)
+    assert "mlp_checkpoint.npz" in str(err.value)
+    for a, b in zip(before, net.weights, strict=True):  # a failed call changes nothing
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "foreign"])
+def test_corrupt_checkpoint_is_named(tmp_path, damage):
+    x, y, xt, yt = _tiny()
+    _fit(x, y, xt, yt, 1, checkpoint_dir=tmp_path)
+    path = tmp_path / "mlp_checkpoint.npz"
+    if damage == "truncate":
+        path.write_bytes(path.read_bytes()[:-200])
+    elif damage == "garbage":
+        path.write_bytes(b"not a checkpoint")
+    else:
+        with open(path, "wb") as fh:
+            np.savez(fh, w0=np.zeros(3))
+    with pytest.raises(ValueError, match=r"mlp_checkpoint\.npz"):
+        _fit(x, y, xt, yt, 2, checkpoint_dir=tmp_path)

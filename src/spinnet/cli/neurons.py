@@ -362,7 +362,13 @@ def mlp_train(
     """Train a classifier by backpropagation or forward-forward; accuracy vs epoch.
 
     Writes history.csv (one row per algorithm and epoch, rewritten after every
-    epoch), history.png and manifest.json (final test accuracies).
+    epoch), history.png and manifest.json (final test accuracies). Resumable:
+    the full training state is checkpointed in --out after every epoch
+    (mlp_checkpoint.npz, or ff_checkpoint.pt and baseline_checkpoint.pt);
+    re-running the same command resumes where it stopped, with a result
+    identical to an uninterrupted run, and a larger --epochs continues a
+    finished run. A checkpoint from other settings or data is an error (use
+    another --out).
     """
     from spinnet._io import write_csv, write_manifest
     from spinnet.neurons.data import load_split
@@ -400,15 +406,25 @@ def mlp_train(
     histories: dict[str, list[dict[str, Any]]] = {}
     all_rows: list[dict[str, Any]] = []
 
-    def run(name: str, train: Any) -> Any:
-        """Train with a progress bar; rewrite history.csv after every epoch."""
+    resumed: dict[str, int] = {}
+
+    def run(name: str, train: Any, checkpoint: Path, load: Any) -> Any:
+        """Train with a progress bar, resuming from ``checkpoint`` if it exists; rewrite
+        history.csv after every epoch."""
+        done = 0
+        if checkpoint.exists():
+            try:
+                done = int(load(checkpoint)["epoch"])
+            except ValueError as exc:
+                fail(str(exc), "--out")
+            resumed[name] = done
+            console.print(f"{name}: resumed from {checkpoint} after epoch {done} of {epochs}")
         bar, total = _progress(name, epochs)
         with bar:
-            task = bar.add_task(name, total=total, info="")
+            task = bar.add_task(name, total=total, completed=min(done, total), info="")
 
             def callback(epoch: int, history: Any) -> None:
                 rows = history.rows()
-                histories[name] = rows
                 write_csv(out / "history.csv",
                           all_rows + [{"algorithm": name, **r} for r in rows])
                 bar.update(task, completed=epoch,
@@ -419,6 +435,8 @@ def mlp_train(
                 result = train(callback)
             except (ValueError, TypeError, FloatingPointError) as exc:
                 fail(str(exc))
+        history = result[1] if isinstance(result, tuple) else result
+        histories[name] = history.rows()
         all_rows.extend({"algorithm": name, **r} for r in histories[name])
         return result
 
@@ -427,6 +445,7 @@ def mlp_train(
                                   weight_decay=weight_decay, n_train=len(split.y_train),
                                   n_test=len(split.y_test))
     if not ff:
+        from spinnet.neurons import mlp as mlp_module
         from spinnet.neurons.mlp import MLP
 
         params["momentum"] = momentum
@@ -437,12 +456,17 @@ def mlp_train(
             return net.fit(split.x_train.astype(np.float64), split.y_train, epochs=epochs,
                            learning_rate=lr, batch_size=batch_size, momentum=momentum,
                            weight_decay=weight_decay, x_test=split.x_test.astype(np.float64),
-                           labels_test=split.y_test, rng=seed + 1, callback=callback)
+                           labels_test=split.y_test, rng=seed + 1, callback=callback,
+                           checkpoint_dir=out)
 
-        run(name, train_np)
+        checkpoints = [mlp_module.CHECKPOINT_NAME]
+        run(name, train_np, out / mlp_module.CHECKPOINT_NAME, mlp_module.load_checkpoint)
     else:
         from spinnet.neurons.forward_forward import (
+            BASELINE_CHECKPOINT_NAME,
+            FF_CHECKPOINT_NAME,
             FFConfig,
+            load_checkpoint,
             train_backprop_baseline,
             train_forward_forward,
         )
@@ -456,22 +480,28 @@ def mlp_train(
                           weight_decay=weight_decay, embedding=embedding)
         run("forward-forward", lambda cb: train_forward_forward(
             split.x_train, split.y_train, config, x_test=split.x_test, y_test=split.y_test,
-            rng=seed, callback=cb))
+            rng=seed, callback=cb, checkpoint_dir=out), out / FF_CHECKPOINT_NAME,
+            lambda path: load_checkpoint(path, algorithm="forward-forward"))
+        checkpoints = [FF_CHECKPOINT_NAME]
         if baseline:
             run("backprop baseline (torch, Adam)", lambda cb: train_backprop_baseline(
                 split.x_train, split.y_train, config, x_test=split.x_test,
-                y_test=split.y_test, rng=seed, callback=cb))
+                y_test=split.y_test, rng=seed, callback=cb, checkpoint_dir=out),
+                out / BASELINE_CHECKPOINT_NAME,
+                lambda path: load_checkpoint(path, algorithm="backprop-baseline"))
+            checkpoints.append(BASELINE_CHECKPOINT_NAME)
     write_csv(out / "history.csv", all_rows)
     arch = "-".join(str(v) for v in (split.n_features, *hid, 10))
     save_figure(training_figure(histories, title=f"{arch} on {data.value} "
                                                  f"({len(split.y_train)} train / "
                                                  f"{len(split.y_test)} test)"),
                 out / "history.png")
-    files = ["history.csv", "history.png", "manifest.json"]
+    files = ["history.csv", "history.png", "manifest.json", *checkpoints]
     final = [{"algorithm": k, "epochs": len(v), "train_accuracy": v[-1]["train_accuracy"],
               "test_accuracy": v[-1]["test_accuracy"],
               "seconds": sum(r["seconds"] for r in v)} for k, v in histories.items()]
-    write_manifest(out, "mlp train", params, started, files,
+    write_manifest(out, "mlp train", params, started, files, resumed=bool(resumed),
+                   resumed_after_epoch=resumed,
                    summary={r["algorithm"]: {"test_accuracy": r["test_accuracy"],
                                              "train_accuracy": r["train_accuracy"],
                                              "seconds": r["seconds"]} for r in final})

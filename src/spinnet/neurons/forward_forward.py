@@ -28,6 +28,16 @@ The baseline is the same stack of hidden layers plus a softmax read-out,
 trained end to end by backpropagation with the same optimiser (Adam), batch
 size and number of epochs.
 
+Both trainers take a ``checkpoint_dir``: after every epoch the full state
+(weights, Adam moments and step counts, the torch generator's state, history,
+epoch, seed, settings and a SHA-256 digest of the data) is written atomically
+to ``ff_checkpoint.pt`` or ``baseline_checkpoint.pt``, and a later call with
+the same directory resumes from it. Because the generator's exact state is
+restored, the resumed run draws the same minibatches and negative labels as
+an uninterrupted one and ends with bitwise identical weights and history
+(on the same device and torch thread count, which fix the floating-point
+reduction order).
+
 References
 ----------
 G. Hinton, "The Forward-Forward Algorithm: Some Preliminary Investigations",
@@ -38,13 +48,16 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from spinnet._io import atomic_path
 from spinnet._rng import SeedLike, torch_generator
 from spinnet._validation import (
     check_array,
@@ -53,18 +66,28 @@ from spinnet._validation import (
     check_option,
     check_positive_float,
 )
+from spinnet.neurons.mlp import _check_resume, _data_digest, _seed_of
 
 __all__ = [
+    "BASELINE_CHECKPOINT_NAME",
+    "FF_CHECKPOINT_NAME",
     "FFConfig",
     "FFHistory",
     "ForwardForwardNet",
     "embed_label",
+    "load_checkpoint",
     "train_backprop_baseline",
     "train_forward_forward",
 ]
 
 NEGATIVES = ("random", "hard")
 EMBEDDINGS = ("replace", "append")
+#: Checkpoint file names inside ``checkpoint_dir`` (both trainers can share a directory).
+FF_CHECKPOINT_NAME = "ff_checkpoint.pt"
+BASELINE_CHECKPOINT_NAME = "baseline_checkpoint.pt"
+_CHECKPOINT_NAMES = {"forward-forward": FF_CHECKPOINT_NAME,
+                     "backprop-baseline": BASELINE_CHECKPOINT_NAME}
+_CHECKPOINT_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -309,10 +332,103 @@ def _wrong_labels(labels, n_classes: int, gen, scores=None):
     return torch.multinomial(probs, 1, generator=gen).squeeze(1)
 
 
+def load_checkpoint(path: str | os.PathLike, *, algorithm: str = "forward-forward"
+                    ) -> dict[str, Any]:
+    """Read a checkpoint of :func:`train_forward_forward` or :func:`train_backprop_baseline`.
+
+    Parameters
+    ----------
+    path : path-like
+        The checkpoint file, or the directory holding it.
+    algorithm : {"forward-forward", "backprop-baseline"}
+        Which trainer's checkpoint to expect (and, for a directory, which file).
+
+    Returns
+    -------
+    dict
+        Keys ``format, algorithm, settings, seed, data_sha256, epoch, model,
+        optimizer, rng_state, history`` (tensors on the CPU).
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no checkpoint at ``path``.
+    ValueError
+        If the file is truncated, corrupt or not such a checkpoint; the message
+        names the file.
+    """
+    import torch
+
+    check_option(algorithm, "algorithm", tuple(_CHECKPOINT_NAMES))
+    path = Path(path)
+    if path.is_dir():
+        path = path / _CHECKPOINT_NAMES[algorithm]
+    if not path.is_file():
+        raise FileNotFoundError(f"no {algorithm} checkpoint at {str(path)!r}")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # any unpickling/zip failure means a corrupt file
+        raise ValueError(f"checkpoint file {str(path)!r} is corrupt or unreadable: "
+                         f"{type(exc).__name__}: {exc}") from exc
+    required = {"format", "algorithm", "settings", "seed", "data_sha256", "epoch", "model",
+                "optimizer", "rng_state", "history"}
+    if not isinstance(state, dict) or not required <= set(state):
+        missing = sorted(required - set(state)) if isinstance(state, dict) else sorted(required)
+        raise ValueError(f"checkpoint file {str(path)!r} is not a {algorithm} training "
+                         f"checkpoint (missing {missing})")
+    if state["format"] != _CHECKPOINT_FORMAT:
+        raise ValueError(f"checkpoint file {str(path)!r} has format {state['format']!r}; "
+                         f"expected {_CHECKPOINT_FORMAT}")
+    if state["algorithm"] != algorithm:
+        raise ValueError(f"checkpoint file {str(path)!r} is a {state['algorithm']} checkpoint; "
+                         f"expected {algorithm}")
+    return state
+
+
+def _open_checkpoint(checkpoint_dir: str | os.PathLike | None, algorithm: str,
+                     settings: Mapping[str, Any], seed: int | None, digest: str, epochs: int
+                     ) -> tuple[Path | None, dict[str, Any] | None]:
+    """The checkpoint path (None: no checkpointing) and its validated state (None: none yet)."""
+    if checkpoint_dir is None:
+        return None, None
+    path = Path(checkpoint_dir) / _CHECKPOINT_NAMES[algorithm]
+    if not path.exists():
+        return path, None
+    state = load_checkpoint(path, algorithm=algorithm)
+    _check_resume(path, state, settings, seed, digest, epochs)
+    return path, state
+
+
+def _restore(path: Path, state: Mapping[str, Any], model, opt, gen) -> tuple[FFHistory, int]:
+    """Load weights, optimiser and generator state; the history and the finished epochs."""
+    try:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        gen.set_state(state["rng_state"])
+        history = FFHistory(**state["history"])
+    except (RuntimeError, ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"checkpoint file {str(path)!r} is corrupt: {exc}") from None
+    return history, int(state["epoch"])
+
+
+def _save(path: Path, algorithm: str, settings: Mapping[str, Any], seed: int | None,
+          digest: str, epoch: int, model, opt, gen, history: FFHistory) -> None:
+    import torch
+
+    state = {"format": _CHECKPOINT_FORMAT, "algorithm": algorithm, "settings": dict(settings),
+             "seed": seed, "data_sha256": digest, "epoch": epoch,
+             "model": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+             "optimizer": opt.state_dict(), "rng_state": gen.get_state(),
+             "history": asdict(history)}
+    with atomic_path(path) as tmp:
+        torch.save(state, tmp)
+
+
 def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = None, *,
                           x_test: Any = None, y_test: Any = None, n_classes: int = 10,
                           rng: SeedLike = None, device: str = "cpu",
                           callback: Callable[[int, FFHistory], None] | None = None,
+                          checkpoint_dir: str | os.PathLike | None = None,
                           ) -> tuple[ForwardForwardNet, FFHistory]:
     """Train a :class:`ForwardForwardNet` on labelled images with values in [0, 1].
 
@@ -332,13 +448,21 @@ def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = 
         Initial weights, minibatch order and negative labels.
     device : str
     callback : callable, optional
-        ``callback(epoch, history)`` after each epoch.
+        ``callback(epoch, history)`` after each epoch (after its checkpoint).
+    checkpoint_dir : path-like, optional
+        Directory for ``ff_checkpoint.pt``, written atomically after every epoch. If
+        it already holds one, training resumes from it, bitwise identical to an
+        uninterrupted run; a larger ``config.epochs`` continues a finished run.
+        The checkpoint must match the data, the seed (when ``rng`` is an int)
+        and ``config`` except ``epochs``; otherwise ValueError names what
+        differs. A truncated or corrupt file gives a ValueError naming it.
 
     Returns
     -------
     net : ForwardForwardNet
     history : FFHistory
-        ``train_loss`` is the sum over layers of the mean forward-forward loss.
+        ``train_loss`` is the sum over layers of the mean forward-forward loss;
+        all finished epochs, including those before a resume.
     """
     import torch
 
@@ -351,6 +475,17 @@ def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = 
         xt, yt = _check_xy(x_test, y_test, "test", n_classes)
         if xt.shape[1] != xs.shape[1]:
             raise ValueError(f"x_test must have {xs.shape[1]} features; got {xt.shape[1]}")
+    else:
+        xt = yt = None
+    settings = {"n_features": int(xs.shape[1]), "n_classes": n_classes,
+                "hidden": list(config.hidden), "batch_size": config.batch_size,
+                "learning_rate": config.learning_rate, "threshold": config.threshold,
+                "negatives": config.negatives, "weight_decay": config.weight_decay,
+                "embedding": config.embedding}
+    seed = _seed_of(rng)
+    digest = _data_digest(xs, ys, xt, yt) if checkpoint_dir is not None else ""
+    ckpt, state = _open_checkpoint(checkpoint_dir, "forward-forward", settings, seed, digest,
+                                   config.epochs)
     gen = torch_generator(rng)
     net = ForwardForwardNet(xs.shape[1], config.hidden, n_classes, embedding=config.embedding,
                             rng=int(torch.randint(0, 2**62, (1,), generator=gen)),
@@ -360,9 +495,11 @@ def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = 
     x_all = torch.as_tensor(xs, device=device)
     y_all = torch.as_tensor(ys, device=device)
     theta = config.threshold
-    history = FFHistory()
+    history, start = FFHistory(), 0
+    if state is not None:
+        history, start = _restore(ckpt, state, net.layers, opt, gen)
     n = xs.shape[0]
-    for epoch in range(1, config.epochs + 1):
+    for epoch in range(start + 1, config.epochs + 1):
         t0 = time.perf_counter()
         scores = net.label_goodness(x_all) if config.negatives == "hard" else None
         order = torch.randperm(n, generator=gen)
@@ -397,6 +534,9 @@ def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = 
                                             .float().mean()))
         history.test_accuracy.append(net.score(xt, yt) if x_test is not None else math.nan)
         history.seconds.append(time.perf_counter() - t0)
+        if ckpt is not None:
+            _save(ckpt, "forward-forward", settings, seed, digest, epoch, net.layers, opt, gen,
+                  history)
         if callback is not None:
             callback(epoch, history)
     return net, history
@@ -405,11 +545,15 @@ def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = 
 def train_backprop_baseline(x_train: Any, y_train: Any, config: FFConfig | None = None, *,
                             x_test: Any = None, y_test: Any = None, n_classes: int = 10,
                             rng: SeedLike = None, device: str = "cpu",
-                            callback: Callable[[int, FFHistory], None] | None = None):
+                            callback: Callable[[int, FFHistory], None] | None = None,
+                            checkpoint_dir: str | os.PathLike | None = None):
     """Same hidden layers plus a linear read-out, trained end to end by backprop.
 
     Cross-entropy loss, Adam with ``config.learning_rate``, ``config.batch_size``
-    and ``config.epochs`` — the settings forward-forward gets.
+    and ``config.epochs`` — the settings forward-forward gets. The other
+    arguments are those of :func:`train_forward_forward`; ``checkpoint_dir``
+    holds ``baseline_checkpoint.pt`` (only ``hidden``, ``batch_size``,
+    ``learning_rate`` and ``weight_decay`` of ``config`` must match on resume).
 
     Returns
     -------
@@ -427,6 +571,15 @@ def train_backprop_baseline(x_train: Any, y_train: Any, config: FFConfig | None 
         xt, yt = _check_xy(x_test, y_test, "test", n_classes)
         if xt.shape[1] != xs.shape[1]:
             raise ValueError(f"x_test must have {xs.shape[1]} features; got {xt.shape[1]}")
+    else:
+        xt = yt = None
+    settings = {"n_features": int(xs.shape[1]), "n_classes": n_classes,
+                "hidden": list(config.hidden), "batch_size": config.batch_size,
+                "learning_rate": config.learning_rate, "weight_decay": config.weight_decay}
+    seed = _seed_of(rng)
+    digest = _data_digest(xs, ys, xt, yt) if checkpoint_dir is not None else ""
+    ckpt, state = _open_checkpoint(checkpoint_dir, "backprop-baseline", settings, seed, digest,
+                                   config.epochs)
     gen = torch_generator(rng)
     sizes = [xs.shape[1], *config.hidden]
     mods: list[Any] = []
@@ -439,9 +592,11 @@ def train_backprop_baseline(x_train: Any, y_train: Any, config: FFConfig | None 
     x_all = torch.as_tensor(xs, device=device)
     y_all = torch.as_tensor(ys, device=device)
     x_te = torch.as_tensor(xt, device=device) if x_test is not None else None
-    history = FFHistory()
+    history, start = FFHistory(), 0
+    if state is not None:
+        history, start = _restore(ckpt, state, model, opt, gen)
     n = xs.shape[0]
-    for epoch in range(1, config.epochs + 1):
+    for epoch in range(start + 1, config.epochs + 1):
         t0 = time.perf_counter()
         order = torch.randperm(n, generator=gen)
         total = 0.0
@@ -462,6 +617,9 @@ def train_backprop_baseline(x_train: Any, y_train: Any, config: FFConfig | None 
         history.train_accuracy.append(train_acc)
         history.test_accuracy.append(test_acc)
         history.seconds.append(time.perf_counter() - t0)
+        if ckpt is not None:
+            _save(ckpt, "backprop-baseline", settings, seed, digest, epoch, model, opt, gen,
+                  history)
         if callback is not None:
             callback(epoch, history)
     return model, history

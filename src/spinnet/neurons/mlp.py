@@ -14,19 +14,32 @@ Backward pass (Rumelhart, Hinton & Williams 1986): with ``δ^l = ∂loss/∂z^l`
 Softmax and its logarithm use the log-sum-exp shift, so large logits never
 overflow. Training is minibatch SGD with (heavy-ball) momentum. The gradients
 agree with torch autograd to round-off (tests check 1e-8 in float64).
+
+Given a ``checkpoint_dir``, :meth:`MLP.fit` writes the full training state
+(weights, momenta, generator state, history) atomically after every epoch and
+resumes from it when called again, reproducing the uninterrupted run bit for
+bit: the minibatch generator's exact state is restored, so the remaining
+epochs draw the same permutations as they would have without the interruption.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
+import numbers
+import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from spinnet._io import atomic_path
 from spinnet._rng import SeedLike, as_generator
 from spinnet._validation import (
     check_array,
@@ -38,14 +51,19 @@ from spinnet._validation import (
 
 __all__ = [
     "ACTIVATIONS",
+    "CHECKPOINT_NAME",
     "MLP",
     "TrainingHistory",
     "cross_entropy",
+    "load_checkpoint",
     "log_softmax",
     "softmax",
 ]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
+#: File name of :meth:`MLP.fit`'s checkpoint inside ``checkpoint_dir``.
+CHECKPOINT_NAME = "mlp_checkpoint.npz"
+_CHECKPOINT_FORMAT = 1
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -111,6 +129,143 @@ def _check_labels(labels: Any, n: int, n_classes: int, name: str = "labels") -> 
         raise ValueError(f"{name} must lie in 0..{n_classes - 1}; got range "
                          f"{int(lab.min())}..{int(lab.max())}")
     return lab.astype(np.int64)
+
+
+# ------------------------------------------------------------- checkpoint helpers
+# (shared with :mod:`spinnet.neurons.forward_forward`)
+def _data_digest(*arrays: np.ndarray | None) -> str:
+    """SHA-256 of the arrays' dtypes, shapes and bytes (``None`` for an absent array)."""
+    h = hashlib.sha256()
+    for a in arrays:
+        if a is None:
+            h.update(b"<none>")
+            continue
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype.str}{a.shape}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _seed_of(rng: SeedLike) -> int | None:
+    """The integer seed of ``rng``, or ``None`` (a Generator, SeedSequence or fresh entropy)."""
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return int(rng)
+    return None
+
+
+def _check_resume(path: Path, state: Mapping[str, Any], settings: Mapping[str, Any],
+                  seed: int | None, digest: str, epochs: int) -> None:
+    """Raise ValueError if the checkpoint ``state`` cannot continue this run."""
+    old, new = dict(state["settings"]), dict(settings)
+    diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    if diff:
+        detail = "; ".join(f"{k}: checkpoint {old.get(k)!r}, now {new.get(k)!r}" for k in diff)
+        raise ValueError(f"settings differ from those of the checkpoint {str(path)!r} in "
+                         f"{diff} ({detail}); use another checkpoint directory to start "
+                         "afresh")
+    saved_seed = state.get("seed")
+    if seed is not None and saved_seed is not None and int(saved_seed) != seed:
+        raise ValueError(f"rng seed {seed} differs from the seed {int(saved_seed)} of the "
+                         f"checkpoint {str(path)!r}; use another checkpoint directory to start "
+                         "afresh")
+    if state["data_sha256"] != digest:
+        raise ValueError(f"data differ from those of the checkpoint {str(path)!r} (training "
+                         "and test sets are compared by SHA-256); use another checkpoint "
+                         "directory to start afresh")
+    done = int(state["epoch"])
+    if done > epochs:
+        raise ValueError(f"checkpoint {str(path)!r} already holds {done} epochs, more than "
+                         f"epochs={epochs}; ask for epochs >= {done} or use another "
+                         "checkpoint directory")
+
+
+def _json_default(x: Any) -> Any:
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return {"__ndarray__": x.tolist(), "dtype": x.dtype.str}
+    raise TypeError(f"not JSON serialisable: {type(x).__name__}")
+
+
+def _json_hook(d: dict[str, Any]) -> Any:
+    if "__ndarray__" in d:
+        return np.asarray(d["__ndarray__"], dtype=np.dtype(d["dtype"]))
+    return d
+
+
+def _generator_from_state(state: Mapping[str, Any]) -> np.random.Generator:
+    """A new Generator whose bit generator is in exactly ``state``."""
+    name = state.get("bit_generator")
+    cls = getattr(np.random, str(name), None)
+    if not (isinstance(cls, type) and issubclass(cls, np.random.BitGenerator)):
+        raise ValueError(f"unknown bit generator {name!r} in checkpoint")
+    bitgen = cls()
+    bitgen.state = dict(state)
+    return np.random.Generator(bitgen)
+
+
+def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
+    """Read a checkpoint written by :meth:`MLP.fit`.
+
+    Parameters
+    ----------
+    path : path-like
+        The checkpoint file or the directory holding ``mlp_checkpoint.npz``.
+
+    Returns
+    -------
+    dict
+        Keys ``format, settings, seed, data_sha256, epoch, history, rng_state``
+        (from the file's JSON header) and ``weights, biases, velocity_weights,
+        velocity_biases`` (lists of arrays, one per layer).
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no checkpoint at ``path``.
+    ValueError
+        If the file is truncated, corrupt or not an MLP checkpoint; the message
+        names the file.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / CHECKPOINT_NAME
+    if not path.is_file():
+        raise FileNotFoundError(f"no MLP checkpoint at {str(path)!r}")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"checkpoint file {str(path)!r} is corrupt or unreadable: not an "
+                         ".npz (zip) archive")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+        meta = json.loads(str(arrays.pop("meta")[()]), object_hook=_json_hook)
+    except Exception as exc:  # any zip/format/JSON failure means a corrupt file
+        raise ValueError(f"checkpoint file {str(path)!r} is corrupt or unreadable: "
+                         f"{type(exc).__name__}: {exc}") from exc
+    required = {"format", "settings", "seed", "data_sha256", "epoch", "history", "rng_state"}
+    if not isinstance(meta, dict) or not required <= set(meta):
+        raise ValueError(f"checkpoint file {str(path)!r} is not an MLP training checkpoint "
+                         f"(missing {sorted(required - set(meta or {}))})")
+    if meta["format"] != _CHECKPOINT_FORMAT:
+        raise ValueError(f"checkpoint file {str(path)!r} has format {meta['format']!r}; "
+                         f"expected {_CHECKPOINT_FORMAT}")
+    n_layers = len(meta["settings"]["layer_sizes"]) - 1
+    out = dict(meta)
+    try:
+        for key, prefix in (("weights", "w"), ("biases", "b"), ("velocity_weights", "vw"),
+                            ("velocity_biases", "vb")):
+            out[key] = [arrays[f"{prefix}{l}"] for l in range(n_layers)]
+    except KeyError as exc:
+        raise ValueError(f"checkpoint file {str(path)!r} is not an MLP training checkpoint "
+                         f"(missing array {exc})") from None
+    return out
+
+
+def _save_checkpoint(path: Path, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
+                     ) -> None:
+    header = json.dumps(dict(meta), default=_json_default)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, meta=np.array(header), **arrays)
 
 
 class MLP:
@@ -260,7 +415,8 @@ class MLP:
     def fit(self, x: Any, labels: Any, *, epochs: int = 20, learning_rate: float = 0.05,
             batch_size: int = 32, momentum: float = 0.9, weight_decay: float = 0.0,
             x_test: Any = None, labels_test: Any = None, rng: SeedLike = None,
-            callback: Callable[[int, TrainingHistory], None] | None = None) -> TrainingHistory:
+            callback: Callable[[int, TrainingHistory], None] | None = None,
+            checkpoint_dir: str | os.PathLike | None = None) -> TrainingHistory:
         """Minibatch SGD with momentum: ``v ← μ v − η ∇``, ``θ ← θ + v``.
 
         Parameters
@@ -279,13 +435,30 @@ class MLP:
         x_test, labels_test : array_like, optional
             Held-out set whose accuracy is recorded after each epoch (NaN otherwise).
         rng : SeedLike
-            Minibatch order.
+            Minibatch order. On resume the checkpoint's generator state is used;
+            an integer seed must then equal the checkpoint's.
         callback : callable, optional
-            ``callback(epoch, history)`` after each epoch (progress, checkpoints).
+            ``callback(epoch, history)`` after each epoch (after its checkpoint).
+        checkpoint_dir : path-like, optional
+            Directory for ``mlp_checkpoint.npz`` (see :data:`CHECKPOINT_NAME`),
+            written atomically after every epoch: weights, biases, momenta,
+            the minibatch generator's state, the history, the epoch, the seed,
+            the settings and a SHA-256 digest of the data. If it already holds
+            a checkpoint, training resumes from it (the weights are replaced by
+            the checkpoint's) and the result is bitwise identical to an
+            uninterrupted run; a larger ``epochs`` continues a finished run.
 
         Returns
         -------
         TrainingHistory
+            All finished epochs, including those before a resume.
+
+        Raises
+        ------
+        ValueError
+            For bad arguments; a checkpoint written with other settings (named),
+            another seed or other data, or holding more than ``epochs`` epochs;
+            a truncated or corrupt checkpoint file (named).
         """
         xs = self._check_x(x)
         lab = _check_labels(labels, xs.shape[0], self.n_classes)
@@ -301,12 +474,41 @@ class MLP:
         if x_test is not None:
             xt = self._check_x(x_test, "x_test")
             lt = _check_labels(labels_test, xt.shape[0], self.n_classes, "labels_test")
-        gen = as_generator(rng)
-        vw = [np.zeros_like(w) for w in self.weights]
-        vb = [np.zeros_like(b) for b in self.biases]
-        history = TrainingHistory()
+        else:
+            xt = lt = None
+        settings = {"layer_sizes": list(self.layer_sizes), "activation": self.activation,
+                    "dtype": self.dtype.name, "learning_rate": eta, "batch_size": batch_size,
+                    "momentum": mu, "weight_decay": lam}
+        seed = _seed_of(rng)
+        ckpt = Path(checkpoint_dir) / CHECKPOINT_NAME if checkpoint_dir is not None else None
+        digest = _data_digest(xs, lab, xt, lt) if ckpt is not None else ""
+        done = 0
+        if ckpt is not None and ckpt.exists():
+            state = load_checkpoint(ckpt)
+            _check_resume(ckpt, state, settings, seed, digest, epochs)
+            try:
+                gen = _generator_from_state(state["rng_state"])
+                shapes = [w.shape for w in self.weights] + [b.shape for b in self.biases]
+                saved = state["weights"] + state["biases"]
+                moms = state["velocity_weights"] + state["velocity_biases"]
+                if ([a.shape for a in saved] != shapes or [a.shape for a in moms] != shapes
+                        or any(a.dtype != self.dtype for a in saved + moms)):
+                    raise ValueError("array shapes or dtypes do not match the settings")
+                history = TrainingHistory(**state["history"])
+            except (ValueError, TypeError, KeyError) as exc:
+                raise ValueError(f"checkpoint file {str(ckpt)!r} is corrupt: {exc}") from None
+            done = int(state["epoch"])
+            self.weights = [w.copy() for w in state["weights"]]
+            self.biases = [b.copy() for b in state["biases"]]
+            vw = [v.copy() for v in state["velocity_weights"]]
+            vb = [v.copy() for v in state["velocity_biases"]]
+        else:
+            gen = as_generator(rng)
+            vw = [np.zeros_like(w) for w in self.weights]
+            vb = [np.zeros_like(b) for b in self.biases]
+            history = TrainingHistory()
         n = xs.shape[0]
-        for epoch in range(1, epochs + 1):
+        for epoch in range(done + 1, epochs + 1):
             t0 = time.perf_counter()
             order = gen.permutation(n)
             total = 0.0
@@ -328,6 +530,15 @@ class MLP:
             history.test_accuracy.append(float(np.mean(self.predict(xt) == lt))
                                          if x_test is not None else math.nan)
             history.seconds.append(time.perf_counter() - t0)
+            if ckpt is not None:
+                arrays = {f"{p}{l}": a for p, group in (("w", self.weights),
+                                                        ("b", self.biases),
+                                                        ("vw", vw), ("vb", vb))
+                          for l, a in enumerate(group)}
+                _save_checkpoint(ckpt, {
+                    "format": _CHECKPOINT_FORMAT, "settings": settings, "seed": seed,
+                    "data_sha256": digest, "epoch": epoch, "history": asdict(history),
+                    "rng_state": gen.bit_generator.state}, arrays)
             if callback is not None:
                 callback(epoch, history)
         return history
