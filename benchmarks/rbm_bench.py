@@ -317,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true",
                     help="CI smoke (< 60 s): sklearn digits, H=50, 1 epoch, small AIS")
     ap.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="limit torch and the BLAS under numpy/sklearn to this many threads "
+                         "(default: their own defaults)")
     args = ap.parse_args(argv)
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     bad = [m for m in args.methods if m not in ALL_METHODS]
@@ -325,6 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.hidden, args.epochs, args.n_train, args.n_test = 50, 1, 1000, 200
         args.ais_betas, args.ais_runs = 500, 20
+    _limits = None
+    if args.threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        torch.set_num_threads(args.threads)
+        _limits = threadpool_limits(args.threads)  # held until exit
     info = machine_info()
     t0 = time.perf_counter()
     res = run(args)
