@@ -11,6 +11,7 @@ from spinnet.cli import dense as _dense
 from spinnet.cli import hopfield as _hopfield
 from spinnet.cli import ising as _ising
 from spinnet.cli import neurons as _neurons
+from spinnet.cli import phases as _phases
 from spinnet.cli import theory as _theory
 
 app = typer.Typer(
@@ -36,6 +37,7 @@ app.add_typer(_neurons.perceptron_app, name="perceptron")
 app.add_typer(_neurons.mlp_app, name="mlp")
 app.add_typer(_dense.dam_app, name="dam")
 app.add_typer(_dense.modern_app, name="modern")
+app.add_typer(_phases.phases_app, name="phases")
 app.command("inverse-ising")(_boltzmann.inverse_ising)
 
 

@@ -1,0 +1,69 @@
+"""Machine learning of phase transitions: configurations, classifiers, finite-size scaling.
+
+Pipeline (Carrasquilla & Melko, Nat. Phys. 13, 431 (2017); Chertenkov, Burovski
+& Shchur, Phys. Rev. E 108, L032102 (2023)):
+
+1. :mod:`~spinnet.phases.data` -- equilibrium snapshots of the square /
+   anisotropic Ising and Baxter-Wu models in resumable, checksummed HDF5 files,
+   and the spin -> local-energy transform used for cross-model transfer;
+2. :mod:`~spinnet.phases.networks`, :mod:`~spinnet.phases.training` -- fully
+   connected, convolutional and residual classifiers trained on snapshots far
+   from ``T_c`` with early stopping and checkpoints;
+3. :mod:`~spinnet.phases.analysis` -- ``P(T; L)``, ``V(T; L)`` with bootstrap
+   errors, peak fits, ``μ(L) − T* ∝ L^{−1/ν}`` and ``σ(L) ∝ L^{−1/ν}``, the PCA
+   baseline;
+4. :mod:`~spinnet.phases.pipeline` -- the stages wired together per model and size.
+
+See ``docs/phases.md``.
+"""
+
+from spinnet.phases.analysis import (
+    FSSResult,
+    PeakResult,
+    binder_crossing,
+    fit_gaussian_peak,
+    fss_fit,
+    output_curves,
+    pca_projection,
+)
+from spinnet.phases.data import (
+    DataFileError,
+    GenerationConfig,
+    ModelSpec,
+    PhaseData,
+    dense_grid,
+    energy_configurations,
+    generate,
+    load,
+)
+from spinnet.phases.networks import NETS, build_net
+from spinnet.phases.training import (
+    TrainedClassifier,
+    load_classifier,
+    save_classifier,
+    train_classifier,
+)
+
+__all__ = [
+    "NETS",
+    "DataFileError",
+    "FSSResult",
+    "GenerationConfig",
+    "ModelSpec",
+    "PeakResult",
+    "PhaseData",
+    "TrainedClassifier",
+    "binder_crossing",
+    "build_net",
+    "dense_grid",
+    "energy_configurations",
+    "fit_gaussian_peak",
+    "fss_fit",
+    "generate",
+    "load",
+    "load_classifier",
+    "output_curves",
+    "pca_projection",
+    "save_classifier",
+    "train_classifier",
+]

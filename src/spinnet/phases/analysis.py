@@ -1,0 +1,370 @@
+r"""Finite-size analysis of classifier outputs: ``P(T; L)``, ``V(T; L)``, ``T*`` and ``1/ν``.
+
+For every temperature the network output ``f`` (probability of the
+paramagnetic label) is averaged over snapshots, ``P(T; L) = ⟨f⟩``, and its
+variance over snapshots ``V(T; L) = ⟨f²⟩ − ⟨f⟩²`` -- the variance of the output
+function, which peaks in the critical region (Chertenkov, Burovski & Shchur,
+Phys. Rev. E 108, L032102 (2023)). A Gaussian
+``A exp(−(T − μ)²/(2σ²))`` fitted to the peak gives its position ``μ(L)`` and
+width ``σ(L)``; finite-size scaling, ``σ(L) ∝ L^{−1/ν}`` and
+``μ(L) = T* + a L^{−1/ν}``, gives ``1/ν`` and ``T*``.
+
+Errors: the snapshots at every temperature are resampled with replacement
+(bootstrap; Efron 1979) and the whole chain -- ``V``, peak fits, scaling fits --
+is repeated on every replicate; the quoted error is the standard deviation of
+the replicates. This propagates the statistical error of the Monte Carlo
+sample through a fixed trained network; it does not include the spread over
+independently trained networks.
+
+Unsupervised baseline (Wang, Phys. Rev. B 94, 195105 (2016)): the first
+principal component ``w₁`` of the snapshots, the projection
+``y = s·w₁/√N`` per snapshot, and the crossing of its Binder cumulant
+``U(T; L) = 1 − ⟨y⁴⟩/(3⟨y²⟩²)`` for successive sizes (Binder, Z. Phys. B 43,
+119 (1981)).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import optimize
+
+from spinnet._rng import SeedLike, as_generator
+from spinnet._validation import check_array, check_int
+
+__all__ = [
+    "FSSResult",
+    "PeakResult",
+    "binder_crossing",
+    "fit_gaussian_peak",
+    "fss_fit",
+    "output_curves",
+    "pca_projection",
+]
+
+
+@dataclasses.dataclass
+class PeakResult:
+    """``P``, ``V`` and the fitted ``V`` peak at one size.
+
+    Attributes
+    ----------
+    L : int
+    temperatures : ndarray, shape (n_T,)
+    P, P_err, V, V_err : ndarray, shape (n_T,)
+    mu, sigma, amplitude : float
+        Gaussian fit of the ``V`` peak.
+    mu_boot, sigma_boot : ndarray, shape (n_boot,)
+        The same fit on bootstrap replicates (NaN where a fit failed).
+    """
+
+    L: int
+    temperatures: np.ndarray
+    P: np.ndarray
+    P_err: np.ndarray
+    V: np.ndarray
+    V_err: np.ndarray
+    mu: float
+    sigma: float
+    amplitude: float
+    mu_boot: np.ndarray
+    sigma_boot: np.ndarray
+
+    @property
+    def mu_err(self) -> float:
+        return float(np.nanstd(self.mu_boot, ddof=1))
+
+    @property
+    def sigma_err(self) -> float:
+        return float(np.nanstd(self.sigma_boot, ddof=1))
+
+
+@dataclasses.dataclass
+class FSSResult:
+    """Finite-size scaling of the peak positions and widths.
+
+    Attributes
+    ----------
+    T_star, T_star_err : float
+        ``T*`` from ``μ(L) = T* + a L^{−1/ν}`` with ``1/ν`` from the width fit.
+    inv_nu, inv_nu_err : float
+        ``1/ν`` from ``σ(L) = b L^{−1/ν}``.
+    a, b : float
+    chi2_mu, chi2_sigma : float
+        ``χ²`` per degree of freedom of the two fits (errors from the bootstrap).
+    sizes : ndarray
+    mu_weights, log_sigma_weights : ndarray
+        Per-size standard errors used in the fits.
+    """
+
+    T_star: float
+    T_star_err: float
+    inv_nu: float
+    inv_nu_err: float
+    a: float
+    b: float
+    chi2_mu: float
+    chi2_sigma: float
+    sizes: np.ndarray
+    mu_weights: np.ndarray | None = None
+    log_sigma_weights: np.ndarray | None = None
+
+
+def _gauss(T: np.ndarray, A: float, mu: float, sigma: float) -> np.ndarray:
+    return A * np.exp(-0.5 * ((T - mu) / sigma) ** 2)
+
+
+def fit_gaussian_peak(T: Any, V: Any, V_err: Any | None = None, *,
+                      level: float = 0.2) -> tuple[float, float, float]:
+    """Fit ``A exp(−(T − μ)²/(2σ²))`` to the contiguous region around ``max V``
+    where ``V >= level * max V`` (at least two points either side of the maximum).
+
+    Returns
+    -------
+    (mu, sigma, A) : floats; NaN if the fit fails.
+    """
+    T = check_array(T, "T", ndim=1, dtype=np.float64)
+    V = check_array(V, "V", ndim=1, dtype=np.float64)
+    if V.shape != T.shape:
+        raise ValueError(f"V must have the shape of T {T.shape}; got {V.shape}")
+    k = int(np.argmax(V))
+    lo = k
+    while lo > 0 and V[lo - 1] >= level * V[k]:
+        lo -= 1
+    hi = k
+    while hi < len(V) - 1 and V[hi + 1] >= level * V[k]:
+        hi += 1
+    lo, hi = max(0, min(lo, k - 2)), min(len(V) - 1, max(hi, k + 2))
+    t, v = T[lo:hi + 1], V[lo:hi + 1]
+    if len(t) < 4:
+        return float("nan"), float("nan"), float("nan")
+    s = None
+    if V_err is not None:
+        s = np.maximum(np.asarray(V_err, float)[lo:hi + 1], 1e-3 * V[k] + 1e-12)
+    w = np.clip(v, 0, None)
+    mu0 = float(np.sum(w * t) / np.sum(w)) if w.sum() > 0 else float(T[k])
+    sig0 = float(np.sqrt(np.sum(w * (t - mu0) ** 2) / w.sum())) if w.sum() > 0 else 0.1
+    sig0 = max(sig0, 0.5 * float(np.min(np.diff(t))))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            p, _ = optimize.curve_fit(_gauss, t, v, p0=(V[k], mu0, sig0), sigma=s,
+                                      absolute_sigma=False, maxfev=5000)
+    except (RuntimeError, ValueError, optimize.OptimizeWarning):
+        return float("nan"), float("nan"), float("nan")
+    A, mu, sigma = float(p[0]), float(p[1]), abs(float(p[2]))
+    if not (np.isfinite(mu) and T[0] <= mu <= T[-1] and 0 < sigma < T[-1] - T[0]):
+        return float("nan"), float("nan"), float("nan")
+    return mu, sigma, A
+
+
+def output_curves(T: Any, outputs: Sequence[np.ndarray], L: int, *, n_boot: int = 200,
+                  rng: SeedLike = 0, level: float = 0.2) -> PeakResult:
+    """``P``, ``V`` with bootstrap errors and the fitted ``V`` peak for one size.
+
+    Parameters
+    ----------
+    T : array_like, shape (n_T,)
+    outputs : sequence of 1-D arrays
+        Network outputs ``f ∈ [0, 1]`` of the snapshots at each temperature
+        (lengths may differ).
+    L : int
+    n_boot : int
+        Bootstrap replicates (``>= 2``).
+    rng : SeedLike
+    level : float
+        Peak region for the Gaussian fit (see :func:`fit_gaussian_peak`).
+    """
+    T = check_array(T, "T", ndim=1, dtype=np.float64)
+    if len(outputs) != len(T):
+        raise ValueError(f"outputs must have one array per temperature ({len(T)}); "
+                         f"got {len(outputs)}")
+    n_boot = check_int(n_boot, "n_boot", minimum=2)
+    gen = as_generator(rng)
+    n_T = len(T)
+    P, V = np.empty(n_T), np.empty(n_T)
+    Pb, Vb = np.empty((n_boot, n_T)), np.empty((n_boot, n_T))
+    for t, f in enumerate(outputs):
+        f = np.asarray(f, dtype=np.float64).ravel()
+        if f.size < 2:
+            raise ValueError(f"need at least 2 outputs per temperature; got {f.size} at "
+                             f"T = {T[t]:g}")
+        P[t], V[t] = f.mean(), f.var(ddof=1)
+        fb = f[gen.integers(0, f.size, size=(n_boot, f.size))]
+        Pb[:, t], Vb[:, t] = fb.mean(1), fb.var(1, ddof=1)
+    P_err, V_err = Pb.std(0, ddof=1), Vb.std(0, ddof=1)
+    mu, sigma, A = fit_gaussian_peak(T, V, V_err, level=level)
+    mub, sigb = np.empty(n_boot), np.empty(n_boot)
+    for b in range(n_boot):
+        mub[b], sigb[b], _ = fit_gaussian_peak(T, Vb[b], V_err, level=level)
+    return PeakResult(L=int(L), temperatures=T, P=P, P_err=P_err, V=V, V_err=V_err, mu=mu,
+                      sigma=sigma, amplitude=A, mu_boot=mub, sigma_boot=sigb)
+
+
+def _wls_line(x: np.ndarray, y: np.ndarray, s: np.ndarray) -> tuple[float, float, float]:
+    """Weighted straight line ``y = c0 + c1 x``; returns ``(c0, c1, chi2/dof)``."""
+    w = 1.0 / s**2
+    A = np.stack([np.ones_like(x), x], 1)
+    coef = np.linalg.solve(A.T @ (A * w[:, None]), A.T @ (w * y))
+    dof = max(len(x) - 2, 1)
+    chi2 = float(np.sum(w * (y - A @ coef) ** 2) / dof)
+    return float(coef[0]), float(coef[1]), chi2
+
+
+def fss_fit(peaks: Sequence[PeakResult], *, extra_mu_var: Any = None,
+            extra_log_sigma_var: Any = None, weights: tuple[Any, Any] | None = None
+            ) -> FSSResult:
+    """``1/ν`` from ``ln σ = ln b − (1/ν) ln L`` and ``T*`` from ``μ = T* + a L^{−1/ν}``.
+
+    Weighted least squares with the bootstrap errors of ``μ`` and ``σ``; the
+    errors of ``T*`` and ``1/ν`` are the spread of the same fits over the
+    bootstrap replicates (``T*`` thereby includes the uncertainty of ``1/ν``).
+
+    Parameters
+    ----------
+    peaks : sequence of PeakResult
+        One per size.
+    extra_mu_var, extra_log_sigma_var : array_like, optional
+        Per-size variances added to the bootstrap variances of ``μ`` and
+        ``ln σ`` in the weights and ``χ²`` (e.g. the spread over independently
+        trained networks).
+    weights : (s_mu, s_log_sigma), optional
+        Use these per-size standard errors instead of the bootstrap ones
+        (for jackknife replicates that have no bootstrap of their own).
+
+    Raises
+    ------
+    ValueError
+        With fewer than three sizes or when a peak could not be fitted.
+    """
+    if len(peaks) < 3:
+        raise ValueError(f"finite-size scaling needs at least 3 sizes; got {len(peaks)}")
+    Ls = np.array([p.L for p in peaks], dtype=float)
+    if len(set(Ls)) != len(Ls):
+        raise ValueError("peaks must be for distinct sizes L")
+    mu = np.array([p.mu for p in peaks])
+    sig = np.array([p.sigma for p in peaks])
+    if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(sig))):
+        bad = [int(p.L) for p in peaks if not (np.isfinite(p.mu) and np.isfinite(p.sigma))]
+        raise ValueError(f"no V peak could be fitted for L = {bad} (is the temperature grid "
+                         "wide and dense enough around the transition?)")
+    mub = np.stack([p.mu_boot for p in peaks], 1)
+    sigb = np.stack([p.sigma_boot for p in peaks], 1)
+    ok = np.all(np.isfinite(mub) & np.isfinite(sigb) & (sigb > 0), axis=1)
+    mub, sigb = mub[ok], sigb[ok]
+    if weights is not None:
+        s_mu, s_lsig = (np.asarray(w, dtype=float) for w in weights)
+    else:
+        if len(mub) < 2:
+            raise ValueError("the peak fits failed on the bootstrap replicates")
+        var_lsig = np.var(np.log(sigb), 0, ddof=1)
+        var_mu = np.var(mub, 0, ddof=1)
+        if extra_mu_var is not None:
+            var_mu = var_mu + np.asarray(extra_mu_var, dtype=float)
+        if extra_log_sigma_var is not None:
+            var_lsig = var_lsig + np.asarray(extra_log_sigma_var, dtype=float)
+        s_lsig = np.maximum(np.sqrt(var_lsig), 1e-12)
+        s_mu = np.maximum(np.sqrt(var_mu), 1e-12)
+    lnL = np.log(Ls)
+
+    def fit(m: np.ndarray, s: np.ndarray) -> tuple[float, float, float, float, float, float]:
+        lnb, slope, chi_s = _wls_line(lnL, np.log(s), s_lsig)
+        inv_nu = -slope
+        T_star, a, chi_m = _wls_line(Ls ** (-inv_nu), m, s_mu)
+        return T_star, inv_nu, a, float(np.exp(lnb)), chi_m, chi_s
+
+    T_star, inv_nu, a, b, chi_m, chi_s = fit(mu, sig)
+    if len(mub) >= 2:
+        boot = np.array([fit(mub[i], sigb[i])[:2] for i in range(len(mub))])
+        T_err, nu_err = float(np.std(boot[:, 0], ddof=1)), float(np.std(boot[:, 1], ddof=1))
+    else:
+        T_err = nu_err = float("nan")
+    return FSSResult(T_star=T_star, T_star_err=T_err, inv_nu=inv_nu, inv_nu_err=nu_err, a=a,
+                     b=b, chi2_mu=chi_m, chi2_sigma=chi_s, sizes=Ls,
+                     mu_weights=s_mu, log_sigma_weights=s_lsig)
+
+
+# --------------------------------------------------------------------------- PCA baseline
+def pca_projection(configs: Any, *, n_fit: int = 4000, rng: SeedLike = 0) -> np.ndarray:
+    """Projection of every snapshot on the first principal component, ``y = x·w₁/√N``.
+
+    Parameters
+    ----------
+    configs : array_like, shape (n_T, n_samples, ...)
+        Snapshots (flattened internally).
+    n_fit : int
+        Snapshots (drawn uniformly over all temperatures) used to find ``w₁``.
+
+    Returns
+    -------
+    ndarray, shape (n_T, n_samples)
+    """
+    X = check_array(configs, "configs")
+    if X.ndim < 3:
+        raise ValueError(f"configs must have shape (n_T, n_samples, ...); got {X.shape}")
+    n_T, n_s = X.shape[:2]
+    flat = X.reshape(n_T * n_s, -1)  # a view: no float copy of the whole data set
+    gen = as_generator(rng)
+    pick = np.sort(gen.choice(len(flat), size=min(int(n_fit), len(flat)), replace=False))
+    sub = flat[pick].astype(np.float64)
+    # Principal axes of the centred data (Pearson 1901): the top right-singular vector.
+    _, _, vt = np.linalg.svd(sub - sub.mean(0), full_matrices=False)
+    w1 = vt[0]
+    y = np.empty(n_T * n_s)
+    for i in range(0, len(flat), 2048):
+        y[i:i + 2048] = flat[i:i + 2048].astype(np.float64) @ w1
+    return y.reshape(n_T, n_s) / np.sqrt(flat.shape[1])
+
+
+def _binder(y: np.ndarray) -> np.ndarray:
+    y2 = np.mean(y**2, axis=-1)
+    return 1.0 - np.mean(y**4, axis=-1) / (3.0 * y2**2)
+
+
+def _crossing(T: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> float:
+    d = u1 - u2
+    # Only the critical region counts: where both cumulants are well above their
+    # disordered value 0 (there both are pure noise around 0 and cross at random).
+    top = max(float(np.max(u1)), float(np.max(u2)))
+    ok = np.minimum(np.minimum(u1[:-1], u1[1:]), np.minimum(u2[:-1], u2[1:])) > 0.25 * top
+    s = np.flatnonzero((np.sign(d[:-1]) * np.sign(d[1:]) < 0) & ok)
+    if s.size == 0:
+        return float("nan")
+    # With noise several sign changes may occur: take the steepest (best determined).
+    k = s[np.argmax(np.abs(d[s + 1] - d[s]))]
+    return float(T[k] - d[k] * (T[k + 1] - T[k]) / (d[k + 1] - d[k]))
+
+
+def binder_crossing(T: Any, y_small: np.ndarray, y_large: np.ndarray, *, n_boot: int = 200,
+                    rng: SeedLike = 0) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """Crossing temperature of the Binder cumulants of two sizes, with bootstrap error.
+
+    Parameters
+    ----------
+    T : array_like, shape (n_T,)
+    y_small, y_large : ndarray, shape (n_T, n_samples)
+        Order-parameter samples (e.g. :func:`pca_projection`) of the two sizes.
+
+    Returns
+    -------
+    (T_cross, T_cross_err, U_small, U_large)
+        NaN if the cumulants do not cross on the grid.
+    """
+    T = check_array(T, "T", ndim=1, dtype=np.float64)
+    n_boot = check_int(n_boot, "n_boot", minimum=2)
+    gen = as_generator(rng)
+    u1, u2 = _binder(y_small), _binder(y_large)
+    tc = _crossing(T, u1, u2)
+    reps = []
+    for _ in range(n_boot):
+        i1 = gen.integers(0, y_small.shape[1], size=y_small.shape)
+        i2 = gen.integers(0, y_large.shape[1], size=y_large.shape)
+        reps.append(_crossing(T, _binder(np.take_along_axis(y_small, i1, 1)),
+                              _binder(np.take_along_axis(y_large, i2, 1))))
+    reps_arr = np.asarray(reps)
+    err = float(np.nanstd(reps_arr, ddof=1)) if np.isfinite(reps_arr).sum() > 1 else float("nan")
+    return tc, err, u1, u2

@@ -1,0 +1,450 @@
+"""End-to-end pipeline: generate -> train -> analyse, per model and size.
+
+File layout under an output directory::
+
+    data/<tag>_L<L>.h5                   configurations (:mod:`spinnet.phases.data`)
+    nets/<net>_<repr>_<tag>_L<L>.pt       trained classifiers
+    nets/checkpoints/...                  per-epoch checkpoints (resumable training)
+
+``<tag>`` names the model and its couplings (``ising``, ``ising_Jh1_Jv0.5``,
+``baxter-wu``). Every stage skips work whose output already exists, so an
+interrupted run continues where it stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinnet._rng import SeedLike
+from spinnet._validation import check_int
+from spinnet.phases.analysis import (
+    FSSResult,
+    PeakResult,
+    binder_crossing,
+    fss_fit,
+    output_curves,
+    pca_projection,
+)
+from spinnet.phases.data import (
+    GenerationConfig,
+    ModelSpec,
+    PhaseData,
+    check_L,
+    dense_grid,
+    generate,
+    load,
+)
+from spinnet.phases.training import (
+    TrainedClassifier,
+    check_windows,
+    held_out_mask,
+    load_classifier,
+    save_classifier,
+    train_classifier,
+)
+
+__all__ = [
+    "ANISOTROPIC",
+    "GRID_WINDOWS",
+    "RunPlan",
+    "TransferResult",
+    "default_config",
+    "default_grid",
+    "default_windows",
+    "evaluate",
+    "generate_sizes",
+    "model_tag",
+    "pca_baseline",
+    "run_all",
+    "train_sizes",
+]
+
+ISING_TC = 2.0 / np.log1p(np.sqrt(2.0))
+
+
+def model_tag(model: ModelSpec) -> str:
+    """File-name tag of a model (couplings included when not the default)."""
+    if model.name == "baxter-wu":
+        return "baxter-wu" if model.J == 1.0 else f"baxter-wu_J{model.J:g}"
+    if model.J_h == model.J_v == 1.0 and model.J_d == 0.0:
+        return "ising"
+    tag = f"ising_Jh{model.J_h:g}_Jv{model.J_v:g}"
+    return tag + (f"_Jd{model.J_d:g}" if model.J_d else "")
+
+
+def default_windows(model: ModelSpec) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Label windows ``[0.70, 0.85] T_c`` (FM) and ``[1.06, 1.15] T_c`` (PM), rounded.
+
+    The PM window is closer to ``T_c`` than the FM window: paramagnetic snapshots
+    of a finite lattice keep a magnetisation ``|m| ~ L^{-1}`` that shrinks with
+    ``L``, so the class boundary the network learns moves down with ``L`` as the
+    magnetisation at ``T_c`` does (``~L^{-1/8}``); with a far PM window
+    (``[1.20, 1.35] T_c``) the boundary stays near ``|m| = 1/2`` and the peak
+    positions ``μ(L)`` stall above ``T_c`` for ``L <= 64`` (see docs/phases.md).
+    """
+    tc = model.critical_temperature
+    return ((round(0.70 * tc, 2), round(0.85 * tc, 2)), (round(1.06 * tc, 2),
+                                                         round(1.15 * tc, 2)))
+
+
+#: Extra grid coverage (in units of T_c) beyond the dense region, for training windows.
+GRID_WINDOWS = ((0.70, 0.85), (1.20, 1.35))
+
+
+def default_grid(model: ModelSpec, *, quick: bool = False,
+                 train_windows: Sequence[tuple[float, float]] | None = None) -> np.ndarray:
+    """Temperatures dense around the model's ``T_c`` (steps scale with ``T_c / 2.269``).
+
+    Fine steps ``0.01`` (``0.02`` quick) within ``±0.1``, steps ``0.05`` out to
+    ``±0.3`` and ``0.1`` steps through ``train_windows`` (default
+    ``[0.70, 0.85] T_c`` and ``[1.20, 1.35] T_c``, :data:`GRID_WINDOWS`), in
+    units where the square-lattice ``T_c = 2.269``. The grid covers the default
+    label windows of :func:`default_windows` and alternatives further out.
+    """
+    tc = model.critical_temperature
+    s = tc / ISING_TC
+    if train_windows is None:
+        train_windows = tuple((round(a * tc, 2), round(b * tc, 2)) for a, b in GRID_WINDOWS)
+    return dense_grid(tc, half_width=0.3 * s, fine_half_width=0.1 * s,
+                      fine_step=(0.02 if quick else 0.01) * s, coarse_step=0.05 * s,
+                      train_windows=train_windows, train_step=0.1 * s)
+
+
+def generate_sizes(out: str | Path, model: ModelSpec, sizes: Sequence[int], temperatures: Any,
+                   config: GenerationConfig, seed: int = 0, *,
+                   progress: Callable[[str, int, int], None] | None = None) -> dict[int, Path]:
+    """Generate (or resume, or reuse) ``data/<tag>_L<L>.h5`` for every size."""
+    paths = {}
+    for L in sizes:
+        L = check_L(L)
+        path = Path(out) / "data" / f"{model_tag(model)}_L{L}.h5"
+        cb = None if progress is None else (lambda d, n, L=L: progress(f"{model.label} L={L}",
+                                                                        d, n))
+        paths[L] = generate(path, model, L, temperatures, config, seed, progress=cb)
+    return paths
+
+
+def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
+                fm_window: Sequence[float], pm_window: Sequence[float], *,
+                representation: str = "spins", n_networks: int = 1, seed: int = 0,
+                progress: Callable[[str, int, float, float], None] | None = None,
+                **train_kwargs: Any) -> dict[int, list[TrainedClassifier]]:
+    """Train (or load) ``n_networks`` classifiers per size; saved under ``nets/``.
+
+    Network ``k`` at size ``L`` is seeded with ``SeedSequence([seed, L, k])``.
+    """
+    n_networks = check_int(n_networks, "n_networks", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    for data in datasets.values():  # bad windows are an error even if nets exist
+        check_windows(data.temperatures, fm_window, pm_window)
+    result: dict[int, list[TrainedClassifier]] = {}
+    for L, data in sorted(datasets.items()):
+        result[L] = []
+        for k in range(n_networks):
+            name = f"{net}_{representation}_{model_tag(data.model)}_L{L}_s{seed}.{k}"
+            final = Path(out) / "nets" / f"{name}.pt"
+            if final.exists():
+                clf = load_classifier(final)
+                want = ([float(v) for v in fm_window], [float(v) for v in pm_window])
+                if (clf.info.get("fm_window"), clf.info.get("pm_window")) != want:
+                    raise ValueError(f"{final} was trained with windows "
+                                     f"{clf.info.get('fm_window')}, {clf.info.get('pm_window')}"
+                                     f"; requested {want[0]}, {want[1]} -- use another output "
+                                     "directory or seed")
+                result[L].append(clf)
+                continue
+            cb = None if progress is None else (lambda e, a, b, name=name: progress(name, e, a,
+                                                                                      b))
+            clf = train_classifier(data, net, fm_window, pm_window,
+                                   representation=representation,
+                                   rng=np.random.SeedSequence([seed, L, k]),
+                                   checkpoint=Path(out) / "nets" / "checkpoints" / f"{name}.ckpt",
+                                   progress=cb, **train_kwargs)
+            save_classifier(clf, final)
+            result[L].append(clf)
+    return result
+
+
+@dataclasses.dataclass
+class TransferResult:
+    """Outputs of a set of classifiers on a set of datasets, with the FSS fit.
+
+    ``T_star_err`` and ``inv_nu_err`` combine the bootstrap over snapshots and
+    the jackknife over the networks of the ensemble (when there are several).
+    """
+
+    train_label: str
+    test_label: str
+    net: str
+    representation: str
+    peaks: list[PeakResult]
+    fss: FSSResult | None
+    T_c: float
+    inv_nu_exact: float
+    n_networks: int = 1
+    T_star_err: float = float("nan")
+    inv_nu_err: float = float("nan")
+    seconds: float = 0.0
+    error: str = ""
+
+    def row(self) -> dict[str, Any]:
+        f = self.fss
+        nan = float("nan")
+        T_star = f.T_star if f else nan
+        err = self.T_star_err
+        inv_nu = f.inv_nu if f else nan
+        return {"network": self.net, "input": self.representation, "train": self.train_label,
+                "test": self.test_label, "n_networks": self.n_networks, "T_star": T_star,
+                "T_star_err": err, "T_c_exact": self.T_c,
+                "rel_dev_T_pct": 100 * (T_star - self.T_c) / self.T_c,
+                "dev_over_err_T": (T_star - self.T_c) / err if err > 0 else nan,
+                "sigma_T_Lmax": nan if not self.peaks else float(self.peaks[-1].sigma),
+                "inv_nu": inv_nu, "inv_nu_err": self.inv_nu_err,
+                "inv_nu_exact": self.inv_nu_exact,
+                "rel_dev_inv_nu_pct": 100 * (inv_nu - self.inv_nu_exact) / self.inv_nu_exact,
+                "dev_over_err_inv_nu": ((inv_nu - self.inv_nu_exact) / self.inv_nu_err
+                                        if self.inv_nu_err > 0 else nan),
+                "chi2_mu": f.chi2_mu if f else nan, "chi2_sigma": f.chi2_sigma if f else nan,
+                "sizes": " ".join(str(p.L) for p in self.peaks), "note": self.error}
+
+
+def evaluate(classifiers: dict[int, Sequence[TrainedClassifier]],
+             datasets: dict[int, PhaseData], *, held_out: bool, n_boot: int = 200,
+             seed: int = 0, train_label: str = "", level: float = 0.2) -> TransferResult:
+    """Apply each size's classifiers to the same size's data; ``P``, ``V``, peaks and FSS.
+
+    The output of an ensemble is the mean output of its networks. Errors: the
+    bootstrap over snapshots (:func:`~spinnet.phases.analysis.fss_fit`) and,
+    with ``K >= 2`` networks per size, the delete-one jackknife over networks
+    (each size's ``k``-th network left out together), added in quadrature; the
+    per-size jackknife variances of ``μ`` and ``ln σ`` also enter the fit weights.
+
+    Parameters
+    ----------
+    classifiers : dict L -> sequence of TrainedClassifier
+    datasets : dict L -> PhaseData
+        Only sizes present in both are used.
+    held_out : bool
+        The data are the classifiers' training data: at training temperatures
+        use only the held-out snapshots.
+    """
+    t0 = time.perf_counter()
+    sizes = sorted(set(classifiers) & set(datasets))
+    if not sizes:
+        raise ValueError(f"no common sizes between classifiers {sorted(classifiers)} and data "
+                         f"{sorted(datasets)}")
+    K = min(len(classifiers[L]) for L in sizes)
+    if K < 1:
+        raise ValueError("every size needs at least one classifier")
+    model = datasets[sizes[0]].model
+    clf0 = classifiers[sizes[0]][0]
+    outputs: dict[int, list[list[np.ndarray]]] = {}
+    for L in sizes:
+        data = datasets[L]
+        per_net = []
+        for clf in classifiers[L][:K]:
+            f = clf.predict_proba(data.spins, data.model)
+            if held_out:
+                mask = held_out_mask(len(data.temperatures), data.n_samples,
+                                     np.asarray(clf.info["train_index"]),
+                                     clf.info["n_train_per_T"])
+                per_net.append([f[t][mask[t]] for t in range(len(f))])
+            else:
+                per_net.append(list(f))
+        outputs[L] = per_net
+
+    def curves(L: int, keep: list[int], n: int) -> PeakResult:
+        outs = [np.mean([outputs[L][k][t] for k in keep], axis=0)
+                for t in range(len(datasets[L].temperatures))]
+        return output_curves(datasets[L].temperatures, outs, L, n_boot=n,
+                             rng=np.random.SeedSequence([seed, L]), level=level)
+
+    peaks = [curves(L, list(range(K)), n_boot) for L in sizes]
+    fss, error = None, ""
+    T_err = nu_err = float("nan")
+    try:
+        fss0 = fss_fit(peaks)
+        fss = fss0
+        T_err, nu_err = fss0.T_star_err, fss0.inv_nu_err
+        if K >= 2:
+            jack = [[curves(L, [k for k in range(K) if k != j], 2) for L in sizes]
+                    for j in range(K)]
+            mu_j = np.array([[p.mu for p in pj] for pj in jack])
+            ls_j = np.log(np.array([[p.sigma for p in pj] for pj in jack]))
+            var_mu = (K - 1) / K * np.sum((mu_j - mu_j.mean(0)) ** 2, axis=0)
+            var_ls = (K - 1) / K * np.sum((ls_j - ls_j.mean(0)) ** 2, axis=0)
+            fss = fss_fit(peaks, extra_mu_var=var_mu, extra_log_sigma_var=var_ls)
+            w = (fss.mu_weights, fss.log_sigma_weights)
+            est = np.array([[r.T_star, r.inv_nu] for r in
+                            (fss_fit(pj, weights=w) for pj in jack)])
+            jvar = (K - 1) / K * np.sum((est - est.mean(0)) ** 2, axis=0)
+            T_err = float(np.hypot(fss.T_star_err, np.sqrt(jvar[0])))
+            nu_err = float(np.hypot(fss.inv_nu_err, np.sqrt(jvar[1])))
+    except ValueError as exc:
+        error = str(exc)
+    return TransferResult(train_label=train_label or clf0.info.get("model", {}).get("name", ""),
+                          test_label=model.label, net=clf0.net,
+                          representation=clf0.representation, peaks=peaks, fss=fss,
+                          T_c=model.critical_temperature, inv_nu_exact=model.exact_inverse_nu,
+                          n_networks=K, T_star_err=T_err, inv_nu_err=nu_err,
+                          seconds=time.perf_counter() - t0, error=error)
+
+
+def pca_baseline(datasets: dict[int, PhaseData], *, n_boot: int = 200,
+                 rng: SeedLike = 0) -> dict[str, Any]:
+    """``T_c`` from the Binder crossing of the first principal component.
+
+    The estimate is the crossing of the smallest and the largest size (the
+    best-separated curves); the crossings of successive sizes are reported too.
+
+    Returns
+    -------
+    dict
+        ``T_c``, ``T_c_err``, ``pairs`` (crossing for each pair of successive
+        sizes) and ``binder`` (``L -> U(T)``).
+    """
+    sizes = sorted(datasets)
+    if len(sizes) < 2:
+        raise ValueError("the PCA baseline needs at least two sizes")
+    T = datasets[sizes[0]].temperatures
+    for L in sizes[1:]:
+        if not np.allclose(datasets[L].temperatures, T):
+            raise ValueError("the PCA baseline needs the same temperature grid for every size")
+    y = {L: pca_projection(datasets[L].spins, rng=rng) for L in sizes}
+    pairs, binder = [], {}
+    for a, b in itertools.pairwise(sizes):
+        tc, err, ua, ub = binder_crossing(T, y[a], y[b], n_boot=n_boot, rng=rng)
+        pairs.append({"L1": a, "L2": b, "T_cross": tc, "T_cross_err": err})
+        binder[a], binder[b] = ua, ub
+    tc, err, _, _ = binder_crossing(T, y[sizes[0]], y[sizes[-1]], n_boot=n_boot, rng=rng)
+    return {"T_c": tc, "T_c_err": err, "L1": sizes[0], "L2": sizes[-1], "pairs": pairs,
+            "binder": binder, "temperatures": T}
+
+
+def default_config(model: ModelSpec, *, quick: bool = False) -> GenerationConfig:
+    """Sampling plan: Swendsen-Wang, 10 sweeps between snapshots for Ising (``τ_int`` of
+    ``|m|`` and ``E`` is 3-4 sweeps at ``T_c`` up to ``L = 64``); checkerboard
+    Metropolis from an ordered start, 500 sweeps apart in 8 chains for Baxter-Wu
+    (``τ_int(E) ≈ 150`` sweeps at ``L = 24`` and ``≈ 600`` at ``L = 48`` at ``T_c``).
+    """
+    if model.name == "ising":
+        return GenerationConfig(n_samples=400 if quick else 600, n_chains=4,
+                                snapshots_per_chunk=25, sweeps_between=10, n_thermalize=200)
+    return GenerationConfig(n_samples=240 if quick else 400, n_chains=8,
+                            snapshots_per_chunk=10, sweeps_between=500, n_thermalize=5000,
+                            start="up")
+
+
+# ----------------------------------------------------------------------------- full runs
+#: Anisotropic / diagonal couplings of the transfer test (``J_h, J_v, J_d``).
+ANISOTROPIC = ((1.0, 0.5, 0.0), (1.0, 2.0, 0.0), (1.0, 1.0, 0.5))
+
+
+@dataclasses.dataclass
+class RunPlan:
+    """What :func:`run_all` does; :meth:`quick` and :meth:`full` are the two presets."""
+
+    ising_sizes: tuple[int, ...] = (16, 24, 32, 48, 64)
+    nets: tuple[str, ...] = ("fcnn", "cnn")
+    n_networks: int = 3
+    quick: bool = False
+    anisotropic: tuple[tuple[float, float, float], ...] = ANISOTROPIC
+    baxter_wu_sizes: tuple[int, ...] = (12, 18, 24, 36, 48)
+    cross_net: str = "fcnn"
+    pca: bool = True
+    n_boot: int = 200
+
+    @classmethod
+    def quick_plan(cls) -> RunPlan:
+        """Isotropic Ising only, ``L = 16 .. 64``, coarser grid, 2 networks per size."""
+        return cls(quick=True, n_networks=2, anisotropic=(), baxter_wu_sizes=())
+
+    @classmethod
+    def full_plan(cls) -> RunPlan:
+        return cls()
+
+
+def _sub(progress: Callable[[str], None] | None, msg: str) -> None:
+    if progress is not None:
+        progress(msg)
+
+
+def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0,
+            progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Generate, train and analyse everything in ``plan`` under ``out``.
+
+    Returns
+    -------
+    dict
+        ``"ising"``: :class:`TransferResult` per net (isotropic Ising, spins);
+        ``"pca"``: PCA baseline; ``"anisotropic"``: results of the isotropic
+        nets on each anisotropic model; ``"cross"``: energy-configuration
+        transfer results (Ising->Ising, Ising->BW, BW->BW, BW->Ising);
+        ``"generation"``: per-file autocorrelation times and timings.
+    """
+    out = Path(out)
+    res: dict[str, Any] = {"ising": {}, "anisotropic": [], "cross": [], "generation": []}
+    iso = ModelSpec()
+    fm, pm = default_windows(iso)
+
+    def gen(model: ModelSpec, sizes: Sequence[int], train: bool) -> dict[int, PhaseData]:
+        t0 = time.perf_counter()
+        grid = default_grid(model, quick=plan.quick, train_windows=None if train else ())
+        paths = generate_sizes(out, model, sizes, grid, default_config(model, quick=plan.quick),
+                               seed)
+        ds = {L: load(p) for L, p in paths.items()}
+        for L, d in ds.items():
+            res["generation"].append({
+                "model": model.label, "L": L, "n_T": len(d.temperatures),
+                "n_samples": d.n_samples, "sweeps_between": d.attrs["sweeps_between"],
+                "sampler": d.attrs["sampler"],
+                "tau_E_max": float(np.nanmax(d.tau_energy)),
+                "tau_abs_m_max": float(np.nanmax(d.tau_abs_m))})
+        _sub(progress, f"data {model.label}: {time.perf_counter() - t0:.0f} s")
+        return ds
+
+    ising = gen(iso, plan.ising_sizes, True)
+    ising_nets = {}
+    for net in plan.nets:
+        t0 = time.perf_counter()
+        ising_nets[net] = train_sizes(out, ising, net, fm, pm, n_networks=plan.n_networks,
+                                      seed=seed)
+        _sub(progress, f"trained {net} on Ising: {time.perf_counter() - t0:.0f} s")
+        r = evaluate(ising_nets[net], ising, held_out=True, n_boot=plan.n_boot, seed=seed,
+                     train_label="Ising")
+        res["ising"][net] = r
+    if plan.pca:
+        res["pca"] = pca_baseline(ising, n_boot=plan.n_boot, rng=seed)
+    for J_h, J_v, J_d in plan.anisotropic:
+        model = ModelSpec("ising", J_h, J_v, J_d)
+        data = gen(model, plan.ising_sizes, False)
+        for net in plan.nets:
+            res["anisotropic"].append(evaluate(ising_nets[net], data, held_out=False,
+                                               n_boot=plan.n_boot, seed=seed,
+                                               train_label="Ising"))
+    if plan.baxter_wu_sizes:
+        bw_model = ModelSpec("baxter-wu")
+        bw = gen(bw_model, plan.baxter_wu_sizes, True)
+        ising_e = gen(iso, plan.baxter_wu_sizes, True)
+        net = plan.cross_net
+        t0 = time.perf_counter()
+        nets_i = train_sizes(out, ising_e, net, fm, pm, representation="energy",
+                             n_networks=plan.n_networks, seed=seed)
+        nets_b = train_sizes(out, bw, net, fm, pm, representation="energy",
+                             n_networks=plan.n_networks, seed=seed)
+        _sub(progress, f"trained {net} on energy configurations: "
+                       f"{time.perf_counter() - t0:.0f} s")
+        for train_label, nets, test, own in (("Ising", nets_i, ising_e, True),
+                                             ("Ising", nets_i, bw, False),
+                                             ("Baxter-Wu", nets_b, bw, True),
+                                             ("Baxter-Wu", nets_b, ising_e, False)):
+            res["cross"].append(evaluate(nets, test, held_out=own, n_boot=plan.n_boot,
+                                         seed=seed, train_label=train_label))
+    return res
