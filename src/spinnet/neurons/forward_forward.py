@@ -51,7 +51,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ from spinnet._validation import (
     check_option,
     check_positive_float,
 )
-from spinnet.neurons.mlp import _check_resume, _data_digest, _seed_of
+from spinnet.neurons.mlp import TrainingHistory, _check_resume, _data_digest, _seed_of
 
 __all__ = [
     "BASELINE_CHECKPOINT_NAME",
@@ -137,22 +137,9 @@ class FFConfig:
         check_option(self.embedding, "embedding", EMBEDDINGS)
 
 
-@dataclass
-class FFHistory:
-    """Per-epoch record: loss (sum of layer losses, or cross-entropy), accuracies, time."""
-
-    epoch: list[int] = field(default_factory=list)
-    train_loss: list[float] = field(default_factory=list)
-    train_accuracy: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
-
-    def rows(self) -> list[dict[str, Any]]:
-        """One dict per epoch."""
-        return [{"epoch": e, "train_loss": lo, "train_accuracy": tr, "test_accuracy": te,
-                 "seconds": s}
-                for e, lo, tr, te, s in zip(self.epoch, self.train_loss, self.train_accuracy,
-                                            self.test_accuracy, self.seconds, strict=True)]
+#: Per-epoch record: loss (sum of layer losses, or cross-entropy), accuracies, time;
+#: the same record as the backprop MLP's.
+FFHistory = TrainingHistory
 
 
 def embed_label(x: Any, labels: Any, n_classes: int = 10, value: float = 1.0, *,
