@@ -516,8 +516,9 @@ def train(rbm: RBM, data: Any, config: TrainConfig, *, rng: SeedLike = None,
                              f"{_rbm_signature(rbm)}")
         old = {key: val for key, val in state["config"].items() if key not in _RESUMABLE_FIELDS}
         new = {key: val for key, val in cfg_dict.items() if key not in _RESUMABLE_FIELDS}
-        if old != new:
-            diff = sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+        # A key missing from an older checkpoint counts as its default, None.
+        diff = sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+        if diff:
             raise ValueError(f"config differs from the checkpoint {str(ckpt_path)!r} in "
                              f"{diff}; use another checkpoint_dir to start afresh")
         if state["data_sha256"] != digest:
