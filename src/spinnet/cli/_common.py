@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,3 +40,19 @@ def print_table(title: str, rows: Sequence[dict[str, Any]], fmt: dict[str, str] 
 def fail(message: str, param: str | None = None) -> None:
     """Turn a library ValueError/TypeError into a clean CLI error (exit code 2)."""
     raise typer.BadParameter(message, param_hint=param)
+
+
+def check_sgd_options(*, epochs: int, lr: float, batch_size: int, momentum: float,
+                      weight_decay: float) -> None:
+    """Exit with code 2 naming the option if a minibatch-SGD setting is out of range."""
+    if epochs < 1:
+        fail(f"--epochs must be >= 1; got {epochs}", "--epochs")
+    if not (math.isfinite(lr) and lr > 0):
+        fail(f"--lr must be a positive number; got {lr}", "--lr")
+    if batch_size < 1:
+        fail(f"--batch-size must be >= 1; got {batch_size}", "--batch-size")
+    if not 0 <= momentum < 1:
+        fail(f"--momentum must be in [0, 1); got {momentum}", "--momentum")
+    if not (math.isfinite(weight_decay) and weight_decay >= 0):
+        fail(f"--weight-decay must be >= 0; got {weight_decay}", "--weight-decay")
+

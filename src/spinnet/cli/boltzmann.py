@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from spinnet.cli._common import console, fail, out_dir, print_table
+from spinnet.cli._common import check_sgd_options, console, fail, out_dir, print_table
 
 bm_app = typer.Typer(help="Boltzmann machines with hidden units (Ackley, Hinton & Sejnowski "
                           "1985).", no_args_is_help=True)
@@ -390,16 +390,8 @@ def rbm_train(
         fail(f"--hidden must be >= 1; got {hidden}", "--hidden")
     if k < 1:
         fail(f"--k must be >= 1; got {k}", "--k")
-    if epochs < 1:
-        fail(f"--epochs must be >= 1; got {epochs}", "--epochs")
-    if not (math.isfinite(lr) and lr > 0):
-        fail(f"--lr must be a positive number; got {lr}", "--lr")
-    if batch_size < 1:
-        fail(f"--batch-size must be >= 1; got {batch_size}", "--batch-size")
-    if not 0 <= momentum < 1:
-        fail(f"--momentum must be in [0, 1); got {momentum}", "--momentum")
-    if not (math.isfinite(weight_decay) and weight_decay >= 0):
-        fail(f"--weight-decay must be >= 0; got {weight_decay}", "--weight-decay")
+    check_sgd_options(epochs=epochs, lr=lr, batch_size=batch_size, momentum=momentum,
+                      weight_decay=weight_decay)
     if monitor is not None and monitor < 1:
         fail(f"--monitor must be >= 1; got {monitor}", "--monitor")
     x_train, x_test, shape = _load_rbm_data(data, mnist_path)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import typer
 
-from spinnet.cli._common import console, fail, out_dir, print_table
+from spinnet.cli._common import check_sgd_options, console, fail, out_dir, print_table
 
 neurons_app = typer.Typer(help="Formal neurons: McCulloch–Pitts threshold units and logic "
                                "gates.", no_args_is_help=True)
@@ -384,16 +384,8 @@ def mlp_train(
     batch_size = batch_size if batch_size is not None else (100 if ff else 32)
     if weight_decay is None:
         weight_decay = 1e-3 if (not ff and data is Data.digits) else 0.0
-    if epochs < 1:
-        fail(f"--epochs must be >= 1; got {epochs}", "--epochs")
-    if not (math.isfinite(lr) and lr > 0):
-        fail(f"--lr must be a positive number; got {lr}", "--lr")
-    if batch_size < 1:
-        fail(f"--batch-size must be >= 1; got {batch_size}", "--batch-size")
-    if not 0 <= momentum < 1:
-        fail(f"--momentum must be in [0, 1); got {momentum}", "--momentum")
-    if not (math.isfinite(weight_decay) and weight_decay >= 0):
-        fail(f"--weight-decay must be >= 0; got {weight_decay}", "--weight-decay")
+    check_sgd_options(epochs=epochs, lr=lr, batch_size=batch_size, momentum=momentum,
+                      weight_decay=weight_decay)
     if not (math.isfinite(threshold) and threshold > 0):
         fail(f"--threshold must be a positive number; got {threshold}", "--threshold")
     if seed < 0:

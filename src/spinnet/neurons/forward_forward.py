@@ -142,6 +142,20 @@ class FFConfig:
 FFHistory = TrainingHistory
 
 
+def _check_split(x_train: Any, y_train: Any, x_test: Any, y_test: Any, n_classes: int
+                 ) -> tuple[Any, Any, Any, Any]:
+    """Validated training data and optional test data (both or neither)."""
+    xs, ys = _check_xy(x_train, y_train, "train", n_classes)
+    if (x_test is None) != (y_test is None):
+        raise ValueError("x_test and y_test must be given together")
+    if x_test is None:
+        return xs, ys, None, None
+    xt, yt = _check_xy(x_test, y_test, "test", n_classes)
+    if xt.shape[1] != xs.shape[1]:
+        raise ValueError(f"x_test must have {xs.shape[1]} features; got {xt.shape[1]}")
+    return xs, ys, xt, yt
+
+
 def embed_label(x: Any, labels: Any, n_classes: int = 10, value: float = 1.0, *,
                 mode: str = "replace"):
     """Write the label into the input as a one-hot code of height ``value``.
@@ -455,15 +469,7 @@ def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = 
 
     config = config or FFConfig()
     n_classes = check_int(n_classes, "n_classes", minimum=2)
-    xs, ys = _check_xy(x_train, y_train, "train", n_classes)
-    if (x_test is None) != (y_test is None):
-        raise ValueError("x_test and y_test must be given together")
-    if x_test is not None:
-        xt, yt = _check_xy(x_test, y_test, "test", n_classes)
-        if xt.shape[1] != xs.shape[1]:
-            raise ValueError(f"x_test must have {xs.shape[1]} features; got {xt.shape[1]}")
-    else:
-        xt = yt = None
+    xs, ys, xt, yt = _check_split(x_train, y_train, x_test, y_test, n_classes)
     settings = {"n_features": int(xs.shape[1]), "n_classes": n_classes,
                 "hidden": list(config.hidden), "batch_size": config.batch_size,
                 "learning_rate": config.learning_rate, "threshold": config.threshold,
@@ -551,15 +557,7 @@ def train_backprop_baseline(x_train: Any, y_train: Any, config: FFConfig | None 
 
     config = config or FFConfig()
     n_classes = check_int(n_classes, "n_classes", minimum=2)
-    xs, ys = _check_xy(x_train, y_train, "train", n_classes)
-    if (x_test is None) != (y_test is None):
-        raise ValueError("x_test and y_test must be given together")
-    if x_test is not None:
-        xt, yt = _check_xy(x_test, y_test, "test", n_classes)
-        if xt.shape[1] != xs.shape[1]:
-            raise ValueError(f"x_test must have {xs.shape[1]} features; got {xt.shape[1]}")
-    else:
-        xt = yt = None
+    xs, ys, xt, yt = _check_split(x_train, y_train, x_test, y_test, n_classes)
     settings = {"n_features": int(xs.shape[1]), "n_classes": n_classes,
                 "hidden": list(config.hidden), "batch_size": config.batch_size,
                 "learning_rate": config.learning_rate, "weight_decay": config.weight_decay}
