@@ -31,6 +31,7 @@ class Net(StrEnum):
 class Representation(StrEnum):
     spins = "spins"
     energy = "energy"
+    blocks = "blocks"
 
 
 def _threads(threads: int) -> None:
@@ -217,16 +218,20 @@ def train_cmd(
     J: float = _MODEL_OPTS["J"],
     sizes: str | None = typer.Option(None, "--sizes", help="Sizes to train (default: all "
                                                            "generated)."),
-    representation: Representation = typer.Option(Representation.spins, "--representation",
-                                                   help="Network input: spins or local "
-                                                        "energy configurations."),
+    representation: Representation = typer.Option(
+        Representation.blocks, "--representation",
+        help="Network input: blocks (4x4 majority-rule block spins; one network for all "
+             "sizes), spins (one network per size) or local energy configurations."),
     fm_window: str | None = typer.Option(None, "--fm-window",
-                                         help="'T_low,T_high' labelled ferromagnetic "
-                                              "(default 0.70-0.85 T_c)."),
+                                         help="'T_low,T_high' labelled ferromagnetic, for "
+                                              "every network (default: network k gets "
+                                              "0.70 T_c to (1 - b_k) T_c, b = 0.10, 0.08, "
+                                              "0.12)."),
     pm_window: str | None = typer.Option(None, "--pm-window",
-                                         help="'T_low,T_high' labelled paramagnetic "
-                                              "(default 1.06-1.15 T_c)."),
-    networks: int = typer.Option(4, "--networks", help="Independently seeded networks per L "
+                                         help="'T_low,T_high' labelled paramagnetic, for "
+                                              "every network (default: (1 + b_k) T_c to "
+                                              "1.35 T_c)."),
+    networks: int = typer.Option(3, "--networks", help="Independently seeded networks per L "
                                                        "(ensemble)."),
     epochs: int = typer.Option(25, "--epochs", help="Maximum epochs."),
     patience: int = typer.Option(4, "--patience", help="Early-stopping patience (epochs)."),
@@ -244,7 +249,7 @@ def train_cmd(
     """
     from spinnet._io import write_csv, write_manifest
     from spinnet.phases.networks import NETS
-    from spinnet.phases.pipeline import default_windows, train_sizes
+    from spinnet.phases.pipeline import train_pooled, train_sizes, window_ensemble
 
     started = time.time()
     if net not in NETS:
@@ -254,25 +259,31 @@ def train_cmd(
     if networks < 1:
         fail(f"--networks must be >= 1; got {networks}", "--networks")
     out = out_dir(out)
-    d_fm, d_pm = default_windows(spec)
-    fm = _window(fm_window, d_fm, "--fm-window")
-    pm = _window(pm_window, d_pm, "--pm-window")
+    ensemble = window_ensemble(spec, networks)
+    if fm_window is None and pm_window is None:
+        windows = ensemble
+    else:
+        windows = [(_window(fm_window, ensemble[0][0], "--fm-window"),
+                    _window(pm_window, ensemble[0][1], "--pm-window"))]
     ds = _datasets(out, spec, _ints(sizes, "--sizes") if sizes else None)
     try:
-        clfs = train_sizes(out, ds, net, fm, pm, representation=representation.value,
+        trainer = train_pooled if representation.value == "blocks" else train_sizes
+        clfs = trainer(out, ds, net, windows, representation=representation.value,
                            n_networks=networks, seed=seed, max_epochs=epochs,
                            patience=patience, batch_size=batch_size)
     except (TypeError, ValueError) as exc:
         fail(str(exc))
-    rows = [{"L": L, "network": k, "epochs": c.info["epochs"],
+    rows = [{"L": L, "network": k, "fm_window": "{:g}-{:g}".format(*c.info["fm_window"]),
+             "pm_window": "{:g}-{:g}".format(*c.info["pm_window"]), "epochs": c.info["epochs"],
              "val_loss": c.info["best_val_loss"], "val_accuracy": c.info["val_accuracy"],
              "n_train": c.info["n_train"]}
             for L, cl in clfs.items() for k, c in enumerate(cl)]
-    print_table(f"{net} on {spec.label} ({representation.value}); FM {fm}, PM {pm}", rows,
+    print_table(f"{net} on {spec.label} ({representation.value})", rows,
                 {"val_loss": ".4f", "val_accuracy": ".4f"})
     write_csv(out / "train.csv", rows)
-    write_manifest(out, "phases train", dict(net=net, model=spec.to_dict(), fm_window=fm,
-                                             pm_window=pm, networks=networks, epochs=epochs,
+    write_manifest(out, "phases train", dict(net=net, model=spec.to_dict(),
+                                             windows=[[list(fm), list(pm)] for fm, pm in windows],
+                                             networks=networks, epochs=epochs,
                                              patience=patience, batch_size=batch_size,
                                              seed=seed,
                                              representation=representation.value),
@@ -318,7 +329,8 @@ def _figures(out: Path, name: str, r: Any) -> list[str]:
 @phases_app.command("analyze")
 def analyze_cmd(
     net: str = typer.Option("fcnn", "--net", help="fcnn, cnn or resnet."),
-    representation: Representation = typer.Option(Representation.spins, "--representation"),
+    representation: Representation = typer.Option(Representation.blocks, "--representation",
+                                                  help="Input the networks were trained on."),
     train_model: ModelName = typer.Option(ModelName.ising, "--train-model",
                                           help="Model the networks were trained on "
                                                "(isotropic couplings)."),
@@ -347,8 +359,7 @@ def analyze_cmd(
     from spinnet._io import write_csv, write_manifest
     from spinnet.phases.data import ModelSpec
     from spinnet.phases.networks import NETS
-    from spinnet.phases.pipeline import evaluate, model_tag, pca_baseline
-    from spinnet.phases.training import load_classifier
+    from spinnet.phases.pipeline import evaluate, load_networks, model_tag, pca_baseline
     from spinnet.plotting.phases import binder_figure, save_figure
 
     started = time.time()
@@ -361,15 +372,10 @@ def analyze_cmd(
     train_spec = ModelSpec(train_model.value)
     out = out_dir(out)
     ds = _datasets(out, spec, _ints(sizes, "--sizes") if sizes else None)
-    clfs: dict[int, list[Any]] = {}
-    for L in ds:
-        files = sorted((out / "nets").glob(f"{net}_{representation.value}_"
-                                           f"{model_tag(train_spec)}_L{L}_s{seed}.*.pt"))
-        if files:
-            try:
-                clfs[L] = [load_classifier(f) for f in files]
-            except ValueError as exc:
-                fail(str(exc), "--out")
+    try:
+        clfs = load_networks(out, net, representation.value, train_spec, sorted(ds), seed)
+    except ValueError as exc:
+        fail(str(exc), "--out")
     if not clfs:
         fail(f"no {net} networks ({representation.value}, trained on {train_spec.label}, "
              f"seed {seed}) under {out / 'nets'}; run 'spinnet phases train' first", "--net")
@@ -414,7 +420,8 @@ def run_cmd(
                                     "cross-model transfer."),
     nets: str = typer.Option("fcnn,cnn", "--nets", help="Networks for the Ising table."),
     networks: int | None = typer.Option(None, "--networks",
-                                        help="Networks per size (default 2 quick, 3 full)."),
+                                        help="Networks per size (default 3: one per "
+                                             "label-window band)."),
     threads: int = typer.Option(1, "--threads", help="torch threads."),
     seed: int = typer.Option(0, "--seed", help="Seed."),
     out: Path = typer.Option(Path("spinnet-phases"), "--out", help="Output directory."),

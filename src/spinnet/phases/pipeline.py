@@ -46,6 +46,7 @@ from spinnet.phases.training import (
     check_windows,
     held_out_mask,
     load_classifier,
+    prepare_inputs,
     save_classifier,
     train_classifier,
 )
@@ -53,6 +54,8 @@ from spinnet.phases.training import (
 __all__ = [
     "ANISOTROPIC",
     "GRID_WINDOWS",
+    "WINDOW_BANDS",
+    "WINDOW_RANGE",
     "RunPlan",
     "TransferResult",
     "default_config",
@@ -60,10 +63,13 @@ __all__ = [
     "default_windows",
     "evaluate",
     "generate_sizes",
+    "load_networks",
     "model_tag",
     "pca_baseline",
     "run_all",
+    "train_pooled",
     "train_sizes",
+    "window_ensemble",
 ]
 
 ISING_TC = 2.0 / np.log1p(np.sqrt(2.0))
@@ -79,23 +85,59 @@ def model_tag(model: ModelSpec) -> str:
     return tag + (f"_Jd{model.J_d:g}" if model.J_d else "")
 
 
-def default_windows(model: ModelSpec) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Label windows ``[0.70, 0.85] T_c`` (FM) and ``[1.06, 1.15] T_c`` (PM), rounded.
+#: Half-widths, in units of ``T_c``, of the critical band left out of the label windows.
+#: Network ``k`` of an ensemble uses ``WINDOW_BANDS[k % 3]`` (see :func:`window_ensemble`).
+WINDOW_BANDS = (0.10, 0.08, 0.12)
 
-    The PM window is closer to ``T_c`` than the FM window: paramagnetic snapshots
-    of a finite lattice keep a magnetisation ``|m| ~ L^{-1}`` that shrinks with
-    ``L``, so the class boundary the network learns moves down with ``L`` as the
-    magnetisation at ``T_c`` does (``~L^{-1/8}``); with a far PM window
-    (``[1.20, 1.35] T_c``) the boundary stays near ``|m| = 1/2`` and the peak
-    positions ``μ(L)`` stall above ``T_c`` for ``L <= 64`` (see docs/phases.md).
-    """
-    tc = model.critical_temperature
-    return ((round(0.70 * tc, 2), round(0.85 * tc, 2)), (round(1.06 * tc, 2),
-                                                         round(1.15 * tc, 2)))
+#: Extent of the label windows (and of the default grid), in units of ``T_c``.
+WINDOW_RANGE = (0.70, 1.35)
 
-
-#: Extra grid coverage (in units of T_c) beyond the dense region, for training windows.
+#: Extra grid coverage (in units of T_c) beyond the dense region, for the label windows.
 GRID_WINDOWS = ((0.70, 0.85), (1.20, 1.35))
+
+
+def default_windows(model: ModelSpec, band: float = 0.10
+                    ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Label windows ``[0.70, 1 − band] T_c`` (FM) and ``[1 + band, 1.35] T_c`` (PM), rounded.
+
+    Carrasquilla & Melko's labelling (every snapshot by its side of ``T_c``)
+    with a symmetric critical band ``|T − T_c| < band T_c`` left unlabelled:
+    there the correlation length is comparable to the smallest lattices
+    (``ξ ≈ 0.57/|t|`` above ``T_c`` for the square lattice: ``ξ ≈ 6`` at
+    ``band = 0.1``), so a snapshot's label would say more about ``T_c`` than
+    about its phase.
+
+    Raises
+    ------
+    ValueError
+        If ``band`` is not in ``(0, 0.3)``.
+    """
+    band = float(band)
+    if not 0.0 < band < 0.3:
+        raise ValueError(f"band must lie in (0, 0.3) (a fraction of T_c); got {band}")
+    tc = model.critical_temperature
+    lo, hi = WINDOW_RANGE
+    return ((round(lo * tc, 2), round((1 - band) * tc, 2)),
+            (round((1 + band) * tc, 2), round(hi * tc, 2)))
+
+
+def window_ensemble(model: ModelSpec, n_networks: int,
+                    bands: Sequence[float] = WINDOW_BANDS
+                    ) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Label windows of each network of an ensemble: network ``k`` gets ``bands[k % len]``.
+
+    Where a supervised network puts its class boundary depends on the label
+    windows (it thresholds an order-parameter-like feature at a value the
+    windows set), and at ``L <= 64`` this moves the extrapolated ``T*`` by a
+    few tenths of a percent (docs/phases.md). Training the networks of an
+    ensemble on different critical bands averages over that arbitrary choice,
+    and the jackknife over networks in :func:`evaluate` turns the window
+    dependence into part of the quoted error.
+    """
+    n_networks = check_int(n_networks, "n_networks", minimum=1)
+    if len(bands) == 0:
+        raise ValueError("bands must not be empty")
+    return [default_windows(model, bands[k % len(bands)]) for k in range(n_networks)]
 
 
 def default_grid(model: ModelSpec, *, quick: bool = False,
@@ -132,22 +174,31 @@ def generate_sizes(out: str | Path, model: ModelSpec, sizes: Sequence[int], temp
 
 
 def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
-                fm_window: Sequence[float], pm_window: Sequence[float], *,
+                windows: Sequence[tuple[Sequence[float], Sequence[float]]], *,
                 representation: str = "spins", n_networks: int = 1, seed: int = 0,
                 progress: Callable[[str, int, float, float], None] | None = None,
                 **train_kwargs: Any) -> dict[int, list[TrainedClassifier]]:
     """Train (or load) ``n_networks`` classifiers per size; saved under ``nets/``.
 
+    Parameters
+    ----------
+    windows : sequence of (fm_window, pm_window)
+        Label windows; network ``k`` uses ``windows[k % len(windows)]``
+        (:func:`window_ensemble` gives the default set).
+
     Network ``k`` at size ``L`` is seeded with ``SeedSequence([seed, L, k])``.
     """
     n_networks = check_int(n_networks, "n_networks", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
+    windows = _check_window_pairs(windows)
     for data in datasets.values():  # bad windows are an error even if nets exist
-        check_windows(data.temperatures, fm_window, pm_window)
+        for fm_window, pm_window in windows:
+            check_windows(data.temperatures, fm_window, pm_window)
     result: dict[int, list[TrainedClassifier]] = {}
     for L, data in sorted(datasets.items()):
         result[L] = []
         for k in range(n_networks):
+            fm_window, pm_window = windows[k % len(windows)]
             name = f"{net}_{representation}_{model_tag(data.model)}_L{L}_s{seed}.{k}"
             final = Path(out) / "nets" / f"{name}.pt"
             if final.exists():
@@ -170,6 +221,143 @@ def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
             save_classifier(clf, final)
             result[L].append(clf)
     return result
+
+
+def train_pooled(out: str | Path, datasets: dict[int, PhaseData], net: str,
+                 windows: Sequence[tuple[Sequence[float], Sequence[float]]], *,
+                 representation: str = "blocks", n_networks: int = 1, seed: int = 0,
+                 train_fraction: float = 0.75,
+                 progress: Callable[[str, int, float, float], None] | None = None,
+                 **train_kwargs: Any) -> dict[int, list[TrainedClassifier]]:
+    """Train (or load) ``n_networks`` classifiers on the snapshots of *all* sizes at once.
+
+    With ``representation="blocks"`` every snapshot is first mapped to the
+    same ``N_BLOCKS × N_BLOCKS`` lattice of majority-rule block spins
+    (:func:`~spinnet.phases.training.block_spins`, block side ``b = L/4``).
+    Near ``T_c`` the block configuration of an ``L × L`` lattice is
+    distributed as a function of ``(T − T_c) L^{1/ν}`` alone, up to
+    corrections that vanish as ``b`` grows (Kadanoff's block spins; Wilson's
+    renormalisation group), so one classifier for all sizes -- one decision
+    boundary, no length scale of its own -- has ``P(T; L)`` curves that
+    collapse, ``V`` peaks at ``μ(L) − T_c ∝ L^{−1/ν}`` and widths
+    ``∝ L^{−1/ν}``. A network trained per size instead puts its boundary at a
+    size-dependent place in the unlabelled critical band (docs/phases.md §2).
+
+    At each training temperature the first ``train_fraction`` of every size's
+    snapshots are pooled for training and validation; the rest stays held out
+    per size. Network ``k`` uses ``windows[k % len(windows)]`` and the seed
+    ``SeedSequence([seed, 0, k])``; it is saved as
+    ``nets/<net>_<repr>_<tag>_pooled_s<seed>.<k>.pt``.
+
+    Returns
+    -------
+    dict L -> list of TrainedClassifier
+        The same networks for every size (with that size's ``n_train_per_T``).
+
+    Raises
+    ------
+    ValueError
+        If the sizes have different temperature grids or models, or a stored
+        network was trained on other windows or sizes.
+    """
+    n_networks = check_int(n_networks, "n_networks", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    windows = _check_window_pairs(windows)
+    if not datasets:
+        raise ValueError("datasets must hold at least one size")
+    sizes = sorted(datasets)
+    first = datasets[sizes[0]]
+    for L in sizes[1:]:
+        d = datasets[L]
+        if d.model != first.model or not np.allclose(d.temperatures, first.temperatures):
+            raise ValueError(f"pooled training needs one model and one temperature grid for all "
+                             f"sizes; L = {L} differs from L = {sizes[0]}")
+    for fm_window, pm_window in windows:
+        check_windows(first.temperatures, fm_window, pm_window)
+    n_tr = {L: int(train_fraction * datasets[L].n_samples) for L in sizes}
+    prep = {L: prepare_inputs(datasets[L].spins, datasets[L].model, representation)
+            for L in sizes}
+    shapes = {x.shape[2:] for x in prep.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"the {representation!r} inputs of the sizes {sizes} differ in shape "
+                         f"{sorted(shapes)}; pool sizes with representation='blocks'")
+    tag = model_tag(first.model)
+    result: dict[int, list[TrainedClassifier]] = {L: [] for L in sizes}
+    for k in range(n_networks):
+        fm_window, pm_window = windows[k % len(windows)]
+        name = f"{net}_{representation}_{tag}_pooled_s{seed}.{k}"
+        final = Path(out) / "nets" / f"{name}.pt"
+        want = ([float(v) for v in fm_window], [float(v) for v in pm_window])
+        if final.exists():
+            clf = load_classifier(final)
+            if ((clf.info.get("fm_window"), clf.info.get("pm_window")) != want
+                    or clf.info.get("pooled_sizes") != sizes):
+                raise ValueError(f"{final} was trained with windows {clf.info.get('fm_window')},"
+                                 f" {clf.info.get('pm_window')} on sizes "
+                                 f"{clf.info.get('pooled_sizes')}; requested {want[0]}, "
+                                 f"{want[1]} on {sizes} -- use another output directory or seed")
+        else:
+            # Pooled inputs: the training parts of every size first, then the held-out parts,
+            # so that train_classifier's "first n_train snapshots" are exactly those.
+            x = np.concatenate([prep[L][:, :n_tr[L]] for L in sizes]
+                               + [prep[L][:, n_tr[L]:] for L in sizes], axis=1)
+            pooled = dataclasses.replace(first, spins=x, L=int(x.shape[-1]),
+                                         energy=np.zeros(x.shape[:2]),
+                                         magnetization=np.zeros(x.shape[:2]))
+            frac = (sum(n_tr.values()) + 0.5) / x.shape[1]
+            cb = None if progress is None else (lambda e, a, b, name=name: progress(name, e, a,
+                                                                                      b))
+            clf = train_classifier(pooled, net, fm_window, pm_window,
+                                   representation="prepared", train_fraction=frac,
+                                   rng=np.random.SeedSequence([seed, 0, k]),
+                                   checkpoint=Path(out) / "nets" / "checkpoints" / f"{name}.ckpt",
+                                   progress=cb, **train_kwargs)
+            clf.representation = representation
+            clf.info.update(representation=representation, pooled_sizes=sizes,
+                            n_train_by_size={str(L): n for L, n in n_tr.items()})
+            save_classifier(clf, final)
+        for L in sizes:
+            result[L].append(dataclasses.replace(
+                clf, L=L, info={**clf.info, "n_train_per_T": n_tr[L]}))
+    return result
+
+
+def load_networks(out: str | Path, net: str, representation: str, train_model: ModelSpec,
+                  sizes: Sequence[int], seed: int = 0) -> dict[int, list[TrainedClassifier]]:
+    """The stored networks for ``sizes``: per-size ones, or the pooled ones for every size.
+
+    Sizes without networks are left out (an empty dict if there are none).
+    """
+    nets_dir = Path(out) / "nets"
+    tag = model_tag(train_model)
+    pooled = sorted(nets_dir.glob(f"{net}_{representation}_{tag}_pooled_s{seed}.*.pt"))
+    result: dict[int, list[TrainedClassifier]] = {}
+    if pooled:
+        clfs = [load_classifier(f) for f in pooled]
+        for L in sizes:
+            n_tr = [c.info.get("n_train_by_size", {}).get(str(L)) for c in clfs]
+            if all(n is not None for n in n_tr):  # held-out snapshots are known for L
+                result[L] = [dataclasses.replace(c, L=L, info={**c.info, "n_train_per_T": n})
+                             for c, n in zip(clfs, n_tr, strict=True)]
+            else:
+                result[L] = [dataclasses.replace(c, L=L) for c in clfs]
+        return result
+    for L in sizes:
+        files = sorted(nets_dir.glob(f"{net}_{representation}_{tag}_L{L}_s{seed}.*.pt"))
+        if files:
+            result[L] = [load_classifier(f) for f in files]
+    return result
+
+
+def _check_window_pairs(windows: Any) -> list[tuple[tuple[float, ...], tuple[float, ...]]]:
+    try:
+        pairs = [(tuple(fm), tuple(pm)) for fm, pm in windows]
+    except (TypeError, ValueError) as exc:
+        raise TypeError("windows must be a sequence of (fm_window, pm_window) pairs; got "
+                        f"{windows!r}") from exc
+    if not pairs:
+        raise ValueError("windows must contain at least one (fm_window, pm_window) pair")
+    return pairs
 
 
 @dataclasses.dataclass
@@ -248,16 +436,18 @@ def evaluate(classifiers: dict[int, Sequence[TrainedClassifier]],
     outputs: dict[int, list[list[np.ndarray]]] = {}
     for L in sizes:
         data = datasets[L]
+        mask = np.ones((len(data.temperatures), data.n_samples), dtype=bool)
+        if held_out:
+            # Snapshots no network of the ensemble has seen (the networks may have
+            # been trained on different label windows).
+            for clf in classifiers[L][:K]:
+                mask &= held_out_mask(len(data.temperatures), data.n_samples,
+                                      np.asarray(clf.info["train_index"]),
+                                      clf.info["n_train_per_T"])
         per_net = []
         for clf in classifiers[L][:K]:
             f = clf.predict_proba(data.spins, data.model)
-            if held_out:
-                mask = held_out_mask(len(data.temperatures), data.n_samples,
-                                     np.asarray(clf.info["train_index"]),
-                                     clf.info["n_train_per_T"])
-                per_net.append([f[t][mask[t]] for t in range(len(f))])
-            else:
-                per_net.append(list(f))
+            per_net.append([f[t][mask[t]] for t in range(len(f))])
         outputs[L] = per_net
 
     def curves(L: int, keep: list[int], n: int) -> PeakResult:
@@ -349,10 +539,19 @@ ANISOTROPIC = ((1.0, 0.5, 0.0), (1.0, 2.0, 0.0), (1.0, 1.0, 0.5))
 
 @dataclasses.dataclass
 class RunPlan:
-    """What :func:`run_all` does; :meth:`quick` and :meth:`full` are the two presets."""
+    """What :func:`run_all` does; :meth:`quick_plan` and :meth:`full_plan` are the presets.
+
+    ``quick`` selects the coarse grid and fewer snapshots of
+    :func:`default_grid` / :func:`default_config` (for trying things out); the
+    presets both use the full-resolution Ising data, which Swendsen-Wang
+    generates in about two minutes -- training, not sampling, is the cost.
+    """
 
     ising_sizes: tuple[int, ...] = (16, 24, 32, 48, 64)
     nets: tuple[str, ...] = ("fcnn", "cnn")
+    #: Input of the Ising networks: ``"blocks"`` (one network for all sizes,
+    #: :func:`train_pooled`) or ``"spins"`` (one network per size, :func:`train_sizes`).
+    ising_representation: str = "blocks"
     n_networks: int = 3
     quick: bool = False
     anisotropic: tuple[tuple[float, float, float], ...] = ANISOTROPIC
@@ -363,8 +562,9 @@ class RunPlan:
 
     @classmethod
     def quick_plan(cls) -> RunPlan:
-        """Isotropic Ising only, ``L = 16 .. 64``, coarser grid, 2 networks per size."""
-        return cls(quick=True, n_networks=2, anisotropic=(), baxter_wu_sizes=())
+        """Isotropic Ising only (``L = 16 .. 64``, FCNN and CNN, PCA): the first table
+        of the full plan, with the same data and networks."""
+        return cls(anisotropic=(), baxter_wu_sizes=())
 
     @classmethod
     def full_plan(cls) -> RunPlan:
@@ -392,7 +592,6 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0,
     out = Path(out)
     res: dict[str, Any] = {"ising": {}, "anisotropic": [], "cross": [], "generation": []}
     iso = ModelSpec()
-    fm, pm = default_windows(iso)
 
     def gen(model: ModelSpec, sizes: Sequence[int], train: bool) -> dict[int, PhaseData]:
         t0 = time.perf_counter()
@@ -414,8 +613,10 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0,
     ising_nets = {}
     for net in plan.nets:
         t0 = time.perf_counter()
-        ising_nets[net] = train_sizes(out, ising, net, fm, pm, n_networks=plan.n_networks,
-                                      seed=seed)
+        trainer = train_pooled if plan.ising_representation == "blocks" else train_sizes
+        ising_nets[net] = trainer(out, ising, net, window_ensemble(iso, plan.n_networks),
+                                  representation=plan.ising_representation,
+                                  n_networks=plan.n_networks, seed=seed)
         _sub(progress, f"trained {net} on Ising: {time.perf_counter() - t0:.0f} s")
         r = evaluate(ising_nets[net], ising, held_out=True, n_boot=plan.n_boot, seed=seed,
                      train_label="Ising")
@@ -435,10 +636,10 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0,
         ising_e = gen(iso, plan.baxter_wu_sizes, True)
         net = plan.cross_net
         t0 = time.perf_counter()
-        nets_i = train_sizes(out, ising_e, net, fm, pm, representation="energy",
-                             n_networks=plan.n_networks, seed=seed)
-        nets_b = train_sizes(out, bw, net, fm, pm, representation="energy",
-                             n_networks=plan.n_networks, seed=seed)
+        nets_i = train_sizes(out, ising_e, net, window_ensemble(iso, plan.n_networks),
+                             representation="energy", n_networks=plan.n_networks, seed=seed)
+        nets_b = train_sizes(out, bw, net, window_ensemble(bw_model, plan.n_networks),
+                             representation="energy", n_networks=plan.n_networks, seed=seed)
         _sub(progress, f"trained {net} on energy configurations: "
                        f"{time.perf_counter() - t0:.0f} s")
         for train_label, nets, test, own in (("Ising", nets_i, ising_e, True),

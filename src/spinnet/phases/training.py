@@ -28,11 +28,19 @@ from spinnet._validation import check_fraction, check_int, check_option, check_p
 from spinnet.phases.data import ModelSpec, PhaseData, energy_configurations
 from spinnet.phases.networks import NETS, build_net
 
-__all__ = ["REPRESENTATIONS", "TrainedClassifier", "check_windows", "held_out_mask",
+__all__ = ["N_BLOCKS", "REPRESENTATIONS", "TrainedClassifier", "block_spins", "check_windows",
+           "held_out_mask",
            "load_classifier", "predict_proba", "prepare_inputs", "save_classifier",
            "train_classifier"]
 
-REPRESENTATIONS = ("spins", "energy")
+REPRESENTATIONS = ("spins", "energy", "blocks")
+
+#: Side of the block-spin lattice of the ``"blocks"`` representation (blocks of
+#: ``b = L/4`` sites: ``b >= 4`` for every default size).
+N_BLOCKS = 4
+
+# ``data.spins`` already holds network inputs ``(n_T, n, C, h, w)`` (pipeline.train_pooled).
+_PREPARED = "prepared"
 
 
 def check_windows(temperatures: np.ndarray, fm_window: Sequence[float],
@@ -70,9 +78,14 @@ def prepare_inputs(spins: np.ndarray, model: ModelSpec, representation: str) -> 
 
     ``"spins"``: one channel, each configuration multiplied by the sign of its
     magnetisation (a global spin flip, a symmetry of the zero-field Ising
-    Hamiltonian). ``"energy"``: :func:`~spinnet.phases.data.energy_configurations`.
+    Hamiltonian). ``"blocks"``: the same for the ``N_BLOCKS × N_BLOCKS``
+    majority-rule block spins (:func:`block_spins`), whatever ``L``.
+    ``"energy"``: :func:`~spinnet.phases.data.energy_configurations`.
     """
     representation = check_option(representation, "representation", REPRESENTATIONS)
+    if representation == "blocks":
+        spins = block_spins(spins, N_BLOCKS)
+        representation = "spins"
     if representation == "spins":
         # Fix the Z2 gauge: s -> sign(M) s (sign(0) = +1). The Hamiltonian is invariant,
         # and the two classes then differ already in the mean input (m ~ 1 against m ~ 0)
@@ -81,6 +94,27 @@ def prepare_inputs(spins: np.ndarray, model: ModelSpec, representation: str) -> 
         sign = np.where(spins.sum(axis=(-1, -2), dtype=np.int64) < 0, -1, 1).astype(np.int8)
         return (spins * sign[..., None, None])[..., None, :, :].astype(np.float32)
     return energy_configurations(spins, model).astype(np.float32)
+
+
+def block_spins(spins: np.ndarray, n_blocks: int) -> np.ndarray:
+    """Majority-rule block spins (Kadanoff 1966): ``(..., L, L)`` -> ``(..., n, n)``.
+
+    Each of the ``n × n`` blocks of ``b = L/n`` sites becomes the sign of its
+    spin sum; a tie (even ``b²``) takes the block's corner spin, so the map
+    commutes with the global spin flip. Near ``T_c`` the distribution of the
+    block configuration depends on ``L`` only through ``(T − T_c) L^{1/ν}``
+    (up to corrections that vanish as ``b`` grows): a fixed classifier on it
+    has no length scale of its own.
+    """
+    L = spins.shape[-1]
+    if spins.shape[-2] != L or L % n_blocks:
+        raise ValueError(f"block spins need square L x L lattices with L divisible by "
+                         f"{n_blocks}; got {spins.shape[-2:]}")
+    b = L // n_blocks
+    total = spins.reshape(*spins.shape[:-2], n_blocks, b, n_blocks, b).sum(
+        axis=(-3, -1), dtype=np.int32)
+    corner = spins[..., ::b, ::b]
+    return np.where(total > 0, 1, np.where(total < 0, -1, corner)).astype(np.int8)
 
 
 def held_out_mask(n_T: int, n_samples: int, train_index: np.ndarray, n_train: int) -> np.ndarray:
@@ -122,9 +156,10 @@ class TrainedClassifier:
             raise ValueError(f"the network was trained on {self.in_channels}-channel "
                              f"{self.representation} inputs; {model.label} gives "
                              f"{x.shape[-3]} channels")
-        if self.net == "fcnn" and x.shape[-1] != self.L:
+        side = self.info.get("input_side", self.L)
+        if self.net == "fcnn" and x.shape[-1] != side:
             raise ValueError(f"the fully connected network was trained at L = {self.L}; "
-                             f"got L = {x.shape[-1]}")
+                             f"got L = {spins.shape[-1]}")
         return predict_proba(self.module, x, batch_size)
 
 
@@ -200,7 +235,8 @@ def train_classifier(data: PhaseData, net: str, fm_window: Sequence[float],
         raise TypeError(f"data must be PhaseData; got {type(data).__name__}")
     if not isinstance(net, str) or net not in NETS:
         raise ValueError(f"net must be one of {list(NETS)}; got {net!r}")
-    representation = check_option(representation, "representation", REPRESENTATIONS)
+    if representation != _PREPARED:
+        representation = check_option(representation, "representation", REPRESENTATIONS)
     train_fraction = check_fraction(train_fraction, "train_fraction")
     validation_fraction = check_fraction(validation_fraction, "validation_fraction")
     if not 0 < validation_fraction < 1:
@@ -218,8 +254,12 @@ def train_classifier(data: PhaseData, net: str, fm_window: Sequence[float],
     train_index = np.concatenate([fm_idx, pm_idx])
     labels = np.concatenate([np.zeros(len(fm_idx) * n_train, np.int64),
                              np.ones(len(pm_idx) * n_train, np.int64)])
-    x = prepare_inputs(data.spins[train_index, :n_train].reshape(-1, data.L, data.L),
-                       data.model, representation)
+    if representation == _PREPARED:  # network inputs already made (pooled sizes)
+        x = np.ascontiguousarray(data.spins[train_index, :n_train], dtype=np.float32)
+        x = x.reshape(-1, *x.shape[2:])
+    else:
+        x = prepare_inputs(data.spins[train_index, :n_train].reshape(-1, data.L, data.L),
+                           data.model, representation)
     gen = as_generator(rng)
     perm = gen.permutation(len(labels))
     n_val = max(1, round(validation_fraction * len(labels)))
@@ -240,7 +280,7 @@ def train_classifier(data: PhaseData, net: str, fm_window: Sequence[float],
     # fork_rng restores the global torch generator afterwards: no global seeding leaks.
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(init_seed)
-        module = build_net(net, in_channels, data.L)
+        module = build_net(net, in_channels, x.shape[-1])
     opt = torch.optim.Adam(module.parameters(), lr=learning_rate, weight_decay=weight_decay)
     history: list[dict[str, float]] = []
     best_val, best_state, bad, epoch0 = math.inf, None, 0, 0
@@ -302,7 +342,8 @@ def train_classifier(data: PhaseData, net: str, fm_window: Sequence[float],
         module.load_state_dict(best_state)
     module.eval()
     val_loss, val_acc = _evaluate(module, xt[val_t], yt[val_t])
-    info = {**signature, "train_temperatures": data.temperatures[train_index].tolist(),
+    info = {**signature, "input_side": int(x.shape[-1]),
+            "train_temperatures": data.temperatures[train_index].tolist(),
             "train_index": train_index.tolist(), "n_train_per_T": n_train,
             "n_train": len(tr_i), "n_validation": int(n_val),
             "epochs": len(history), "best_val_loss": val_loss, "val_accuracy": val_acc,
@@ -342,7 +383,7 @@ def load_classifier(path: str | os.PathLike) -> TrainedClassifier:
         raise ValueError(f"{path}: no such classifier file")
     try:
         p = torch.load(path, weights_only=False)
-        module = build_net(p["net"], p["in_channels"], p["L"])
+        module = build_net(p["net"], p["in_channels"], p["info"].get("input_side", p["L"]))
         module.load_state_dict(p["state"])
     except (RuntimeError, KeyError, EOFError, OSError) as exc:
         raise ValueError(f"{path}: not a readable classifier file ({exc})") from exc
