@@ -241,11 +241,12 @@ def train_cmd(
     out: Path = typer.Option(Path("spinnet-phases"), "--out", help="Directory holding data/; "
                                                                    "nets go to OUT/nets."),
 ) -> None:
-    """Train classifiers (one ensemble per L) on snapshots far from T_c.
+    """Train classifiers on snapshots far from T_c.
 
-    Early stopping on a validation split; a checkpoint per epoch
-    (OUT/nets/checkpoints) lets an interrupted training resume. Writes
-    train.csv and manifest.json.
+    With --representation blocks (default) one ensemble serves every size (4x4
+    block spins of all sizes pooled); otherwise one ensemble per L. Early
+    stopping on a validation split; a checkpoint per epoch (OUT/nets/checkpoints)
+    lets an interrupted training resume. Writes train.csv and manifest.json.
     """
     from spinnet._io import write_csv, write_manifest
     from spinnet.phases.networks import NETS

@@ -8,11 +8,13 @@ Pipeline (Carrasquilla & Melko, Nat. Phys. 13, 431 (2017); Chertenkov, Burovski
    and the spin -> local-energy transform used for cross-model transfer;
 2. :mod:`~spinnet.phases.networks`, :mod:`~spinnet.phases.training` -- fully
    connected, convolutional and residual classifiers trained on snapshots far
-   from ``T_c`` with early stopping and checkpoints;
+   from ``T_c`` with early stopping and checkpoints; Kadanoff block spins let one
+   classifier serve every lattice size;
 3. :mod:`~spinnet.phases.analysis` -- ``P(T; L)``, ``V(T; L)`` with bootstrap
    errors, peak fits, ``μ(L) − T* ∝ L^{−1/ν}`` and ``σ(L) ∝ L^{−1/ν}``, the PCA
    baseline;
-4. :mod:`~spinnet.phases.pipeline` -- the stages wired together per model and size.
+4. :mod:`~spinnet.phases.pipeline` -- the stages wired together per model and size
+   (``train_pooled``: one network for all sizes; ``train_sizes``: one per size).
 
 See ``docs/phases.md``.
 """
@@ -39,6 +41,7 @@ from spinnet.phases.data import (
 from spinnet.phases.networks import NETS, build_net
 from spinnet.phases.training import (
     TrainedClassifier,
+    block_spins,
     load_classifier,
     save_classifier,
     train_classifier,
@@ -54,6 +57,7 @@ __all__ = [
     "PhaseData",
     "TrainedClassifier",
     "binder_crossing",
+    "block_spins",
     "build_net",
     "dense_grid",
     "energy_configurations",

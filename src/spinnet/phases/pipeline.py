@@ -3,7 +3,8 @@
 File layout under an output directory::
 
     data/<tag>_L<L>.h5                   configurations (:mod:`spinnet.phases.data`)
-    nets/<net>_<repr>_<tag>_L<L>.pt       trained classifiers
+    nets/<net>_<repr>_<tag>_L<L>_s<seed>.<k>.pt     classifiers trained per size
+    nets/<net>_blocks_<tag>_pooled_s<seed>.<k>.pt   one classifier for all sizes (block spins)
     nets/checkpoints/...                  per-epoch checkpoints (resumable training)
 
 ``<tag>`` names the model and its couplings (``ising``, ``ising_Jh1_Jv0.5``,
