@@ -545,7 +545,7 @@ class RunPlan:
     ``quick`` selects the coarse grid and fewer snapshots of
     :func:`default_grid` / :func:`default_config` (for trying things out); the
     presets both use the full-resolution Ising data, which Swendsen-Wang
-    generates in about two minutes -- training, not sampling, is the cost.
+    generates in about a minute (the whole quick preset takes about two).
     """
 
     ising_sizes: tuple[int, ...] = (16, 24, 32, 48, 64)
