@@ -250,7 +250,7 @@ def train_cmd(
     """
     from spinnet._io import write_csv, write_manifest
     from spinnet.phases.networks import NETS
-    from spinnet.phases.pipeline import train_pooled, train_sizes, window_ensemble
+    from spinnet.phases.pipeline import train_networks, window_ensemble
 
     started = time.time()
     if net not in NETS:
@@ -268,10 +268,9 @@ def train_cmd(
                     _window(pm_window, ensemble[0][1], "--pm-window"))]
     ds = _datasets(out, spec, _ints(sizes, "--sizes") if sizes else None)
     try:
-        trainer = train_pooled if representation.value == "blocks" else train_sizes
-        clfs = trainer(out, ds, net, windows, representation=representation.value,
-                           n_networks=networks, seed=seed, max_epochs=epochs,
-                           patience=patience, batch_size=batch_size)
+        clfs = train_networks(out, ds, net, windows, representation=representation.value,
+                              n_networks=networks, seed=seed, max_epochs=epochs,
+                              patience=patience, batch_size=batch_size)
     except (TypeError, ValueError) as exc:
         fail(str(exc))
     rows = [{"L": L, "network": k, "fm_window": "{:g}-{:g}".format(*c.info["fm_window"]),

@@ -68,6 +68,7 @@ __all__ = [
     "model_tag",
     "pca_baseline",
     "run_all",
+    "train_networks",
     "train_pooled",
     "train_sizes",
     "window_ensemble",
@@ -276,12 +277,20 @@ def train_pooled(out: str | Path, datasets: dict[int, PhaseData], net: str,
     for fm_window, pm_window in windows:
         check_windows(first.temperatures, fm_window, pm_window)
     n_tr = {L: int(train_fraction * datasets[L].n_samples) for L in sizes}
-    prep = {L: prepare_inputs(datasets[L].spins, datasets[L].model, representation)
-            for L in sizes}
-    shapes = {x.shape[2:] for x in prep.values()}
-    if len(shapes) != 1:
-        raise ValueError(f"the {representation!r} inputs of the sizes {sizes} differ in shape "
-                         f"{sorted(shapes)}; pool sizes with representation='blocks'")
+    prep: dict[int, np.ndarray] = {}
+
+    def inputs() -> dict[int, np.ndarray]:
+        # Made once, and only if a network has to be trained.
+        if not prep:
+            prep.update({L: prepare_inputs(datasets[L].spins, datasets[L].model,
+                                           representation) for L in sizes})
+            shapes = {x.shape[2:] for x in prep.values()}
+            if len(shapes) != 1:
+                raise ValueError(f"the {representation!r} inputs of the sizes {sizes} differ "
+                                 f"in shape {sorted(shapes)}; pool sizes with "
+                                 "representation='blocks'")
+        return prep
+
     tag = model_tag(first.model)
     result: dict[int, list[TrainedClassifier]] = {L: [] for L in sizes}
     for k in range(n_networks):
@@ -300,8 +309,9 @@ def train_pooled(out: str | Path, datasets: dict[int, PhaseData], net: str,
         else:
             # Pooled inputs: the training parts of every size first, then the held-out parts,
             # so that train_classifier's "first n_train snapshots" are exactly those.
-            x = np.concatenate([prep[L][:, :n_tr[L]] for L in sizes]
-                               + [prep[L][:, n_tr[L]:] for L in sizes], axis=1)
+            xs = inputs()
+            x = np.concatenate([xs[L][:, :n_tr[L]] for L in sizes]
+                               + [xs[L][:, n_tr[L]:] for L in sizes], axis=1)
             pooled = dataclasses.replace(first, spins=x, L=int(x.shape[-1]),
                                          energy=np.zeros(x.shape[:2]),
                                          magnetization=np.zeros(x.shape[:2]))
@@ -318,9 +328,24 @@ def train_pooled(out: str | Path, datasets: dict[int, PhaseData], net: str,
                             n_train_by_size={str(L): n for L, n in n_tr.items()})
             save_classifier(clf, final)
         for L in sizes:
-            result[L].append(dataclasses.replace(
-                clf, L=L, info={**clf.info, "n_train_per_T": n_tr[L]}))
+            result[L].append(_for_size(clf, L))
     return result
+
+
+def _for_size(clf: TrainedClassifier, L: int) -> TrainedClassifier:
+    """A pooled network as seen from size ``L`` (that size's held-out bookkeeping)."""
+    n = clf.info.get("n_train_by_size", {}).get(str(L))
+    info = clf.info if n is None else {**clf.info, "n_train_per_T": n}
+    return dataclasses.replace(clf, L=L, info=info)
+
+
+def train_networks(out: str | Path, datasets: dict[int, PhaseData], net: str,
+                   windows: Sequence[tuple[Sequence[float], Sequence[float]]], *,
+                   representation: str = "blocks", **kwargs: Any
+                   ) -> dict[int, list[TrainedClassifier]]:
+    """:func:`train_pooled` for ``representation="blocks"``, else :func:`train_sizes`."""
+    trainer = train_pooled if representation == "blocks" else train_sizes
+    return trainer(out, datasets, net, windows, representation=representation, **kwargs)
 
 
 def load_networks(out: str | Path, net: str, representation: str, train_model: ModelSpec,
@@ -335,14 +360,7 @@ def load_networks(out: str | Path, net: str, representation: str, train_model: M
     result: dict[int, list[TrainedClassifier]] = {}
     if pooled:
         clfs = [load_classifier(f) for f in pooled]
-        for L in sizes:
-            n_tr = [c.info.get("n_train_by_size", {}).get(str(L)) for c in clfs]
-            if all(n is not None for n in n_tr):  # held-out snapshots are known for L
-                result[L] = [dataclasses.replace(c, L=L, info={**c.info, "n_train_per_T": n})
-                             for c, n in zip(clfs, n_tr, strict=True)]
-            else:
-                result[L] = [dataclasses.replace(c, L=L) for c in clfs]
-        return result
+        return {L: [_for_size(c, L) for c in clfs] for L in sizes}
     for L in sizes:
         files = sorted(nets_dir.glob(f"{net}_{representation}_{tag}_L{L}_s{seed}.*.pt"))
         if files:
@@ -614,10 +632,10 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0,
     ising_nets = {}
     for net in plan.nets:
         t0 = time.perf_counter()
-        trainer = train_pooled if plan.ising_representation == "blocks" else train_sizes
-        ising_nets[net] = trainer(out, ising, net, window_ensemble(iso, plan.n_networks),
-                                  representation=plan.ising_representation,
-                                  n_networks=plan.n_networks, seed=seed)
+        ising_nets[net] = train_networks(out, ising, net,
+                                         window_ensemble(iso, plan.n_networks),
+                                         representation=plan.ising_representation,
+                                         n_networks=plan.n_networks, seed=seed)
         _sub(progress, f"trained {net} on Ising: {time.perf_counter() - t0:.0f} s")
         r = evaluate(ising_nets[net], ising, held_out=True, n_boot=plan.n_boot, seed=seed,
                      train_label="Ising")
