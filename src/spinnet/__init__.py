@@ -18,4 +18,50 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+# The main estimators and models, importable as ``spinnet.<Name>`` but loaded only when
+# first used: ``import spinnet`` stays instant and never imports numba or torch.
+_LAZY: dict[str, str] = {
+    # Hopfield memories (core)
+    "HopfieldNetwork": "spinnet.hopfield.network",
+    "DenseAssociativeMemory": "spinnet.hopfield.dense",
+    "OnlineAttractorNetwork": "spinnet.hopfield.online",
+    "ContinuousHopfield": "spinnet.hopfield.continuous",
+    "ModernHopfieldNetwork": "spinnet.hopfield.modern",        # [torch]
+    # spin models and samplers (core)
+    "SquareIsing": "spinnet.models.lattice",
+    "BaxterWu": "spinnet.models.lattice",
+    "EdwardsAnderson": "spinnet.models.lattice",
+    "SherringtonKirkpatrick": "spinnet.models.dense",
+    "Metropolis": "spinnet.samplers.local",
+    "HeatBath": "spinnet.samplers.local",
+    "Wolff": "spinnet.samplers.cluster",
+    "SwendsenWang": "spinnet.samplers.cluster",
+    "ParallelTempering": "spinnet.samplers.tempering",
+    # neurons (core; forward-forward needs [torch] when fitted)
+    "MLP": "spinnet.neurons.mlp",
+    "ForwardForwardNet": "spinnet.neurons.forward_forward",
+    # Boltzmann machines [torch]
+    "RBM": "spinnet.boltzmann.rbm",
+    "DeepBeliefNet": "spinnet.boltzmann.dbn",
+    "DeepAutoencoder": "spinnet.boltzmann.dbn",
+    "BoltzmannMachine": "spinnet.boltzmann.machine",
+    # one training-history record
+    "History": "spinnet._history",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'spinnet' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

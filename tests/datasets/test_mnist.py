@@ -16,8 +16,8 @@ from spinnet.datasets import MNIST_SHAPE, default_mnist_path, load_mnist, read_i
 def _shared_mnist() -> Path | None:
     # CI keeps the shared data beside the clone: <repo>/../shared/data/mnist.
     candidates = []
-    if os.environ.get("SPINNET_MNIST"):
-        candidates.append(Path(os.environ["SPINNET_MNIST"]))
+    if os.environ.get("SPINNET_DATA"):
+        candidates.append(Path(os.environ["SPINNET_DATA"]))
     candidates += [
         Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "mnist",
         Path("/work/shared/data/mnist"),
@@ -180,12 +180,12 @@ def test_load_mnist_bad_arguments(tmp_path):
 
 def test_default_mnist_path_env(tmp_path, monkeypatch):
     _fake_mnist(tmp_path, 2, True)
-    monkeypatch.setenv("SPINNET_MNIST", str(tmp_path))
+    monkeypatch.setenv("SPINNET_DATA", str(tmp_path))
     assert default_mnist_path() == tmp_path.resolve()
 
 
 def test_default_mnist_path_none(tmp_path, monkeypatch):
-    monkeypatch.setenv("SPINNET_MNIST", str(tmp_path / "nothing"))
+    monkeypatch.setenv("SPINNET_DATA", str(tmp_path / "nothing"))
     monkeypatch.chdir(tmp_path)
     found = default_mnist_path()
     # Only the checkout-relative location may still be found (it exists in CI).
@@ -214,3 +214,54 @@ def test_real_mnist_raw_limit():
     x, y = load_mnist(MNIST_DIR, binarize=False, limit=10)
     assert x.shape == (10, 784) and x.dtype == np.uint8 and x.max() == 255
     assert len(y) == 10
+
+
+# --- resolution order and the train/test split --------------------------------
+
+def test_search_order_and_not_found_message(tmp_path, monkeypatch):
+    from spinnet.datasets import MnistNotFoundError, mnist_search_path, resolve_mnist_dir
+
+    monkeypatch.setenv("SPINNET_DATA", str(tmp_path / "env"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    labels = [label for label, _ in mnist_search_path()]
+    assert labels[:3] == ["$SPINNET_DATA", "$SPINNET_DATA", "user cache"]
+    # An explicit directory is the only place searched, and the message lists it,
+    # the files needed and the fetch command.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(MnistNotFoundError) as info:
+        resolve_mnist_dir(empty)
+    msg = str(info.value)
+    assert str(empty) in msg and "no MNIST test files" in msg
+    assert "t10k-images-idx3-ubyte" in msg and "spinnet data fetch mnist" in msg
+    with pytest.raises(MnistNotFoundError, match="missing"):
+        resolve_mnist_dir(tmp_path / "nowhere")
+
+
+def test_env_then_cache_precedence(tmp_path, monkeypatch):
+    from spinnet.datasets import resolve_mnist_dir
+
+    env, cache = tmp_path / "env", tmp_path / "cache"
+    (cache / "spinnet" / "mnist").mkdir(parents=True)
+    (env / "mnist").mkdir(parents=True)
+    _fake_mnist(cache / "spinnet" / "mnist", 3, True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("SPINNET_DATA", str(env))
+    assert resolve_mnist_dir() == (cache / "spinnet" / "mnist").resolve()
+    _fake_mnist(env / "mnist", 3, False)          # $SPINNET_DATA/mnist wins over the cache
+    assert resolve_mnist_dir() == (env / "mnist").resolve()
+
+
+def test_split_uses_train_set_when_present(tmp_path):
+    from spinnet.datasets import load_mnist_split
+
+    test_x, _ = _fake_mnist(tmp_path, 10_000, True, kind="t10k", seed=1)
+    s = load_mnist_split(tmp_path)
+    assert s.split == "t10k 8000/2000" and s.directory == tmp_path.resolve()
+    assert s.x_train.shape == (8000, 784) and s.x_test.shape == (2000, 784)
+    np.testing.assert_array_equal(s.x_test, test_x[8000:].reshape(2000, -1))
+    _, train_y = _fake_mnist(tmp_path, 50, True, kind="train", seed=2)
+    s = load_mnist_split(tmp_path)
+    assert s.split == "train60k/t10k" and len(s.x_train) == 50 and len(s.x_test) == 10_000
+    np.testing.assert_array_equal(s.y_train, train_y)
+    assert s.describe()["split"] == "train60k/t10k"

@@ -13,8 +13,10 @@ rest        ``prod(dims)`` elements, big-endian, row-major
 ==========  ===========================================================
 
 Files may be raw or gzip-compressed (detected from their content, not their
-name). Nothing is downloaded: point :func:`load_mnist` at a directory holding
-the files.
+name). This module never downloads: point :func:`load_mnist` at a directory
+holding the files, or fetch them once with ``spinnet data fetch mnist``
+(:mod:`spinnet.datasets.fetch`) into the user cache that
+:func:`resolve_mnist_dir` searches.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import gzip
 import hashlib
 import os
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +33,18 @@ import numpy as np
 from spinnet._validation import check_int, check_option
 from spinnet.spins import binarize as _binarize
 
-__all__ = ["MNIST_SHAPE", "default_mnist_path", "load_mnist", "read_idx"]
+__all__ = [
+    "MNIST_SHAPE",
+    "MnistNotFoundError",
+    "MnistSplit",
+    "cache_dir",
+    "default_mnist_path",
+    "load_mnist",
+    "load_mnist_split",
+    "mnist_search_path",
+    "read_idx",
+    "resolve_mnist_dir",
+]
 
 #: Image shape ``(height, width)`` of one MNIST digit; ``N = 784`` spins.
 MNIST_SHAPE: tuple[int, int] = (28, 28)
@@ -241,38 +255,175 @@ def load_mnist(path: str | os.PathLike[str], *, kind: str = "t10k", binarize: bo
     return np.ascontiguousarray(flat), labels
 
 
+def _has_kind(directory: Path, kind: str) -> bool:
+    return all((directory / f"{stem}.gz").is_file() or (directory / stem).is_file()
+               for stem in (f"{kind}-images-idx3-ubyte", f"{kind}-labels-idx1-ubyte"))
+
+
 def _has_mnist(directory: Path) -> bool:
-    stem = "t10k-images-idx3-ubyte"
-    return (directory / f"{stem}.gz").is_file() or (directory / stem).is_file()
+    return _has_kind(directory, "t10k")
+
+
+#: Files the loaders need (raw or ``.gz``): the test set always, the training set optionally.
+MNIST_FILES: dict[str, tuple[str, str]] = {
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+}
+
+
+class MnistNotFoundError(FileNotFoundError):
+    """No directory holding the MNIST IDX files was found (the message lists where we looked)."""
+
+
+def cache_dir() -> Path:
+    """The user cache directory for spinnet's data (``platformdirs``), e.g. ``~/.cache/spinnet``."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("spinnet"))
+
+
+def mnist_search_path(data_dir: str | os.PathLike[str] | None = None) -> list[tuple[str, Path]]:
+    """The places searched for MNIST, in order, as ``(label, directory)`` pairs.
+
+    An explicit ``data_dir`` is the only place searched. Otherwise: ``$SPINNET_DATA``
+    (the directory itself and its ``mnist/`` subdirectory), the user cache
+    (``spinnet data fetch mnist`` puts the files there), then the repository-relative
+    fallback ``../shared/data/mnist`` (beside a source checkout, and beside the
+    current directory) used by the tests.
+    """
+    if data_dir is not None:
+        return [("--data-dir", Path(data_dir).expanduser())]
+    places: list[tuple[str, Path]] = []
+    env = os.environ.get("SPINNET_DATA")
+    if env:
+        base = Path(env).expanduser()
+        places += [("$SPINNET_DATA", base), ("$SPINNET_DATA", base / "mnist")]
+    places.append(("user cache", cache_dir() / "mnist"))
+    # src/spinnet/datasets/mnist.py -> parents[3] is the checkout root in a source
+    # (editable) install; harmless elsewhere.
+    here = Path(__file__).resolve()
+    if len(here.parents) > 3:
+        places.append(("checkout", (here.parents[3] / ".." / "shared" / "data" / "mnist")))
+    places.append(("current directory", Path.cwd() / ".." / "shared" / "data" / "mnist"))
+    unique: list[tuple[str, Path]] = []
+    seen: set[Path] = set()
+    for label, d in places:
+        key = d.resolve() if d.exists() else d.absolute()
+        if key not in seen:
+            seen.add(key)
+            unique.append((label, d))
+    return unique
+
+
+def resolve_mnist_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Return the first directory of :func:`mnist_search_path` holding the MNIST test set.
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        Look only here (the CLI's ``--data-dir``).
+
+    Raises
+    ------
+    MnistNotFoundError
+        Listing every place searched, the files needed and the command that fetches them.
+    """
+    places = mnist_search_path(data_dir)
+    for _, directory in places:
+        if directory.is_dir() and _has_mnist(directory):
+            return directory.resolve()
+    lines = ["MNIST not found. Searched, in order:"]
+    for label, directory in places:
+        state = ("missing" if not directory.exists() else
+                 "not a directory" if not directory.is_dir() else "no MNIST test files")
+        lines.append(f"  {label:<18} {directory}  ({state})")
+    need = ", ".join(f"{stem}[.gz]" for stem in MNIST_FILES["test"])
+    lines.append(f"Needed: {need} (optional, for the 60k training set: "
+                 f"{', '.join(f'{s}[.gz]' for s in MNIST_FILES['train'])}).")
+    lines.append("Get them with: spinnet data fetch mnist   (or pass --data-dir DIR / set "
+                 "SPINNET_DATA=DIR to use files you already have)")
+    raise MnistNotFoundError("\n".join(lines))
 
 
 def default_mnist_path() -> Path | None:
     """Locate a directory with the MNIST IDX files, or return ``None``.
 
-    Looks, in order, at the directory in the environment variable
-    ``SPINNET_MNIST``, at ``../shared/data/mnist`` relative to the current
-    directory and to the source checkout's root, and at
-    ``shared/data/mnist`` under the current directory. A directory counts
-    when it holds ``t10k-images-idx3-ubyte[.gz]``.
+    Same search as :func:`resolve_mnist_dir` (``$SPINNET_DATA``, the user cache, the
+    repository-relative fallback); a directory counts when it holds the t10k files.
 
     Returns
     -------
     pathlib.Path or None
         The resolved directory, or ``None`` if none was found.
     """
-    candidates: list[Path] = []
-    env = os.environ.get("SPINNET_MNIST")
-    if env:
-        candidates.append(Path(env).expanduser())
-    cwd = Path.cwd()
-    candidates.append(cwd / ".." / "shared" / "data" / "mnist")
-    # src/spinnet/datasets/mnist.py -> parents[3] is the checkout root in a
-    # source (editable) install; harmless elsewhere.
-    here = Path(__file__).resolve()
-    if len(here.parents) > 3:
-        candidates.append(here.parents[3] / ".." / "shared" / "data" / "mnist")
-    candidates.append(cwd / "shared" / "data" / "mnist")
-    for c in candidates:
-        if c.is_dir() and _has_mnist(c):
-            return c.resolve()
-    return None
+    try:
+        return resolve_mnist_dir()
+    except MnistNotFoundError:
+        return None
+
+
+#: The split used when only the test set is present: first 8000 t10k images train,
+#: last 2000 test.
+T10K_TRAIN, T10K_TEST = 8000, 2000
+
+
+@dataclass(frozen=True)
+class MnistSplit:
+    """A train/test split of MNIST as grey levels.
+
+    Attributes
+    ----------
+    x_train, x_test : ndarray of uint8, shape (n, 784)
+        Grey levels 0..255 (binarize or scale as the model needs).
+    y_train, y_test : ndarray of int64, shape (n,)
+        Digit classes.
+    split : str
+        ``"train60k/t10k"`` (the 60 000 training images, tested on t10k) when the training
+        files are present, else ``"t10k 8000/2000"`` (first 8000 t10k images train, last
+        2000 test).
+    directory : pathlib.Path
+        Where the files were found.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    split: str
+    directory: Path
+
+    def describe(self) -> dict[str, object]:
+        """What a manifest records about the data."""
+        return {"split": self.split, "directory": str(self.directory),
+                "n_train": len(self.x_train), "n_test": len(self.x_test)}
+
+
+def load_mnist_split(data_dir: str | os.PathLike[str] | None = None) -> MnistSplit:
+    """Load MNIST for training and evaluation, using the 60k training set when present.
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        Directory holding the IDX files; by default :func:`resolve_mnist_dir` searches.
+
+    Returns
+    -------
+    MnistSplit
+        Grey-level images with the split used and the resolved directory.
+
+    Raises
+    ------
+    MnistNotFoundError
+        If no directory holds the files (the message lists the places searched).
+    """
+    directory = resolve_mnist_dir(data_dir)
+    x_test, y_test = load_mnist(directory, kind="t10k", binarize=False)
+    if _has_kind(directory, "train"):
+        x_train, y_train = load_mnist(directory, kind="train", binarize=False)
+        return MnistSplit(x_train, y_train, x_test, y_test, "train60k/t10k", directory)
+    if len(x_test) < T10K_TRAIN + T10K_TEST:
+        raise ValueError(f"MNIST test set in {str(directory)!r} has {len(x_test)} images; "
+                         f"the t10k split needs {T10K_TRAIN + T10K_TEST}")
+    return MnistSplit(x_test[:T10K_TRAIN], y_test[:T10K_TRAIN],
+                      x_test[T10K_TRAIN:T10K_TRAIN + T10K_TEST],
+                      y_test[T10K_TRAIN:T10K_TRAIN + T10K_TEST], "t10k 8000/2000", directory)

@@ -1,0 +1,58 @@
+"""Optional dependencies: PyTorch is an extra, imported only when a feature needs it.
+
+Core spinnet (spin models, Monte Carlo, Hopfield networks, theory, perceptrons,
+attractor networks, TSP) runs without PyTorch. Torch-based modules call
+:func:`require_torch` so that a missing install fails with one clear message
+naming the extra to install, not with a bare ``ModuleNotFoundError`` deep in a
+stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from types import ModuleType
+
+__all__ = ["MissingExtraError", "has_torch", "require", "require_torch"]
+
+
+class MissingExtraError(ImportError):
+    """An optional dependency of spinnet is not installed.
+
+    Attributes
+    ----------
+    extra : str
+        The pip extra that provides it (``pip install 'spinnet[<extra>]'``).
+    """
+
+    def __init__(self, message: str, extra: str) -> None:
+        super().__init__(message)
+        self.extra = extra
+
+
+def has_torch() -> bool:
+    """Return whether PyTorch can be imported (without importing it)."""
+    return importlib.util.find_spec("torch") is not None
+
+
+def require(module: str, extra: str, feature: str) -> ModuleType:
+    """Import ``module`` or raise :class:`MissingExtraError` naming ``extra``."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and exc.name.split(".")[0] != module.split(".")[0]:
+            raise
+        raise MissingExtraError(
+            f"{feature} needs {module.split('.')[0]}, which is not installed: "
+            f"pip install 'spinnet[{extra}]'", extra) from None
+
+
+def require_torch(feature: str = "this feature") -> ModuleType:
+    """Return the ``torch`` module, or raise :class:`MissingExtraError`.
+
+    Parameters
+    ----------
+    feature : str
+        What needs PyTorch, for the message (e.g. ``"spinnet.boltzmann"``).
+    """
+    return require("torch", "torch", feature)
