@@ -181,11 +181,11 @@ def train_spinnet(x: np.ndarray, method: str, k: int, hidden: int, epochs: int, 
     stop = None
     if budget_s is not None:
         def stop(epoch: int, model: RBM, hist: Any) -> bool:
-            return sum(hist.wall_time) >= budget_s
-    hist = train(rbm, torch.as_tensor(x, dtype=dtype), cfg, rng=seed, progress=False,
+            return float(np.sum(hist["wall_time"])) >= budget_s
+    hist = train(rbm, torch.as_tensor(x, dtype=dtype), cfg, rng=seed, progress=None,
                  callback=stop)
     params = (rbm.W.double(), rbm.b.double(), rbm.c.double())
-    return params, list(hist.update_time)
+    return params, list(hist["update_time"])
 
 
 def evaluate(params: tuple[Any, ...], test: np.ndarray, train_x: np.ndarray,

@@ -10,6 +10,7 @@ import pytest
 from spinnet.observables import (
     Moments,
     abs_magnetization,
+    binder_crossing,
     binder_cumulant,
     magnetization,
     moments,
@@ -165,3 +166,98 @@ def test_estimators_on_exact_boltzmann_samples(T):
     for name, (series, func) in funcs.items():
         est = jackknife(series, func, n_blocks=100)
         assert abs(est.value - exact[name]) < 4 * est.error, (name, est, exact[name])
+
+
+# ------------------------------------------------------------------------- binder_crossing
+def _scaling_curves(T, sizes, Tc=2.269185, u_star=0.61):
+    """Finite-size-scaling curves ``U(T; L) = u* - 0.3 tanh((T - Tc) L / 4)``: all cross at Tc."""
+    return {L: u_star - 0.3 * np.tanh((T - Tc) * L / 4) for L in sizes}
+
+
+def test_binder_crossing_of_straight_lines_is_exact():
+    T = np.linspace(2.0, 2.5, 6)
+    res = binder_crossing(T, {16: 0.6 - 1.0 * (T - 2.27), 8: 0.6 - 0.5 * (T - 2.27)})
+    assert res.T_c == pytest.approx(2.27, abs=1e-12)
+    assert res.U4_c == pytest.approx(0.6, abs=1e-12)
+    (pair,) = res.pairs
+    assert (pair.L1, pair.L2) == (8, 16)          # sizes sorted
+    assert pair.bracket == pytest.approx((2.2, 2.3))
+    assert np.isnan(res.T_c_err) and res.n_bootstrap == 0  # no per-point errors given
+
+
+def test_binder_crossing_of_scaling_curves_within_interpolation_error():
+    # Linear interpolation between bracketing points: the error is O(spacing^2 * curvature);
+    # for this grid (spacing 0.05) it must stay far below the spacing.
+    T = np.linspace(2.0, 2.5, 11) + 0.013
+    res = binder_crossing(T, _scaling_curves(T, (8, 16, 32)))
+    assert [(p.L1, p.L2) for p in res.pairs] == [(8, 16), (16, 32)]
+    for p in res.pairs:
+        assert p.bracket[0] <= 2.269185 <= p.bracket[1]
+        assert abs(p.T_cross - 2.269185) < 0.002
+        assert abs(p.U4_cross - 0.61) < 0.002
+    assert res.T_c == res.pairs[-1].T_cross           # the two largest sizes
+
+
+def test_binder_crossing_bootstrap_error_is_calibrated():
+    # Noisy copies of curves with a known crossing: the spread of the estimates over
+    # independent noise realisations must match the bootstrap error of one realisation.
+    gen = np.random.default_rng(5)
+    T = np.linspace(2.1, 2.45, 8)
+    exact = _scaling_curves(T, (8, 16))
+    sigma = {8: np.full(T.size, 0.004), 16: np.full(T.size, 0.006)}
+    estimates, errors = [], []
+    for _ in range(150):
+        noisy = {L: exact[L] + sigma[L] * gen.standard_normal(T.size) for L in exact}
+        res = binder_crossing(T, noisy, sigma, n_bootstrap=200, rng=gen)
+        estimates.append(res.T_c)
+        errors.append(res.T_c_err)
+    estimates = np.asarray(estimates)
+    spread = float(np.std(estimates, ddof=1))
+    mean_err = float(np.mean(errors))
+    assert 0.75 < mean_err / spread < 1.33, (mean_err, spread)
+    # unbiased within its error (150 replicas) plus the interpolation error (< 0.002)
+    assert abs(estimates.mean() - 2.269185) < 4 * spread / np.sqrt(150) + 0.002
+    # coverage: about 68% of the 1-sigma intervals contain the truth
+    cover = np.mean(np.abs(estimates - 2.269185) <= np.asarray(errors))
+    assert 0.5 < cover < 0.85, cover
+
+
+def test_binder_crossing_ignores_noise_where_curves_coincide():
+    # Far from T_c both curves approach 2/3 (low T) or 0 (high T) and their difference is
+    # pure noise: sign changes there must not be taken for the crossing.
+    T = np.linspace(0.8, 3.8, 31)
+    exact = {L: (1 + np.tanh(-(T - 2.269185) * L / 2)) / 3 for L in (8, 16)}  # cross at T_c
+    err = {8: np.full(T.size, 0.003), 16: np.full(T.size, 0.003)}
+    gen = np.random.default_rng(1)
+    noisy = {L: exact[L] + err[L] * gen.standard_normal(T.size) for L in exact}
+    res = binder_crossing(T, noisy, err, n_bootstrap=300, rng=2)
+    d = noisy[16] - noisy[8]
+    assert np.count_nonzero(np.diff(np.sign(d))) >= 3     # spurious sign changes
+    assert res.pairs[0].bracket[0] <= 2.269185 <= res.pairs[0].bracket[1]
+    assert abs(res.T_c - 2.269185) < 4 * res.T_c_err
+    assert res.T_c_err < 0.02
+    assert res.pairs[0].bootstrap_failures == 0
+
+
+def test_binder_crossing_outside_window_is_nan():
+    T = np.linspace(2.4, 2.6, 5)                        # entirely above T_c
+    exact = _scaling_curves(T, (8, 16))
+    err = {L: np.full(T.size, 1e-4) for L in exact}
+    res = binder_crossing(T, exact, err, n_bootstrap=20, rng=0)
+    assert np.isnan(res.T_c) and np.isnan(res.pairs[0].T_cross)
+    assert res.pairs[0].bootstrap_failures == 20
+
+
+@pytest.mark.parametrize(("args", "match"), [
+    (([2.0, 1.9, 2.1], {8: [0, 0, 0], 16: [1, 1, 1]}), "increasing"),
+    (([2.0], {8: [0.5], 16: [0.6]}), "at least 2"),
+    (([2.0, 2.1], {8: [0.5, 0.4]}), "at least 2 sizes"),
+    (([2.0, 2.1], {8: [0.5, 0.4], 16: [0.6]}), "shape"),
+    (([2.0, 2.1], {8: [0.5, np.nan], 16: [0.6, 0.3]}), "finite"),
+])
+def test_binder_crossing_rejects_bad_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        binder_crossing(*args)
+    with pytest.raises(ValueError, match="> 0"):
+        binder_crossing([2.0, 2.1], {8: [0.6, 0.4], 16: [0.7, 0.3]},
+                        {8: [0.01, 0.0], 16: [0.01, 0.01]})

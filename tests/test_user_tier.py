@@ -45,7 +45,7 @@ def test_range_means_n_points_both_ends():
 @pytest.mark.parametrize("text,why", [
     ("3:1:5", "reversed"), ("1:3:0", "n >= 2"), ("1:3:1", "n >= 2"),
     ("1:3:2.5", "positive integer"),
-    ("1:3", "range a:b:n"), ("nan", "not a number"), ("1,inf", "not a number"),
+    ("1:3", "range lo:hi:n"), ("nan", "not a number"), ("1,inf", "not a number"),
     ("a,b", "not a number"), ("", "empty"), ("1,,2", "comma list"), ("1:2:3:4", "range"),
 ])
 def test_bad_lists_name_the_option(text, why):
@@ -96,12 +96,15 @@ def test_save_state_round_trip_is_bit_exact(tmp_path):
     t = torch.randn(4, 2, generator=torch.Generator().manual_seed(1)).to(torch.bfloat16)
     d = save_state(tmp_path / "m", kind="test.Kind",
                    config={"n": 5, "eps": float("nan"), "name": "x"},
-                   arrays={"w": w, "layer/0/t": t, "i8": np.array([1, -1], np.int8)},
+                   arrays={"w": w, "layer/0/t": t, "i8": np.array([1, -1], np.int8),
+                           "scalar": np.float64(2.5), "step": torch.tensor(7)},
                    state={"rng": rng_to_state(gen), "epoch": np.int64(3)})
     s = load_state(d, kind="test.Kind")
     assert s.config == {"n": 5, "eps": None, "name": "x"} and s.state["epoch"] == 3
     assert s.arrays["w"].tobytes() == w.tobytes() and s.arrays["i8"].dtype == np.int8
     assert s.arrays["layer/0/t"].dtype == torch.bfloat16
+    assert s.arrays["scalar"].shape == () and s.arrays["scalar"] == 2.5
+    assert s.arrays["step"].shape == () and s.arrays["step"].dtype == torch.int64
     assert torch.equal(s.arrays["layer/0/t"], t)
     # The generator continues exactly where it was saved.
     assert rng_from_state(s.state["rng"]).random() == gen.random()
@@ -109,6 +112,10 @@ def test_save_state_round_trip_is_bit_exact(tmp_path):
     save_state(d, kind="test.Kind", config={"n": 6}, arrays={"w": w})
     assert load_state(d).config == {"n": 6}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]
+    # A crash between moving the old save aside and renaming the new one in leaves the
+    # old one readable.
+    d.rename(tmp_path / ".m.old")
+    assert load_state(d).config == {"n": 6}
 
 
 def test_load_state_errors_name_the_path(tmp_path):

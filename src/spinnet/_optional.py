@@ -32,7 +32,14 @@ class MissingExtraError(ImportError):
 
 def has_torch() -> bool:
     """Return whether PyTorch can be imported (without importing it)."""
-    return importlib.util.find_spec("torch") is not None
+    import sys
+
+    if "torch" in sys.modules:          # imported already, or blocked (None)
+        return sys.modules["torch"] is not None
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def require(module: str, extra: str, feature: str) -> ModuleType:

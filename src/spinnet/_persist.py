@@ -85,6 +85,10 @@ def _is_tensor(x: Any) -> bool:
     return type(x).__module__.startswith("torch") and hasattr(x, "detach")
 
 
+def _previous(target: Path) -> Path:
+    return target.parent / f".{target.name}.old"
+
+
 def is_saved_state(path: str | os.PathLike) -> bool:
     """Return whether ``path`` looks like a directory written by :func:`save_state`."""
     p = Path(path)
@@ -147,14 +151,16 @@ def save_state(path: str | os.PathLike, *, kind: str, config: Mapping[str, Any],
                 ds = fh.create_dataset(name, data=arr)
                 for k, v in attrs.items():
                     ds.attrs[k] = v
-        old = None
+        # A directory cannot be renamed over a non-empty one, so the previous save is
+        # first moved aside to ``.<name>.old``; load_state falls back to it if a crash
+        # comes between the two renames, so there is always one complete save.
+        old = _previous(target)
         if target.exists():
-            old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old"))
-            os.rmdir(old)
+            if old.exists():
+                shutil.rmtree(old)
             os.replace(target, old)
         os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -180,6 +186,8 @@ def load_state(path: str | os.PathLike, *, kind: str | None = None) -> SavedStat
     import h5py
 
     p = Path(path)
+    if not p.exists() and is_saved_state(_previous(p)):
+        p = _previous(p)          # a save was interrupted between its two renames
     if not p.is_dir():
         raise ValueError(f"path {str(p)!r} is not a directory saved by spinnet")
     if not is_saved_state(p):
@@ -202,14 +210,15 @@ def load_state(path: str | os.PathLike, *, kind: str | None = None) -> SavedStat
         with h5py.File(p / ARRAYS_FILE, "r") as fh:
             def visit(name: str, obj: Any) -> None:
                 if isinstance(obj, h5py.Dataset):
-                    arr = obj[()]
+                    # np.array keeps 0-d arrays 0-d (np.ascontiguousarray would make
+                    # them 1-d, and obj[()] alone returns a NumPy scalar).
+                    arr = np.array(obj[()], order="C")
                     tdt = obj.attrs.get("torch_dtype")
                     if tdt is not None:
                         import torch
 
                         if isinstance(tdt, bytes):
                             tdt = tdt.decode()
-                        arr = np.ascontiguousarray(arr)
                         if tdt == "bfloat16":
                             arrays[name] = torch.from_numpy(arr).view(torch.bfloat16)
                         else:

@@ -39,9 +39,9 @@ def test_shapes_and_values():
     assert dbn.transform(data[0]).shape == (4,)
     assert dbn.transform(data, layer=1).shape == (60, 8)
     assert dbn.reconstruct(data).shape == (60, 12)
-    s = dbn.sample(5, n_gibbs=3, rng=2)
+    s = dbn.sample(5, n_sweeps=3, rng=2)
     assert s.shape == (5, 12) and bool(((s == 0) | (s == 1)).all())
-    m = dbn.sample(5, n_gibbs=3, rng=2, mean=True)
+    m = dbn.sample(5, n_sweeps=3, rng=2, mean=True)
     assert bool(((m > 0) & (m < 1)).all())
     ae = DeepAutoencoder.from_dbn(dbn)
     assert ae.encode(data).shape == (60, 4)
@@ -195,7 +195,7 @@ def test_gaussian_top_layer_samples_its_exact_marginal():
     logp = states @ rbm.b + 0.5 * ((states @ rbm.W + rbm.c) ** 2).sum(1)
     p = torch.softmax(logp, 0).numpy()
     n = 4000
-    x = dbn.sample(n, n_gibbs=30, rng=2).numpy()
+    x = dbn.sample(n, n_sweeps=30, rng=2).numpy()
     idx = (x @ (2 ** np.arange(5, -1, -1))).astype(int)
     counts = np.bincount(idx, minlength=64)
     chi2 = float(((counts - n * p) ** 2 / (n * p)).sum())
@@ -242,7 +242,7 @@ def test_fine_tune_resumes_exactly(tmp_path):
         assert torch.equal(a, b)
     with pytest.raises(ValueError, match="batch_size"):
         resumed.fine_tune(data, epochs=5, batch_size=8, checkpoint_dir=tmp_path)
-    (tmp_path / "finetune.pt").write_bytes(b"truncated")
+    (tmp_path / "finetune" / "arrays.h5").write_bytes(b"truncated")
     with pytest.raises(ValueError, match="corrupt"):
         resumed.fine_tune(data, epochs=5, batch_size=16, checkpoint_dir=tmp_path)
 

@@ -185,7 +185,7 @@ def test_gibbs_matches_exact_marginal(visible):
     n_chains = 20000
     start = np.zeros((n_chains, 5)) if visible == "bernoulli" else -np.ones((n_chains, 5))
     # Only the final state of each chain is used, so the samples are independent.
-    v = rbm.gibbs(start, k=30, generator=11).numpy()
+    v = rbm.gibbs(start, k=30, rng=11).numpy()
     allv = states(5, visible)
     codes = ((v > 0).astype(int) * (2 ** np.arange(4, -1, -1))).sum(1)
     observed = np.bincount(codes, minlength=32)
@@ -203,7 +203,7 @@ def test_inpaint_samples_exact_conditional():
     mask = np.array([True, False, True, False, False])
     n = 20000
     out = rbm.inpaint(np.tile(v_obs, (n, 1)), np.tile(mask, (n, 1)), n_steps=30,
-                      generator=3).numpy()
+                      rng=3).numpy()
     assert np.all(out[:, 0] == 1.0) and np.all(out[:, 2] == 0.0)
     free = states(3)
     full = np.tile([1.0, 0.0, 0.0, 0.0, 0.0], (8, 1))
@@ -215,7 +215,7 @@ def test_inpaint_samples_exact_conditional():
     observed = np.bincount(codes, minlength=8)
     chi2 = ((observed - n * prob) ** 2 / (n * prob)).sum()
     assert stats.chi2.sf(chi2, df=7) > 0.01
-    single = rbm.inpaint(v_obs, mask, n_steps=2, generator=0)
+    single = rbm.inpaint(v_obs, mask, n_steps=2, rng=0)
     assert single.shape == (5,)
 
 
@@ -232,12 +232,12 @@ def test_same_seed_same_samples(visible):
     assert torch.equal(a.W, b.W)
     assert not torch.equal(a.W, RBM(5, 3, visible, rng=5, init_std=0.5).W)
     v = np.ones((6, 5))
-    assert torch.equal(a.gibbs(v, 3, generator=1), b.gibbs(v, 3, generator=1))
+    assert torch.equal(a.gibbs(v, 3, rng=1), b.gibbs(v, 3, rng=1))
     assert torch.equal(a.sample_h(v, 2), b.sample_h(v, 2))
-    g1 = cd_gradient(a, v, 2, generator=7)
-    g2 = cd_gradient(b, v, 2, generator=7)
+    g1 = cd_gradient(a, v, 2, rng=7)
+    g2 = cd_gradient(b, v, 2, rng=7)
     assert all(torch.equal(g1[k], g2[k]) for k in KEYS)
-    assert not torch.equal(a.gibbs(v, 3, generator=1), a.gibbs(v, 3, generator=2))
+    assert not torch.equal(a.gibbs(v, 3, rng=1), a.gibbs(v, 3, rng=2))
 
 
 def test_bad_input_errors():
@@ -336,7 +336,7 @@ def test_cd_with_long_chains_is_unbiased(visible):
     exact = exact_loglik_gradient(rbm, v)
     gen = torch.Generator().manual_seed(15)
     replicated = np.tile(v, (25, 1))  # 25 chains per data vector per repeat
-    samples = [cd_gradient(rbm, replicated, k=50, generator=gen) for _ in range(40)]
+    samples = [cd_gradient(rbm, replicated, k=50, rng=gen) for _ in range(40)]
     z = _zscores(samples, exact)
     assert np.abs(z).max() < Z_BOUND, np.abs(z).max()
 
@@ -347,11 +347,11 @@ def test_pcd_with_equilibrated_chains_is_unbiased(visible):
     v = _data(visible, 20, seed=17)
     exact = exact_loglik_gradient(rbm, v)
     gen = torch.Generator().manual_seed(18)
-    chains = rbm.gibbs(_data(visible, 500, seed=19), k=100, generator=gen)  # burn-in
+    chains = rbm.gibbs(_data(visible, 500, seed=19), k=100, rng=gen)  # burn-in
     samples = []
     for _ in range(40):
         # 10 sweeps between estimates make successive estimates nearly independent
-        grads, chains = pcd_gradient(rbm, v, chains, k=10, generator=gen)
+        grads, chains = pcd_gradient(rbm, v, chains, k=10, rng=gen)
         samples.append(grads)
     z = _zscores(samples, exact)
     assert np.abs(z).max() < Z_BOUND, np.abs(z).max()
@@ -364,7 +364,7 @@ def test_cd1_bias_is_detected_with_strong_couplings():
     v = _data("bernoulli", 20, seed=14)
     exact = exact_loglik_gradient(rbm, v)
     gen = torch.Generator().manual_seed(20)
-    samples = [cd_gradient(rbm, np.tile(v, (25, 1)), k=1, generator=gen) for _ in range(40)]
+    samples = [cd_gradient(rbm, np.tile(v, (25, 1)), k=1, rng=gen) for _ in range(40)]
     assert np.abs(_zscores(samples, exact)).max() > 10
 
 
@@ -372,9 +372,9 @@ def test_gaussian_inpaint_and_sampling_shapes():
     rbm = make_rbm(4, 3, "gaussian", seed=21)
     v = np.array([0.3, np.nan, -1.2, np.nan])
     mask = ~np.isnan(v)
-    out = rbm.inpaint(v, mask, n_steps=5, generator=1)
+    out = rbm.inpaint(v, mask, n_steps=5, rng=1)
     assert out.shape == (4,) and torch.isfinite(out).all()
     assert out[0] == 0.3 and out[2] == -1.2
-    assert rbm.sample_v(np.ones(3), generator=0).shape == (4,)
-    h = rbm.sample_h(np.zeros((2, 4)), generator=0)
+    assert rbm.sample_v(np.ones(3), rng=0).shape == (4,)
+    h = rbm.sample_h(np.zeros((2, 4)), rng=0)
     assert h.shape == (2, 3) and set(h.unique().tolist()) <= {0.0, 1.0}

@@ -27,7 +27,7 @@ def _rows(path):
 
 
 def test_online_outputs(tmp_path):
-    res = runner.invoke(app, ["attractor", "online", "--n-neurons", "120", "--classes", "3",
+    res = runner.invoke(app, ["attractor", "online", "--N", "120", "--classes", "3",
                               "--exemplars", "12", "--record-every", "3", "--out",
                               str(tmp_path)])
     assert res.exit_code == 0, res.output
@@ -47,8 +47,8 @@ def test_online_outputs(tmp_path):
 
 @pytest.mark.parametrize("args, option", [
     (["--noise", "0.5"], "--noise"), (["--classes", "0"], "--classes"),
-    (["--learning-rate", "0"], "--learning-rate"), (["--bound", "-1"], "--bound"),
-    (["--decay", "2"], "--decay"), (["--n-neurons", "5"], "--n-neurons"),
+    (["--lr", "0"], "--lr"), (["--bound", "-1"], "--bound"),
+    (["--decay", "2"], "--decay"), (["--N", "5"], "--N"),
 ])
 def test_online_bad_input(tmp_path, args, option):
     res = runner.invoke(app, ["attractor", "online", *args, "--out", str(tmp_path)])
@@ -99,3 +99,58 @@ def test_tsp_bad_input(tmp_path, args, option):
     res = runner.invoke(app, ["tsp", *args, "--out", str(tmp_path)])
     assert res.exit_code == 2
     assert option in res.output
+
+
+def _no_seconds(path):
+    return [{k: v for k, v in r.items() if k != "seconds"} for r in _rows(path)]
+
+
+def test_tsp_overwrite_replaces_a_partial_run_with_other_settings(tmp_path):
+    params = dict(method="2opt", cities=6, instances=2, restarts=1, anneal_sweeps=1000,
+                  ht_d=500.0, ht_n_tilde=15.0, seed=3, reference="exact")
+    (tmp_path / "tsp.partial.json").write_text(json.dumps({"parameters": params,
+                                                           "rows": []}))
+    args = ["tsp", "--method", "2opt", "--cities", "6", "--instances", "2", "--seed", "4",
+            "--out", str(tmp_path)]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2 and "--overwrite" in res.output and "--seed" in res.output
+    res = runner.invoke(app, [*args, "--overwrite"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((tmp_path / "manifest.json").read_text())["parameters"]["seed"] == 4
+    assert not (tmp_path / "tsp.partial.json").exists()
+
+
+def test_tsp_interrupted_then_resumed_equals_uninterrupted(tmp_path, monkeypatch):
+    from spinnet.cli import app as main_app
+    from spinnet.optimize import tsp as T
+
+    args = ["tsp", "--method", "2opt", "--cities", "6", "--instances", "3", "--seed", "2"]
+    ref, out = tmp_path / "ref", tmp_path / "out"
+    assert runner.invoke(main_app, [*args, "--out", str(ref)]).exit_code == 0
+    real, calls = T.held_karp, []
+
+    def interrupting(d):
+        calls.append(d)
+        if len(calls) == 2:  # during instance 1
+            raise KeyboardInterrupt
+        return real(d)
+
+    monkeypatch.setattr(T, "held_karp", interrupting)
+    res = runner.invoke(main_app, [*args, "--out", str(out)])
+    assert res.exit_code == 130, res.output
+    assert "Kept: 1 of 3 instances" in " ".join(res.output.split())
+    assert "Resume with:" in res.output and (out / "tsp.partial.json").is_file()
+    monkeypatch.setattr(T, "held_karp", real)
+    res = runner.invoke(main_app, [*args, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "reused 1 of 3 instances" in res.output
+    assert _no_seconds(out / "tsp.csv") == _no_seconds(ref / "tsp.csv")
+
+
+def test_online_progress_reports_every_presentation():
+    from spinnet.experiments.attractor import online_learning
+
+    seen = []
+    online_learning(40, 2, 3, record_every=3, rng=0,
+                    progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert seen == [("presentations", t, 6) for t in range(1, 7)]

@@ -19,7 +19,7 @@ def _rows(path):
 
 
 def test_bm_encoder_outputs(tmp_path):
-    res = runner.invoke(app, ["bm", "encoder", "--seeds", "2", "--epochs", "120", "--restarts",
+    res = runner.invoke(app, ["bm", "encoder", "--seed", "0,1", "--epochs", "120", "--restarts",
                               "3", "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     rows = _rows(tmp_path / "encoder.csv")
@@ -35,7 +35,7 @@ def test_bm_encoder_outputs(tmp_path):
 
 
 @pytest.mark.parametrize("args, option", [
-    (["--seeds", "0"], "--seeds"), (["--lr", "-0.1"], "--lr"), (["--epochs", "0"], "--epochs"),
+    (["--seed", "x"], "--seed"), (["--lr", "-0.1"], "--lr"), (["--epochs", "0"], "--epochs"),
     (["--method", "annealing"], "--method"), (["--n-io", "9"], "--n-io"),
 ])
 def test_bm_encoder_bad_input(tmp_path, args, option):
@@ -46,7 +46,7 @@ def test_bm_encoder_bad_input(tmp_path, args, option):
 
 def test_inverse_ising_outputs(tmp_path):
     res = runner.invoke(app, ["inverse-ising", "--model", "sk", "--N", "8", "--T", "1.5",
-                              "--samples", "300,3000", "--methods", "nmf,tap,pl",
+                              "--samples", "300,3000", "--method", "nmf,tap,pl",
                               "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     rows = _rows(tmp_path / "inverse_ising.csv")
@@ -63,7 +63,7 @@ def test_inverse_ising_outputs(tmp_path):
 
 
 @pytest.mark.parametrize("args, option", [
-    (["--methods", "nmf,magic"], "--methods"), (["--N", "40"], "--N"), (["--T", "0"], "--T"),
+    (["--method", "nmf,magic"], "--method"), (["--N", "40"], "--N"), (["--T", "0"], "--T"),
     (["--samples", "10,abc"], "--samples"), (["--samples", "1"], "--samples"),
     (["--model", "ea"], "--model"),
 ])
@@ -84,11 +84,13 @@ def _train(out, *extra, epochs=1):
 def test_rbm_train_outputs_and_resume(tmp_path):
     import torch
 
+    from spinnet.boltzmann.rbm import RBM
+
     res = _train(tmp_path / "a")
     assert res.exit_code == 0, res.output
-    for name in ("checkpoint.pt", "model.pt", "history.csv", "history.png", "samples.png",
+    for name in ("checkpoint", "model", "history.csv", "history.png", "samples.png",
                  "filters.png", "manifest.json"):
-        assert (tmp_path / "a" / name).is_file(), name
+        assert (tmp_path / "a" / name).exists(), name
     assert len(_rows(tmp_path / "a" / "history.csv")) == 1
     assert json.loads((tmp_path / "a" / "manifest.json").read_text())["resumed"] is False
     # re-running with more epochs continues from the checkpoint ...
@@ -101,8 +103,8 @@ def test_rbm_train_outputs_and_resume(tmp_path):
     assert manifest["resumed"] is True and manifest["summary"]["epoch"] == 2
     # ... and reproduces an uninterrupted 2-epoch run exactly
     assert _train(tmp_path / "b", epochs=2).exit_code == 0
-    wa = torch.load(tmp_path / "a" / "model.pt", weights_only=True)["W"]
-    wb = torch.load(tmp_path / "b" / "model.pt", weights_only=True)["W"]
+    wa = RBM.load(tmp_path / "a" / "model").W
+    wb = RBM.load(tmp_path / "b" / "model").W
     assert torch.equal(wa, wb)
     # changing a hyper-parameter against an existing checkpoint is refused cleanly
     res = _train(tmp_path / "a", "--k", "3", epochs=3)
@@ -111,22 +113,22 @@ def test_rbm_train_outputs_and_resume(tmp_path):
 
 def test_rbm_eval_and_sample(tmp_path):
     assert _train(tmp_path / "m", epochs=2).exit_code == 0
-    res = runner.invoke(app, ["rbm", "eval", "--model", str(tmp_path / "m"), "--ais", "--runs",
-                              "20", "--betas", "300", "--out", str(tmp_path / "e")])
+    res = runner.invoke(app, ["rbm", "eval", "--from", str(tmp_path / "m"), "--ais", "--runs",
+                              "20", "--ais-steps", "299", "--out", str(tmp_path / "e")])
     assert res.exit_code == 0, res.output
     result = json.loads((tmp_path / "e" / "eval.json").read_text())
     assert set(result) == {"exact", "ais", "ais_minus_exact"}
     # 8 hidden units: exact log Z by enumeration, AIS within a few standard errors
     assert abs(result["ais_minus_exact"]) < 5 * result["ais"]["log_Z_err"] + 0.05
     assert result["exact"]["test_LL"] < 0 and math.isfinite(result["ais"]["test_LL"])
-    res = runner.invoke(app, ["rbm", "eval", "--model", str(tmp_path / "m"), "--no-ais",
+    res = runner.invoke(app, ["rbm", "eval", "--from", str(tmp_path / "m"), "--no-ais",
                               "--classify", "--out", str(tmp_path / "c")])
     assert res.exit_code == 0, res.output
     acc = json.loads((tmp_path / "c" / "eval.json").read_text())["classification"]
     assert 0.1 < acc["hidden"] <= 1 and acc["visible"] > 0.8  # digits pixels: ~0.85-0.9
     assert "raw pixels" in res.output
-    res = runner.invoke(app, ["rbm", "sample", "--model", str(tmp_path / "m"), "--n", "6",
-                              "--gibbs", "20", "--out", str(tmp_path / "s")])
+    res = runner.invoke(app, ["rbm", "sample", "--from", str(tmp_path / "m"), "--samples", "6",
+                              "--sweeps", "20", "--out", str(tmp_path / "s")])
     assert res.exit_code == 0, res.output
     v = np.load(tmp_path / "s" / "samples.npy")
     assert v.shape == (6, 64) and set(np.unique(v)) <= {0, 1}
@@ -141,7 +143,8 @@ def test_rbm_train_on_npy_file(tmp_path):
                               "--out", str(tmp_path / "m")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "m" / "filters.png").is_file()  # 9 = 3 x 3 pixels
-    res = runner.invoke(app, ["rbm", "eval", "--model", str(tmp_path / "m"), "--no-ais"])
+    res = runner.invoke(app, ["rbm", "eval", "--from", str(tmp_path / "m"), "--no-ais",
+                              "--out", str(tmp_path / "e")])
     assert res.exit_code == 0, res.output
     assert "exact" in res.output
 
@@ -161,9 +164,10 @@ def test_rbm_bad_data_file_and_model_dir(tmp_path):
     np.save(tmp_path / "grey.npy", np.full((5, 4), 0.5))
     res = _train(tmp_path / "o", "--data", str(tmp_path / "grey.npy"))
     assert res.exit_code == 2 and "--data" in res.output and "0 and 1" in res.output
-    for cmd in (["rbm", "eval"], ["rbm", "sample", "--out", str(tmp_path / "s")]):
-        res = runner.invoke(app, [*cmd, "--model", str(tmp_path / "missing")])
-        assert res.exit_code == 2 and "--model" in res.output
+    for cmd in (["rbm", "eval", "--out", str(tmp_path / "e")],
+                ["rbm", "sample", "--out", str(tmp_path / "s")]):
+        res = runner.invoke(app, [*cmd, "--from", str(tmp_path / "missing")])
+        assert res.exit_code == 2 and "--from" in res.output
 
 
 def test_dbn_train_outputs_resume_and_pca_comparison(tmp_path):
@@ -173,9 +177,9 @@ def test_dbn_train_outputs_resume_and_pca_comparison(tmp_path):
     assert res.exit_code == 0, res.output
     first = json.loads((tmp_path / "results.json").read_text())
     assert first["layer_sizes"] == [64, 24, 6] and first["finetune_epochs"] == 2
-    for name in ("dbn.pt", "finetune.pt", "finetune.csv", "reconstructions.png", "samples.png",
+    for name in ("dbn", "finetune", "finetune.csv", "reconstructions.png", "samples.png",
                  "finetune.png", "manifest.json"):
-        assert (tmp_path / name).is_file(), name
+        assert (tmp_path / name).exists(), name
     # More epochs resume from the checkpoint (pretraining is not repeated).
     res = runner.invoke(app, [*args, "--finetune-epochs", "4"])
     assert res.exit_code == 0, res.output
@@ -200,3 +204,83 @@ def test_dbn_train_bad_input(tmp_path, args, option):
     res = runner.invoke(app, ["dbn", "train", "--out", str(tmp_path), *args])
     assert res.exit_code == 2
     assert option in res.output
+
+
+def test_rbm_train_ctrl_c_keeps_checkpoint_and_resumes_bit_identically(tmp_path):
+    """SIGINT after the first per-epoch checkpoint: exit 130, 'Resume with:', and the
+    same command finishes with a model bit-identical to an uninterrupted run's."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import torch
+
+    from spinnet.boltzmann.rbm import RBM
+
+    args = ["rbm", "train", "--data", "digits", "--hidden", "128", "--method", "pcd",
+            "--k", "5", "--batch-size", "20", "--epochs", "3", "--seed", "3"]
+    out = tmp_path / "interrupted"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "spinnet", *args, "--out", str(out)],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / "checkpoint" / "config.json").exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "no checkpoint after 120 s"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, stdout + stderr
+    assert "Resume with:" in stderr and "Interrupted." in stderr, stderr
+    assert "checkpoint" in stderr  # what was kept is named
+    assert not (out / "model").exists()  # it stopped before the end
+    # The same command, re-run, resumes; an uninterrupted run goes to another directory.
+    res = runner.invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "resumed" in res.output
+    res = runner.invoke(app, [*args, "--out", str(tmp_path / "straight")])
+    assert res.exit_code == 0, res.output
+    a, b = RBM.load(out / "model"), RBM.load(tmp_path / "straight" / "model")
+    for key in ("W", "b", "c"):
+        assert torch.equal(a.params[key], b.params[key])
+        assert a.params[key].dtype == b.params[key].dtype
+
+
+def test_rbm_eval_finds_the_mnist_directory_the_model_recorded(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    from spinnet.boltzmann.rbm import RBM
+
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist"
+    if not (shared / "t10k-images-idx3-ubyte.gz").is_file():
+        pytest.skip("MNIST test files not found")
+    # a directory that no search finds: only the recorded path leads to it
+    mnist = tmp_path / "my-mnist"
+    shutil.copytree(shared, mnist)
+    res = runner.invoke(app, ["rbm", "train", "--data", "mnist", "--data-dir", str(mnist),
+                              "--hidden", "4", "--epochs", "1", "--batch-size", "1000",
+                              "--monitor", "100", "--out", str(tmp_path / "m")])
+    assert res.exit_code == 0, res.output
+    meta = RBM.load(tmp_path / "m" / "model").metadata
+    assert meta["split"] == "t10k 8000/2000" and Path(meta["directory"]) == mnist.resolve()
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert manifest["data"]["split"] == "t10k 8000/2000"
+    assert Path(manifest["data"]["directory"]) == mnist.resolve()
+    # "a new shell": no --data-dir, nothing in the environment, another working directory
+    monkeypatch.delenv("SPINNET_DATA", raising=False)
+    monkeypatch.delenv("SPINNET_MNIST", raising=False)
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["rbm", "eval", "--from", str(tmp_path / "m"), "--no-ais",
+                              "--out", str(tmp_path / "e")])
+    assert res.exit_code == 0, res.output
+    ev = json.loads((tmp_path / "e" / "manifest.json").read_text())
+    assert Path(ev["data"]["directory"]) == mnist.resolve()
+    assert ev["data"]["n_train"] == 8000 and ev["data"]["n_test"] == 2000

@@ -67,11 +67,11 @@ def test_simulate_same_seed_same_table_and_resume(tmp_path):
 
 
 @pytest.mark.parametrize("args", [
-    ["--algorithm", "heat-bath"],
-    ["--algorithm", "wolff", "--Jv", "0.5"],
-    ["--algorithm", "sw", "--Jd", "0.5"],
-    ["--algorithm", "pt", "--T", "2.2,2.6", "--sweeps", "64", "--thermalize", "10"],
-    ["--algorithm", "multispin", "--chains", "1", "--T", "2.3"],
+    ["--method", "heat-bath"],
+    ["--method", "wolff", "--Jv", "0.5"],
+    ["--method", "sw", "--Jd", "0.5"],
+    ["--method", "pt", "--T", "2.2,2.6", "--sweeps", "64", "--thermalize", "10"],
+    ["--method", "multispin", "--chains", "1", "--T", "2.3"],
     ["--model", "baxter-wu", "--L", "6", "--T", "2.0,2.5"],
     ["--model", "ea", "--L", "4", "--d", "3", "--disorder", "gaussian", "--T", "1.0,2.0"],
     ["--model", "sk", "--N", "32", "--T", "0.5,1.5"],
@@ -96,15 +96,15 @@ def test_simulate_models_and_algorithms(tmp_path, args):
     (["--L", "1"], "--L", ">= 2"),
     (["--T", "0:2:3"], "--T", "> 0"),
     (["--T", "2.0,-1"], "--T", "> 0"),
-    (["--T", "2.0:2.6"], "--T", "'a:b:n'"),
-    (["--T", "abc"], "--T", "'a:b:n'"),
-    (["--T", "1:2:2.5"], "--T", "'a:b:n'"),
-    (["--algorithm", "glauber"], "--algorithm", "is not one of"),
+    (["--T", "2.0:2.6"], "--T", "lo:hi:n"),
+    (["--T", "abc"], "--T", "lo:hi:n"),
+    (["--T", "1:2:2.5"], "--T", "lo:hi:n"),
+    (["--method", "glauber"], "--method", "is not one of"),
     (["--model", "potts"], "--model", "is not one of"),
     (["--model", "baxter-wu", "--L", "8"], "--L", "multiple of 3"),
-    (["--model", "baxter-wu", "--L", "9", "--algorithm", "sw"], "--algorithm", "pairwise"),
-    (["--algorithm", "wolff", "--h", "0.1"], "--algorithm", "zero field"),
-    (["--algorithm", "pt", "--T", "2.0"], "--T", "at least 2"),
+    (["--model", "baxter-wu", "--L", "9", "--method", "sw"], "--method", "pairwise"),
+    (["--method", "wolff", "--h", "0.1"], "--method", "zero field"),
+    (["--method", "pt", "--T", "2.0"], "--T", "at least 2"),
     (["--sweeps", "10"], "--sweeps", "32"),
     (["--model", "ea", "--d", "4"], "--d", "2 or 3"),
 ])
@@ -114,6 +114,26 @@ def test_simulate_bad_input_is_a_clean_error(tmp_path, args, option, text):
     assert res.exit_code == 2, res.output
     assert option in res.output and text in res.output
     assert not (tmp_path / "results.sqlite").exists()
+
+
+def test_simulate_several_sizes_binder_crossing(tmp_path):
+    res = runner.invoke(app, ["ising", "simulate", "--L", "4,8", "--T", "2.0:2.6:4", "--method",
+                              "wolff", "--sweeps", "400", "--thermalize", "50", "--chains", "2",
+                              "--workers", "1", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    rows = _rows(tmp_path / "ising.csv")
+    assert [(r["L"], float(r["T"])) for r in rows] == [
+        (L, T) for L in ("4", "8") for T in (2.0, 2.2, 2.4, 2.6)]
+    assert "Binder crossing T_c =" in res.output and "Onsager T_c = 2.26919" in res.output
+    pairs = _rows(tmp_path / "binder.csv")
+    assert [(p["L1"], p["L2"]) for p in pairs] == [("4", "8")]
+    assert 2.0 <= float(pairs[0]["T_cross"]) <= 2.6
+    assert (tmp_path / "binder.png").stat().st_size > 10_000
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["parameters"]["L"] == [4, 8]
+    crossing = manifest["summary"]["binder_crossing"]
+    assert crossing["T_c"] == pytest.approx(float(pairs[0]["T_cross"]))
+    assert crossing["T_c_err"] > 0
 
 
 def test_anneal_small_sk_reports_exact_ground_state(tmp_path):
@@ -160,3 +180,56 @@ def test_anneal_same_seed_same_result(tmp_path):
 def test_anneal_bad_input_is_a_clean_error(tmp_path, args, option):
     res = runner.invoke(app, ["anneal", *args, "--out", str(tmp_path)])
     assert res.exit_code == 2 and option in res.output, res.output
+
+
+def test_simulate_ctrl_c_keeps_finished_temperatures_and_resumes(tmp_path):
+    # SIGINT to a real process: exit 130, "Interrupted.", what was kept and the resume
+    # command; running that command again completes the table exactly as an
+    # uninterrupted run does.
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    args = ["ising", "simulate", "--L", "16", "--T", "2.0:2.6:8", "--sweeps", "40000",
+            "--thermalize", "100", "--chains", "2", "--workers", "1", "--seed", "4"]
+    cmd = [sys.executable, "-m", "spinnet", *args]
+    env = {**os.environ, "COLUMNS": "200"}
+    out = tmp_path / "interrupted"
+    proc = subprocess.Popen([*cmd, "--out", str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+    store = out / "results.sqlite"
+    deadline = time.monotonic() + 60
+    stored = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        if not store.exists():
+            continue
+        try:  # read-only: a plain connect would create an empty file before the CLI does
+            with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as con:
+                stored = con.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+        except sqlite3.Error:
+            continue
+        if stored >= 2:
+            break
+    assert proc.poll() is None, ("the run finished before it could be interrupted",
+                                 proc.communicate()[0])
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, output
+    assert "Interrupted." in output and "Traceback" not in output
+    assert "of 8 (size, temperature) tasks stored in" in output
+    assert "Resume with:" in output and "--T 2.0:2.6:8" in output
+    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as con:
+        kept = con.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    assert 2 <= kept < 8
+    resumed = subprocess.run([*cmd, "--out", str(out)], capture_output=True, text=True,
+                             env=env, timeout=120)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert f"ran {8 - kept} tasks" in resumed.stdout
+    whole = subprocess.run([*cmd, "--out", str(tmp_path / "whole")], capture_output=True,
+                           text=True, env=env, timeout=120)
+    assert whole.returncode == 0, whole.stderr
+    assert (out / "ising.csv").read_text() == (tmp_path / "whole" / "ising.csv").read_text()

@@ -22,7 +22,7 @@ def _rows(path):
 
 
 def test_dam_capacity_outputs(tmp_path):
-    res = runner.invoke(app, ["dam", "capacity", "--energy", "poly:3", "--sizes", "40,80",
+    res = runner.invoke(app, ["dam", "capacity", "--energy", "poly:3", "--N", "40,80",
                               "--trials", "1", "--probes", "100", "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     rows = _rows(tmp_path / "capacity.csv")
@@ -37,7 +37,7 @@ def test_dam_capacity_outputs(tmp_path):
 
 
 def test_dam_capacity_resumes(tmp_path):
-    args = ["dam", "capacity", "--energy", "poly:3", "--sizes", "30,40", "--trials", "1",
+    args = ["dam", "capacity", "--energy", "poly:3", "--N", "30,40", "--trials", "1",
             "--probes", "50", "--out", str(tmp_path)]
     assert runner.invoke(app, args).exit_code == 0
     first = _rows(tmp_path / "capacity.csv")
@@ -56,7 +56,7 @@ def test_dam_capacity_resumes(tmp_path):
 
 
 def test_dam_capacity_exp(tmp_path):
-    res = runner.invoke(app, ["dam", "capacity", "--energy", "exp", "--sizes", "20,24",
+    res = runner.invoke(app, ["dam", "capacity", "--energy", "exp", "--N", "20,24",
                               "--trials", "1", "--probes", "100", "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     manifest = json.loads((tmp_path / "manifest.json").read_text())
@@ -66,7 +66,7 @@ def test_dam_capacity_exp(tmp_path):
 
 @pytest.mark.parametrize("args,param", [
     (["--energy", "poly:1"], "--energy"), (["--energy", "cubic"], "--energy"),
-    (["--sizes", "40"], "--sizes"), (["--sizes", "a,b"], "--sizes"),
+    (["--N", "40"], "--N"), (["--N", "a,b"], "--N"),
     (["--threshold", "1.5"], "--threshold"), (["--noise", "0.7"], "--noise")])
 def test_dam_capacity_bad_input(tmp_path, args, param):
     res = runner.invoke(app, ["dam", "capacity", *args, "--out", str(tmp_path)])
@@ -75,8 +75,8 @@ def test_dam_capacity_bad_input(tmp_path, args, param):
 
 
 def test_modern_retrieve_random(tmp_path):
-    res = runner.invoke(app, ["modern", "retrieve", "--data", "random", "--n-stored", "300",
-                              "--queries", "20", "--betas", "0.001,0.1", "--dense", "exp",
+    res = runner.invoke(app, ["modern", "retrieve", "--data", "random", "--p", "300",
+                              "--queries", "20", "--beta", "0.001,0.1", "--dense", "exp",
                               "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     rows = {(r["model"], r["beta"]): r for r in _rows(tmp_path / "retrieval.csv")}
@@ -90,16 +90,16 @@ def test_modern_retrieve_random(tmp_path):
 
 
 def test_modern_retrieve_bad_input(tmp_path):
-    for args, param in ((["--betas", "0,1"], "--betas"), (["--dense", "poly:0"], "--dense"),
+    for args, param in ((["--beta", "0,1"], "--beta"), (["--dense", "poly:0"], "--dense"),
                         (["--queries", "0"], "--queries")):
-        res = runner.invoke(app, ["modern", "retrieve", "--data", "random", "--n-stored", "50",
+        res = runner.invoke(app, ["modern", "retrieve", "--data", "random", "--p", "50",
                                   *args, "--out", str(tmp_path)])
         assert res.exit_code == 2, res.output
         assert param in res.output
 
 
 def test_modern_threshold(tmp_path):
-    res = runner.invoke(app, ["modern", "threshold", "--lam", "0.25", "--sizes", "20,30",
+    res = runner.invoke(app, ["modern", "threshold", "--lam", "0.25", "--N", "20,30",
                               "--probes", "100", "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     summary = _rows(tmp_path / "threshold_summary.csv")
@@ -108,3 +108,74 @@ def test_modern_threshold(tmp_path):
         assert abs(float(s["alpha_cross"]) - float(s["alpha1_theory"])) < 0.01
     res = runner.invoke(app, ["modern", "threshold", "--lam", "-1", "--out", str(tmp_path)])
     assert res.exit_code == 2
+
+
+def test_modern_retrieve_ctrl_c_resumes_identically(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    args = [sys.executable, "-m", "spinnet", "modern", "retrieve", "--data", "random",
+            "--p", "1200", "--queries", "40", "--beta", "0.001,0.1", "--dense", "exp",
+            "--seed", "2"]
+    env = {**os.environ, "COLUMNS": "200"}
+    out = tmp_path / "run"
+    proc = subprocess.Popen([*args, "--out", str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    first = out / "checkpoint" / "unit-000"  # the classical memory, kept atomically
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None and not first.is_dir():
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Resume with:" in err and "modern retrieve" in err and "Traceback" not in err
+    assert "memory models" in err  # what was kept
+    kept = sorted(p.name for p in (out / "checkpoint").iterdir() if p.name.startswith("unit-"))
+    assert 1 <= len(kept) < 4 and not (out / "retrieval.csv").exists()
+    resumed = subprocess.run([*args, "--out", str(out)], capture_output=True, text=True,
+                             env=env, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    ref = subprocess.run([*args, "--out", str(tmp_path / "ref")], capture_output=True,
+                         text=True, env=env, timeout=300)
+    assert ref.returncode == 0, ref.stderr
+    assert (out / "retrieval.csv").read_text() == (tmp_path / "ref" / "retrieval.csv").read_text()
+    assert not (out / "checkpoint").exists()  # removed once the outputs are written
+
+
+def test_modern_retrieve_resume_reuses_kept_units(tmp_path, monkeypatch):
+    """In-process: a kept unit is read back, not recomputed, and the result is the same."""
+    import numpy as np
+
+    from spinnet.experiments import dense as exp
+    from spinnet.spins import random_patterns
+
+    xi = random_patterns(200, 64, rng=0)
+    kw = dict(n_queries=10, shape=(8, 8), dense=["poly:3"], rng=5)
+    ref_rows, ref_ex = exp.mnist_retrieval(xi, [0.01, 0.1], **kw)
+    ckpt = tmp_path / "ckpt"
+    calls = []
+
+    def stop_after_two(done, total):
+        calls.append(done)
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        exp.mnist_retrieval(xi, [0.01, 0.1], checkpoint=ckpt, on_unit=stop_after_two, **kw)
+    assert sorted(p.name for p in ckpt.iterdir() if p.name.startswith("unit-")) == [
+        "unit-000", "unit-001"]
+    seen = []
+    rows, ex = exp.mnist_retrieval(xi, [0.01, 0.1], checkpoint=ckpt,
+                                   progress=lambda s, d, t: seen.append((s, d, t)), **kw)
+    assert [r["accuracy"] for r in rows] == [r["accuracy"] for r in ref_rows]
+    assert all(np.array_equal(ex[k], ref_ex[k]) for k in ref_ex)
+    assert ("memories", 4, 4) in seen
+    assert not any(s.startswith("async") for s, _, _ in seen)  # the dense unit was reused
+    # other inputs: the checkpoint is replaced, not mixed in
+    other, _ = exp.mnist_retrieval(xi, [0.01, 0.1], checkpoint=ckpt,
+                                   **{**kw, "rng": 6})
+    assert other == exp.mnist_retrieval(xi, [0.01, 0.1], **{**kw, "rng": 6})[0]

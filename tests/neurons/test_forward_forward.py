@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from spinnet._persist import save_state
 from spinnet.neurons.data import load_split
 from spinnet.neurons.forward_forward import (
     FFConfig,
@@ -72,24 +73,24 @@ def test_forward_forward_learns_digits_and_is_reproducible():
     net, hist = train_forward_forward(s.x_train, s.y_train, cfg, x_test=s.x_test,
                                       y_test=s.y_test, rng=0)
     # far above chance (0.1) after 8 epochs; the score is the recorded test accuracy
-    assert hist.test_accuracy[-1] >= 0.7
-    assert net.score(s.x_test, s.y_test) == hist.test_accuracy[-1]
-    assert hist.train_loss[-1] < hist.train_loss[0]
+    assert hist["test_accuracy"][-1] >= 0.7
+    assert net.score(s.x_test, s.y_test) == hist["test_accuracy"][-1]
+    assert hist["train_loss"][-1] < hist["train_loss"][0]
     _, again = train_forward_forward(s.x_train, s.y_train, cfg, x_test=s.x_test,
                                      y_test=s.y_test, rng=0)
-    assert again.train_loss == hist.train_loss
+    assert again["train_loss"].tolist() == hist["train_loss"].tolist()
 
 
 def test_hard_negatives_and_baseline_run():
     s = load_split("digits")
     cfg = FFConfig(hidden=(50,), epochs=2, negatives="hard", embedding="append")
     _, hist = train_forward_forward(s.x_train[:300], s.y_train[:300], cfg, rng=1)
-    assert len(hist.rows()) == 2 and np.isnan(hist.test_accuracy[0])
+    assert len(hist.rows) == 2 and np.isnan(hist["test_accuracy"][0])
     model, bh = train_backprop_baseline(s.x_train, s.y_train,
                                         FFConfig(hidden=(50,), epochs=10, learning_rate=3e-3),
                                         x_test=s.x_test, y_test=s.y_test, rng=1)
     assert isinstance(model, torch.nn.Sequential)
-    assert bh.test_accuracy[-1] > 0.9
+    assert bh["test_accuracy"][-1] > 0.9
 
 
 @pytest.mark.parametrize("call, exc, match", [
@@ -125,10 +126,10 @@ def test_mnist_forward_forward_at_least_90_percent():
     cfg = FFConfig(hidden=(500, 500), epochs=30, learning_rate=1e-3)
     _, hist = train_forward_forward(s.x_train, s.y_train, cfg, x_test=s.x_test,
                                     y_test=s.y_test, rng=0)
-    assert hist.test_accuracy[-1] >= 0.90
+    assert hist["test_accuracy"][-1] >= 0.90
     _, base = train_backprop_baseline(s.x_train, s.y_train, cfg, x_test=s.x_test,
                                       y_test=s.y_test, rng=0)
-    assert base.test_accuracy[-1] >= 0.95
+    assert base["test_accuracy"][-1] >= 0.95
 
 
 # ------------------------------------------------------------------ checkpoint and resume
@@ -150,10 +151,10 @@ def _state(model):
     return (model.layers if isinstance(model, ForwardForwardNet) else model).state_dict()
 
 
-TRAINERS = [pytest.param(train_forward_forward, "ff_checkpoint.pt", {}, id="ff"),
-            pytest.param(train_forward_forward, "ff_checkpoint.pt", {"negatives": "hard"},
+TRAINERS = [pytest.param(train_forward_forward, "ff_checkpoint", {}, id="ff"),
+            pytest.param(train_forward_forward, "ff_checkpoint", {"negatives": "hard"},
                          id="ff-hard"),
-            pytest.param(train_backprop_baseline, "baseline_checkpoint.pt", {}, id="baseline")]
+            pytest.param(train_backprop_baseline, "baseline_checkpoint", {}, id="baseline")]
 
 
 @pytest.mark.parametrize("train, name, extra", TRAINERS)
@@ -178,7 +179,7 @@ def test_interrupted_then_resumed_equals_uninterrupted(tmp_path, train, name, ex
     for key in a:
         assert torch.equal(a[key], b[key]), key  # bitwise
     for field in ("epoch", "train_loss", "train_accuracy", "test_accuracy"):
-        assert getattr(hist, field) == getattr(ref, field)
+        assert hist[field].tolist() == ref[field].tolist()
 
 
 @pytest.mark.parametrize("train, kw, match", [
@@ -198,19 +199,57 @@ def test_resume_with_other_settings_or_data_fails(tmp_path, train, kw, match):
     args = {"config": _cfg(3), "rng": 5, **kw}
     with pytest.raises(ValueError, match=match) as err:
         train(x[:n], y[:n], x_test=xt, y_test=yt, checkpoint_dir=tmp_path, **args)
-    assert "_checkpoint.pt" in str(err.value)
+    assert "_checkpoint" in str(err.value)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "foreign"])
 def test_corrupt_checkpoint_is_named(tmp_path, damage):
     x, y, _, _ = _tiny()
     train_forward_forward(x, y, _cfg(1), rng=5, checkpoint_dir=tmp_path)
-    path = tmp_path / "ff_checkpoint.pt"
+    path = tmp_path / "ff_checkpoint"
     if damage == "truncate":
-        path.write_bytes(path.read_bytes()[:-300])
+        arrays = path / "arrays.h5"
+        arrays.write_bytes(arrays.read_bytes()[:-300])
     elif damage == "garbage":
-        path.write_bytes(b"not a checkpoint")
+        (path / "config.json").write_bytes(b"not a checkpoint")
     else:
-        torch.save({"weights": torch.zeros(3)}, path)
-    with pytest.raises(ValueError, match=r"ff_checkpoint\.pt"):
+        save_state(path, kind="something.else", config={}, arrays={"weights": torch.zeros(3)})
+    with pytest.raises(ValueError, match=r"ff_checkpoint"):
         train_forward_forward(x, y, _cfg(2), rng=5, checkpoint_dir=tmp_path)
+
+
+# ------------------------------------------------------------------ estimator contract
+def test_fit_returns_self_with_history_and_matches_the_trainer():
+    from spinnet._history import History
+
+    x, y, xt, yt = _tiny()
+    net = ForwardForwardNet(64, (20, 10), embedding="append", rng=0)
+    assert net.history_ is None
+    out = net.fit(x, y, epochs=2, batch_size=50, learning_rate=3e-3, x_test=xt, y_test=yt,
+                  rng=5)
+    assert out is net and isinstance(net.history_, History)
+    assert net.history_["epoch"].tolist() == [1, 2]
+    assert net.history_.last("test_accuracy") == net.score(xt, yt)
+    # the trainer function and the estimator give the same record type
+    _, hist = train_forward_forward(x, y, _cfg(2), x_test=xt, y_test=yt, rng=5)
+    assert isinstance(hist, History) and hist.keys == net.history_.keys
+
+
+def test_save_load_round_trip_is_bit_identical(tmp_path):
+    x, y, xt, yt = _tiny()
+    net, _ = train_forward_forward(x, y, _cfg(1), x_test=xt, y_test=yt, rng=5)
+    before = net.predict(xt)
+    goodness = net.label_goodness(torch.as_tensor(xt))
+    net.save(tmp_path / "ff")
+    again = ForwardForwardNet.load(tmp_path / "ff")
+    assert again.hidden == net.hidden and again.embedding == "append"
+    a, b = net.layers.state_dict(), again.layers.state_dict()
+    assert a.keys() == b.keys()
+    for key in a:
+        assert a[key].dtype == b[key].dtype and torch.equal(a[key], b[key]), key
+    np.testing.assert_array_equal(again.predict(xt), before)
+    assert torch.equal(again.label_goodness(torch.as_tensor(xt)), goodness)  # bitwise
+    assert again.history_ == net.history_
+    with pytest.raises(ValueError, match="ff_checkpoint"):
+        train_forward_forward(x, y, _cfg(1), rng=5, checkpoint_dir=tmp_path)
+        ForwardForwardNet.load(tmp_path / "ff_checkpoint")

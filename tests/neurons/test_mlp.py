@@ -6,6 +6,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spinnet._persist import save_state
 from spinnet.neurons.data import load_split
 from spinnet.neurons.mlp import MLP, cross_entropy, log_softmax, softmax
 
@@ -92,11 +93,12 @@ def test_learns_xor_and_is_reproducible():
     x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     y = np.array([0, 1, 1, 0])
     nets = [MLP([2, 8, 2], rng=0) for _ in range(2)]
-    hists = [n.fit(x, y, epochs=500, learning_rate=0.5, batch_size=4, rng=1) for n in nets]
+    hists = [n.fit(x, y, epochs=500, learning_rate=0.5, batch_size=4, rng=1).history_
+             for n in nets]
     assert nets[0].predict(x).tolist() == [0, 1, 1, 0]
-    assert hists[0].train_loss == hists[1].train_loss
+    assert hists[0]["train_loss"].tolist() == hists[1]["train_loss"].tolist()
     np.testing.assert_array_equal(nets[0].weights[0], nets[1].weights[0])
-    assert hists[0].train_loss[-1] < 0.05 and np.isnan(hists[0].test_accuracy[-1])
+    assert hists[0]["train_loss"][-1] < 0.05 and np.isnan(hists[0]["test_accuracy"][-1])
 
 
 def test_digits_accuracy_at_least_97_percent():
@@ -107,8 +109,8 @@ def test_digits_accuracy_at_least_97_percent():
     s = load_split("digits")
     net = MLP([64, 128, 10], rng=0)
     hist = net.fit(s.x_train, s.y_train, epochs=60, learning_rate=0.05, batch_size=32,
-                   weight_decay=1e-3, x_test=s.x_test, labels_test=s.y_test, rng=1)
-    assert hist.test_accuracy[-1] == net.score(s.x_test, s.y_test)
+                   weight_decay=1e-3, x_test=s.x_test, labels_test=s.y_test, rng=1).history_
+    assert hist["test_accuracy"][-1] == net.score(s.x_test, s.y_test)
     assert net.score(s.x_test, s.y_test) >= 0.97
     assert len(s.y_test) == 450 and len(s.y_train) == 1347
     # the split is stratified: every class is in the test set in proportion
@@ -175,7 +177,7 @@ def _tiny():
 def _fit(x, y, xt, yt, epochs, init_seed=0, **kw):
     net = MLP([64, 16, 10], rng=init_seed)
     hist = net.fit(x, y, epochs=epochs, learning_rate=0.05, batch_size=32, weight_decay=1e-3,
-                   x_test=xt, labels_test=yt, rng=1, **kw)
+                   x_test=xt, labels_test=yt, rng=1, **kw).history_
     return net, hist
 
 
@@ -183,8 +185,8 @@ def _same_run(net_a, hist_a, net_b, hist_b):
     for a, b in zip(net_a.weights + net_a.biases, net_b.weights + net_b.biases, strict=True):
         np.testing.assert_array_equal(a, b)  # bitwise
     for field in ("epoch", "train_loss", "train_accuracy", "test_accuracy"):
-        assert getattr(hist_a, field) == getattr(hist_b, field)
-    assert len(hist_b.seconds) == len(hist_a.seconds)
+        assert hist_a[field].tolist() == hist_b[field].tolist()
+    assert len(hist_b["seconds"]) == len(hist_a["seconds"])
 
 
 def test_interrupted_then_resumed_equals_uninterrupted(tmp_path):
@@ -204,7 +206,7 @@ def test_interrupted_then_resumed_equals_uninterrupted(tmp_path):
     # resuming a finished run trains nothing and returns the same result
     net, again = _fit(x, y, xt, yt, 4, init_seed=9, checkpoint_dir=tmp_path)
     _same_run(ref_net, ref, net, again)
-    assert again.seconds == hist.seconds
+    assert again["seconds"].tolist() == hist["seconds"].tolist()
 
 
 @pytest.mark.parametrize("change, match", [
@@ -230,7 +232,7 @@ def test_resume_with_other_settings_or_data_fails(tmp_path, change, match):
     before = [w.copy() for w in net.weights]
     with pytest.raises(ValueError, match=match) as err:
         net.fit(x[:n], y[:n], x_test=xt, labels_test=yt, checkpoint_dir=tmp_path, **kw)
-    assert "mlp_checkpoint.npz" in str(err.value)
+    assert "mlp_checkpoint" in str(err.value)
     for a, b in zip(before, net.weights, strict=True):  # a failed call changes nothing
         np.testing.assert_array_equal(a, b)
 
@@ -239,13 +241,102 @@ def test_resume_with_other_settings_or_data_fails(tmp_path, change, match):
 def test_corrupt_checkpoint_is_named(tmp_path, damage):
     x, y, xt, yt = _tiny()
     _fit(x, y, xt, yt, 1, checkpoint_dir=tmp_path)
-    path = tmp_path / "mlp_checkpoint.npz"
+    path = tmp_path / "mlp_checkpoint"
     if damage == "truncate":
-        path.write_bytes(path.read_bytes()[:-200])
+        arrays = path / "arrays.h5"
+        arrays.write_bytes(arrays.read_bytes()[:-200])
     elif damage == "garbage":
-        path.write_bytes(b"not a checkpoint")
+        (path / "config.json").write_bytes(b"not a checkpoint")
     else:
-        with open(path, "wb") as fh:
-            np.savez(fh, w0=np.zeros(3))
-    with pytest.raises(ValueError, match=r"mlp_checkpoint\.npz"):
+        save_state(path, kind="something.else", config={}, arrays={"w0": np.zeros(3)})
+    with pytest.raises(ValueError, match=r"mlp_checkpoint"):
         _fit(x, y, xt, yt, 2, checkpoint_dir=tmp_path)
+
+
+# ------------------------------------------------------------------ estimator contract
+def test_fit_returns_self_and_history_is_a_history():
+    from spinnet._history import History
+
+    x, y, xt, yt = _tiny()
+    net = MLP([64, 16, 10], rng=0)
+    assert net.history_ is None
+    assert net.fit(x, y, epochs=2, x_test=xt, labels_test=yt, rng=1) is net
+    assert isinstance(net.history_, History) and len(net.history_) == 2
+    assert net.history_["epoch"].tolist() == [1, 2]
+    assert net.history_.last("test_accuracy") == net.score(xt, yt)
+
+
+def test_save_load_round_trip_is_bit_identical(tmp_path):
+    x, y, xt, yt = _tiny()
+    net = MLP([64, 16, 10], activation="tanh", rng=0, dtype=np.float32)
+    net.fit(x, y, epochs=2, x_test=xt, labels_test=yt, rng=1)
+    before = net.predict_proba(xt)
+    net.save(tmp_path / "model")
+    again = MLP.load(tmp_path / "model")
+    assert again.layer_sizes == net.layer_sizes and again.activation == "tanh"
+    assert again.dtype == np.float32
+    for a, b in zip(net.weights + net.biases, again.weights + again.biases, strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    after = again.predict_proba(xt)
+    assert before.tobytes() == after.tobytes()  # bitwise
+    np.testing.assert_array_equal(again.predict(xt), net.predict(xt))
+    assert again.history_ == net.history_
+
+
+def test_load_rejects_other_kinds_naming_the_path(tmp_path):
+    x, y, _, _ = _tiny()
+    _fit(x, y, None, None, 1, checkpoint_dir=tmp_path)
+    with pytest.raises(ValueError, match="mlp_checkpoint"):
+        MLP.load(tmp_path / "mlp_checkpoint")  # a checkpoint is not a saved model
+    with pytest.raises(ValueError, match="nowhere"):
+        MLP.load(tmp_path / "nowhere")
+
+
+def test_numpy_parts_work_without_torch(tmp_path):
+    """MLP and perceptron import and run with torch blocked; forward-forward names the extra."""
+    import subprocess
+    import sys
+
+    code = f"""
+import importlib.abc
+import sys
+
+
+class _NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+
+
+sys.meta_path.insert(0, _NoTorch())
+import numpy as np
+import spinnet.neurons as sn
+from spinnet._optional import MissingExtraError
+x = np.array([[0., 0.], [0., 1.], [1., 0.], [1., 1.]]); y = np.array([0, 1, 1, 0])
+net = sn.MLP([2, 8, 2], rng=0).fit(x, y, epochs=300, learning_rate=0.5, batch_size=4, rng=1)
+assert net.predict(x).tolist() == [0, 1, 1, 0]
+net.save({str(tmp_path / 'm')!r})
+assert sn.MLP.load({str(tmp_path / 'm')!r}).predict(x).tolist() == [0, 1, 1, 0]
+assert sn.is_separable(np.eye(3), np.array([1, -1, 1]))
+assert sn.learn_gate("AND").converged
+assert sn.load_split("digits").n_features == 64
+try:
+    sn.ForwardForwardNet(20, (5,), 4, rng=0)
+except MissingExtraError as exc:
+    assert "spinnet[torch]" in str(exc), str(exc)
+else:
+    raise AssertionError("no MissingExtraError")
+try:
+    sn.train_forward_forward(np.ones((2, 20)), [0, 1])
+except MissingExtraError as exc:
+    assert "spinnet[torch]" in str(exc), str(exc)
+else:
+    raise AssertionError("no MissingExtraError")
+assert "torch" not in sys.modules
+print("ok")
+"""
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "ok"

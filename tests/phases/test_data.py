@@ -163,3 +163,19 @@ def test_sampled_energy_matches_kaufman(tmp_path):
         # error of the mean with the measured autocorrelation time between snapshots
         err = d.energy[t].std(ddof=1) * np.sqrt(2 * max(d.tau_energy[t], 0.5) / 400)
         assert abs(d.energy[t].mean() - exact[t]) < 4 * err
+
+
+def test_ctrl_c_is_held_until_a_chunk_is_written():
+    """SIGINT inside the chunk write is delivered after it, as KeyboardInterrupt."""
+    import os
+    import signal
+
+    from spinnet.phases.data import _DeferInterrupt
+
+    steps = []
+    with pytest.raises(KeyboardInterrupt):
+        with _DeferInterrupt():
+            os.kill(os.getpid(), signal.SIGINT)
+            steps.append("after the signal")  # the rest of the unit still runs
+    assert steps == ["after the signal"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

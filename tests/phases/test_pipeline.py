@@ -62,15 +62,15 @@ def test_ensemble_on_different_windows_is_evaluated_on_snapshots_no_network_saw(
         datasets, tmp_path):
     windows = [((1.5, 2.0), (2.6, 3.3)), ((1.5, 1.7), (3.0, 3.3))]
     nets = train_sizes(tmp_path, datasets, "fcnn", windows, n_networks=2, seed=0,
-                       max_epochs=2)
+                       epochs=2)
     for clfs in nets.values():
-        assert [c.info["fm_window"] for c in clfs] == [[1.5, 2.0], [1.5, 1.7]]
+        assert [c.info_["fm_window"] for c in clfs] == [[1.5, 2.0], [1.5, 1.7]]
     r = evaluate(nets, datasets, held_out=True, n_boot=4, seed=0)
     assert r.n_networks == 2 and [p.L for p in r.peaks] == [8, 12, 16]
     d = datasets[8]
-    n_train = nets[8][0].info["n_train_per_T"]
+    n_train = nets[8][0].info_["n_train_per_T"]
     union = held_out_mask(len(d.temperatures), d.n_samples,
-                          np.asarray(nets[8][0].info["train_index"]), n_train)
+                          np.asarray(nets[8][0].info_["train_index"]), n_train)
     # T = 2.0 and 2.6 are training temperatures of network 0 only: network 1's outputs
     # there are restricted to network 0's held-out snapshots as well
     assert not union[2].all() and not union[6].all() and union[4].all()
@@ -110,19 +110,19 @@ def test_pooled_networks_are_shared_by_all_sizes(datasets, tmp_path):
     windows = window_ensemble(ModelSpec(), 2)
     blocks = {L: d for L, d in datasets.items() if L % 4 == 0}
     nets = train_pooled(tmp_path, blocks, "fcnn", [((1.5, 2.0), (2.6, 3.3))], n_networks=2,
-                        seed=0, max_epochs=3)
+                        seed=0, epochs=3)
     assert sorted(nets) == [8, 12, 16] and all(len(v) == 2 for v in nets.values())
     # one network per k, applied to every size; held-out bookkeeping per size
-    assert nets[8][0].module is nets[16][0].module
-    assert [nets[L][0].info["n_train_per_T"] for L in (8, 12, 16)] == [18, 18, 18]
-    assert nets[8][0].info["pooled_sizes"] == [8, 12, 16]
+    assert nets[8][0].module_ is nets[16][0].module_
+    assert [nets[L][0].info_["n_train_per_T"] for L in (8, 12, 16)] == [18, 18, 18]
+    assert nets[8][0].info_["pooled_sizes"] == [8, 12, 16]
     x8 = nets[8][0].predict_proba(blocks[8].spins, ModelSpec())
     assert x8.shape == blocks[8].spins.shape[:2] and np.all((x8 >= 0) & (x8 <= 1))
     r = evaluate(nets, blocks, held_out=True, n_boot=4, seed=0)
     assert r.representation == "blocks" and [p.L for p in r.peaks] == [8, 12, 16]
     # the stored networks are found again for every size, and other windows are refused
     again = load_networks(tmp_path, "fcnn", "blocks", ModelSpec(), [8, 12, 16], seed=0)
-    assert sorted(again) == [8, 12, 16] and again[12][1].info["n_train_per_T"] == 18
+    assert sorted(again) == [8, 12, 16] and again[12][1].info_["n_train_per_T"] == 18
     with pytest.raises(ValueError, match="was trained with windows"):
         train_pooled(tmp_path, blocks, "fcnn", windows, n_networks=2, seed=0)
     with pytest.raises(ValueError, match="differ in shape"):

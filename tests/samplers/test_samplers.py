@@ -99,6 +99,20 @@ def test_anneal_reproducible_and_schedules():
     assert res.temperatures.shape == (4,)
 
 
+def test_anneal_records_energies_and_reports_progress():
+    # Recording the energies draws no random numbers: the same chains as without it.
+    model = SquareIsing(6)
+    plain = anneal(model, [3.0, 3.0, 2.0, 1.0, 1.0, 0.5], n_restarts=3, rng=2)
+    calls = []
+    rec = anneal(model, [3.0, 3.0, 2.0, 1.0, 1.0, 0.5], n_restarts=3, rng=2,
+                 record_energies=True, progress=lambda *a: calls.append(a))
+    np.testing.assert_array_equal(rec.all_spins, plain.all_spins)
+    assert plain.energy_trace is None and rec.energy_trace.shape == (3, 6)
+    assert np.all(rec.energies / model.n_spins <= rec.energy_trace[:, -1] + 1e-12)
+    assert calls[-1] == ("anneal", 6, 6)
+    assert [c[1] for c in calls] == sorted(c[1] for c in calls)
+
+
 def test_multispin_agrees_with_kaufman_and_scalar():
     from spinnet.theory.ising import kaufman_energy_per_spin
 

@@ -234,3 +234,25 @@ def test_sigkill_mid_sweep_then_resume_matches_uninterrupted_run(tmp_path, call_
     with sqlite3.connect(store_path(out)) as conn:
         keys = [r[0] for r in conn.execute("SELECT task_key FROM results")]
     assert sorted(keys) == sorted(grid.keys())  # every grid point exactly once
+
+
+def test_progress_callback_and_mismatch_details(tmp_path, call_log, capsys):
+    from spinnet.sweeps import StoreMismatchError
+
+    seen = []
+    sweep = Sweep(tasks.slow_task, GRID, tmp_path, seed=4)
+    sweep.run(n_workers=1, progress=lambda *a: seen.append(a))
+    assert seen[0] == ("slow_task", 0, len(GRID)) and seen[-1] == ("slow_task", 12, 12)
+    assert [d for _, d, _ in seen] == list(range(len(GRID) + 1))
+    assert sweep.last_run_count == len(GRID)
+    assert capsys.readouterr().err == ""  # a callback replaces the printed bar and summary
+    seen.clear()
+    again = Sweep(tasks.slow_task, GRID, tmp_path, seed=4)
+    again.run(n_workers=1, progress=lambda *a: seen.append(a))
+    assert seen == [("slow_task", 12, 12)] and again.last_run_count == 0
+    with pytest.raises(StoreMismatchError) as info:
+        Sweep(tasks.slow_task, GRID, tmp_path, seed=5)
+    assert info.value.differences == {"seed": (4, 5)}
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(TypeError, match="progress must be a bool or a callable"):
+        Sweep(tasks.slow_task, GRID, tmp_path, seed=4).run(progress="yes")

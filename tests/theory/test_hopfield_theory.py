@@ -96,3 +96,23 @@ def test_bad_input():
         H.ags_solve(0.1, 0.5, branch="mixture")
     with pytest.raises(ValueError, match="alpha"):
         H.t_m(-1.0)
+
+
+def test_ags_lines_are_cached_and_exact(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    seen = []
+    lines = H.ags_lines(3, tol=1e-2, progress=lambda *a: seen.append(a))
+    assert seen[-1] == ("AGS lines", 3, 3)
+    a = lines["alpha"]
+    assert a[0] == 1e-3 and a[-1] == pytest.approx(H.capacity_point()[0] - 1e-4)
+    assert lines["T_M"] == [H.t_m(x, tol=1e-2) for x in a]
+    assert lines["T_c"] == [H.t_c(x, tol=1e-2) for x in a]
+    assert list((tmp_path / "spinnet" / "theory").iterdir())
+
+    def boom(*args, **kwargs):
+        raise AssertionError("recomputed despite the cache")
+
+    monkeypatch.setattr(H, "t_m", boom)
+    assert H.ags_lines(3, tol=1e-2) == lines  # read back bit for bit
+    with pytest.raises(AssertionError, match="recomputed"):
+        H.ags_lines(3, tol=1e-2, cache=False)

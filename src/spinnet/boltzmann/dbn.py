@@ -18,8 +18,10 @@ Upper RBMs are trained on the hidden *probabilities* of the layer below
 negative phase uses binary samples. The same holds for the first layer when
 ``visible="bernoulli"`` and the data are real intensities in ``[0, 1]``.
 
-Pretraining uses a private CD-k loop with momentum and weight decay
-(Hinton, "A practical guide to training RBMs", UTML TR 2010-003).
+Pretraining calls the training loop and the registry of training rules of
+:mod:`spinnet.boltzmann.training` (CD-k by default, with momentum and weight
+decay; Hinton, "A practical guide to training RBMs", UTML TR 2010-003), so a
+rule registered there is available here as ``fit(method=...)``.
 """
 
 from __future__ import annotations
@@ -27,14 +29,15 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from spinnet._io import atomic_path
+from spinnet._history import History
+from spinnet._persist import load_state, save_state
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike, as_generator, torch_generator
 from spinnet._validation import (
     check_array,
@@ -48,8 +51,9 @@ from spinnet.boltzmann.rbm import RBM, VISIBLE_TYPES
 __all__ = ["FINETUNE_CHECKPOINT", "DeepAutoencoder", "DeepBeliefNet",
            "pca_reconstruction_error"]
 
-#: File name of :meth:`DeepAutoencoder.fine_tune`'s checkpoint.
-FINETUNE_CHECKPOINT = "finetune.pt"
+#: Directory name of :meth:`DeepAutoencoder.fine_tune`'s checkpoint (``_persist`` format).
+FINETUNE_CHECKPOINT = "finetune"
+_FINETUNE_KIND = "spinnet.boltzmann.DeepAutoencoder.checkpoint"
 
 
 def _check_layer_sizes(layer_sizes: Any) -> tuple[int, ...]:
@@ -79,69 +83,20 @@ def _check_data(data: Any, name: str, n_visible: int, visible: str) -> np.ndarra
     return arr
 
 
-def _progress(progress: bool, message: str) -> None:
-    if progress:
-        print(message, file=sys.stderr, flush=True)
+def _dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")
 
 
-def _train_rbm_cd(rbm: RBM, data: torch.Tensor, *, epochs: int, learning_rate: float, k: int,
-                  batch_size: int, momentum: float, weight_decay: float,
-                  gen: torch.Generator, progress: bool, label: str,
-                  gaussian_hidden: bool = False) -> list[float]:
-    """CD-k with momentum and L2 weight decay on ``W``; data may be mean-field values.
-
-    This loop, rather than :func:`spinnet.boltzmann.training.train`, trains the
-    DBN layers because they need two things an :class:`RBM` does not model:
-    mean-field (probability) data on the visible side, and, for the top layer
-    of Hinton & Salakhutdinov's autoencoders, linear hidden units with unit
-    Gaussian noise, ``h ~ N(c + vW, 1)`` (their mean ``c + vW`` replaces
-    ``σ(c + vW)`` in the statistics).
-
-    Returns the mean squared mean-field reconstruction error per epoch.
-    """
-    n = data.shape[0]
-    velocity = {key: torch.zeros_like(p) for key, p in rbm.params.items()}
-    errors: list[float] = []
-
-    def hidden_mean(v: torch.Tensor) -> torch.Tensor:
-        pre = v @ rbm.W + rbm.c
-        return pre if gaussian_hidden else torch.sigmoid(pre)
-
-    def hidden_sample(mean: torch.Tensor) -> torch.Tensor:
-        if gaussian_hidden:
-            return mean + torch.randn(mean.shape, generator=gen, dtype=mean.dtype,
-                                      device=mean.device)
-        return torch.bernoulli(mean, generator=gen)
-
-    for epoch in range(epochs):
-        # Hinton's guide §9: small momentum while the parameters move fast.
-        mom = momentum if epoch >= min(5, epochs // 2) else min(momentum, 0.5)
-        order = torch.randperm(n, generator=gen, device=data.device)
-        err = 0.0
-        for start in range(0, n, batch_size):
-            v0 = data[order[start:start + batch_size]]
-            ph0 = hidden_mean(v0)
-            vk = v0
-            h = hidden_sample(ph0)
-            for step in range(k):
-                if step > 0:
-                    h = hidden_sample(hidden_mean(vk))
-                vk = rbm._sample_v(h, gen)
-            phk = hidden_mean(vk)
-            m = v0.shape[0]
-            vb0 = v0 - rbm.b if rbm.visible == "gaussian" else v0
-            vbk = vk - rbm.b if rbm.visible == "gaussian" else vk
-            grads = {"W": (v0.T @ ph0 - vk.T @ phk) / m - weight_decay * rbm.W,
-                     "b": vb0.mean(0) - vbk.mean(0),
-                     "c": ph0.mean(0) - phk.mean(0)}
-            for key, p in rbm.params.items():
-                velocity[key].mul_(mom).add_(grads[key], alpha=learning_rate)
-                p.add_(velocity[key])
-            err += float(((rbm._mean_v(ph0) - v0) ** 2).sum())
-        errors.append(err / n)
-        _progress(progress, f"{label} epoch {epoch + 1}/{epochs}: "
-                            f"reconstruction MSE {errors[-1]:.4f}")
-    return errors
+def _reconstruction_metric(gaussian_hidden: bool):
+    """Per-epoch metric of a DBN layer: squared mean-field reconstruction error,
+    summed over units and averaged over vectors (mean-field data allowed)."""
+    def metric(rbm: RBM, x: torch.Tensor) -> dict[str, float]:
+        with torch.no_grad():
+            pre = x @ rbm.W + rbm.c
+            ph = pre if gaussian_hidden else torch.sigmoid(pre)
+            err = float(((rbm._mean_v(ph) - x) ** 2).sum(1).mean())
+        return {"reconstruction_error": err}
+    return metric
 
 
 class DeepBeliefNet:
@@ -172,6 +127,8 @@ class DeepBeliefNet:
         ``rbms[l]`` couples layer ``l`` (visible side) to layer ``l + 1``.
     history : list of list of float
         Per-RBM, per-epoch mean squared reconstruction error of the last :meth:`fit`.
+    history_ : History
+        The same as rows ``layer, epoch, reconstruction_error, wall_time``.
     fitted : bool
         Whether :meth:`fit` has completed.
 
@@ -201,7 +158,13 @@ class DeepBeliefNet:
                                                               self.layer_sizes[1:], streams,
                                                               strict=True))]
         self.history: list[list[float]] = []
+        self.history_ = History()
         self.fitted = False
+        #: Free-form JSON description saved with the net (e.g. its data and settings).
+        self.metadata: dict[str, Any] = {}
+        self._config = {"layer_sizes": list(self.layer_sizes), "visible": self.visible,
+                        "top_hidden": self.top_hidden, "device": str(device),
+                        "dtype": _dtype_name(dtype), "init_std": float(init_std)}
 
     def __repr__(self) -> str:
         return (f"DeepBeliefNet(layer_sizes={list(self.layer_sizes)}, "
@@ -237,12 +200,15 @@ class DeepBeliefNet:
     def fit(self, data: Any, *, epochs: int | tuple[int, ...] = 10,
             learning_rate: float = 0.05, k: int = 1, batch_size: int = 100,
             momentum: float = 0.9, weight_decay: float = 2e-4, rng: SeedLike = None,
-            top_learning_rate: float | None = None, progress: bool = False
-            ) -> DeepBeliefNet:
-        """Greedy layer-wise pretraining with CD-k (Hinton, Osindero & Teh 2006, §4).
+            top_learning_rate: float | None = None, method: str = "cd",
+            progress: ProgressCallback | None = None) -> DeepBeliefNet:
+        """Greedy layer-wise pretraining (Hinton, Osindero & Teh 2006, §4).
 
         RBM 1 is trained on ``data``; RBM ``l + 1`` on the hidden probabilities
         ``P(h^l = 1 | h^{l-1})`` that the trained RBM ``l`` assigns to its inputs.
+        Each layer is trained by :func:`spinnet.boltzmann.training.train`'s loop
+        with the training rule ``method`` from
+        :data:`spinnet.boltzmann.training.TRAINING_RULES`.
 
         Parameters
         ----------
@@ -258,20 +224,25 @@ class DeepBeliefNet:
             Gibbs steps of CD-k.
         batch_size : int
         rng : SeedLike
-            Seed for the minibatch order and the Gibbs sampling.
+            Seed for the minibatch order and the Gibbs sampling (one stream per RBM).
         top_learning_rate : float, optional
             Learning rate of the top RBM; default ``learning_rate``, or
             ``learning_rate / 100`` for a Gaussian top layer (Hinton &
             Salakhutdinov used 0.1 and 0.001: unbounded linear units need
             small steps).
-        progress : bool
-            Print one line per epoch to stderr.
+        method : str
+            Training rule (default CD-k); a Gaussian top layer needs a rule that
+            supports linear-Gaussian hidden units (``"cd"``, ``"pcd"``).
+        progress : callable, optional
+            ``progress("pretrain layer i/L", epochs_done, epochs)`` after each epoch.
 
         Returns
         -------
         DeepBeliefNet
             ``self``, trained.
         """
+        from spinnet.boltzmann.training import TrainConfig, _train, get_rule
+
         n_rbms = len(self.rbms)
         if isinstance(epochs, (tuple, list)):
             if len(epochs) != n_rbms:
@@ -291,18 +262,33 @@ class DeepBeliefNet:
         weight_decay = check_nonneg_float(weight_decay, "weight_decay")
         k = check_int(k, "k", minimum=1)
         batch_size = check_int(batch_size, "batch_size", minimum=1)
+        get_rule(method)
         x, _ = self._tensor(data, "data")
-        gen = torch_generator(rng, str(self.device))
+        streams = as_generator(rng).spawn(n_rbms)
         backup = [{key: p.clone() for key, p in r.params.items()} for r in self.rbms]
-        history = []
+        history: list[list[float]] = []
+        rows = History()
         try:
             for i, rbm in enumerate(self.rbms):
                 top = i == n_rbms - 1
-                history.append(_train_rbm_cd(
-                    rbm, x, epochs=epoch_list[i], learning_rate=top_lr if top else learning_rate,
-                    k=k, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
-                    gen=gen, progress=progress, label=f"RBM {i + 1}/{n_rbms}",
-                    gaussian_hidden=top and self.top_hidden == "gaussian"))
+                gaussian = top and self.top_hidden == "gaussian"
+                errors: list[float] = []
+                if epoch_list[i] > 0:
+                    config = TrainConfig(
+                        method=method, epochs=epoch_list[i], k=k, batch_size=batch_size,
+                        learning_rate=top_lr if top else learning_rate, momentum=momentum,
+                        weight_decay=weight_decay, track_log_likelihood=False,
+                        initial_momentum_epochs=min(5, epoch_list[i] // 2))
+                    h = _train(rbm, x, config, rng=streams[i], progress=progress,
+                               gaussian_hidden=gaussian,
+                               metrics=_reconstruction_metric(gaussian),
+                               stage=f"pretrain layer {i + 1}/{n_rbms}")
+                    errors = [float(e) for e in h["reconstruction_error"]]
+                    for r in h.rows:
+                        rows.append(layer=i + 1, epoch=r["epoch"],
+                                    reconstruction_error=r["reconstruction_error"],
+                                    wall_time=r["wall_time"])
+                history.append(errors)
                 x = self._up(i, x)
                 if not bool(torch.isfinite(x).all()):
                     raise FloatingPointError(f"training of RBM {i + 1} diverged; lower "
@@ -313,8 +299,43 @@ class DeepBeliefNet:
                 rbm.W, rbm.b, rbm.c = saved["W"], saved["b"], saved["c"]
             raise
         self.history = history
+        self.history_ = rows
         self.fitted = True
         return self
+
+    _KIND = "spinnet.boltzmann.DeepBeliefNet"
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save the stack (``_persist`` format); :meth:`load` restores it bit for bit."""
+        arrays = {f"rbms/{i}/{key}": val for i, r in enumerate(self.rbms)
+                  for key, val in r.params.items()}
+        return save_state(path, kind=self._KIND,
+                          config={**self._config, "metadata": self.metadata}, arrays=arrays,
+                          state={"history": self.history, "history_": self.history_.to_dict(),
+                                 "fitted": self.fitted})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> DeepBeliefNet:
+        """Load a DBN written by :meth:`save` (``ValueError`` naming ``path`` otherwise)."""
+        saved = load_state(path, kind=cls._KIND)
+        cfg = saved.config
+        try:
+            dbn = cls(cfg["layer_sizes"], cfg["visible"], rng=0, top_hidden=cfg["top_hidden"],
+                      device=cfg["device"], dtype=getattr(torch, cfg["dtype"]),
+                      init_std=cfg["init_std"])
+            for i, rbm in enumerate(dbn.rbms):
+                for key in ("W", "b", "c"):
+                    t = saved.arrays[f"rbms/{i}/{key}"]
+                    if tuple(t.shape) != tuple(getattr(rbm, key).shape) or t.dtype != rbm.dtype:
+                        raise ValueError(f"array rbms/{i}/{key} has the wrong shape or dtype")
+                    setattr(rbm, key, t.to(rbm.device))
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise ValueError(f"{str(path)!r} is not a valid saved DeepBeliefNet: {exc}") from None
+        dbn.history = [list(h) for h in saved.state.get("history", [])]
+        dbn.history_ = History.from_dict(saved.state.get("history_") or {})
+        dbn.fitted = bool(saved.state.get("fitted", False))
+        dbn.metadata = dict(cfg.get("metadata") or {})
+        return dbn
 
     def transform(self, v: Any, layer: int | None = None) -> torch.Tensor:
         """Deterministic up-pass of probabilities ``σ(c_l + h^{l-1} W_l)``.
@@ -348,11 +369,11 @@ class DeepBeliefNet:
             x = rbm._mean_v(x)
         return x[0] if squeeze else x
 
-    def sample(self, n: int, n_gibbs: int = 1000, rng: SeedLike = None, *,
+    def sample(self, n: int, n_sweeps: int = 1000, rng: SeedLike = None, *,
                mean: bool = False) -> torch.Tensor:
         """Ancestral samples of the DBN's generative model.
 
-        Runs ``n`` independent block-Gibbs chains of ``n_gibbs`` sweeps in the
+        Runs ``n`` independent block-Gibbs chains of ``n_sweeps`` sweeps in the
         top RBM (started from uniformly random states of layer ``L-1``), then
         samples each lower layer from the directed conditionals
         ``P(h^{l-1} | h^l)`` (Hinton, Osindero & Teh 2006, §3).
@@ -361,7 +382,7 @@ class DeepBeliefNet:
         ----------
         n : int
             Number of samples.
-        n_gibbs : int
+        n_sweeps : int
             Gibbs sweeps in the top RBM.
         rng : SeedLike
         mean : bool
@@ -373,7 +394,7 @@ class DeepBeliefNet:
         torch.Tensor, shape (n, n_visible)
         """
         n = check_int(n, "n", minimum=1)
-        n_gibbs = check_int(n_gibbs, "n_gibbs", minimum=0)
+        n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=0)
         gen = torch_generator(rng, str(self.device))
         top = self.rbms[-1]
         half = torch.full((n, top.n_visible), 0.5, dtype=self.dtype, device=self.device)
@@ -383,13 +404,13 @@ class DeepBeliefNet:
         elif top.visible == "gaussian":
             x = top.b.expand(n, -1).clone()
         if self.top_hidden == "gaussian":
-            for _ in range(n_gibbs):
+            for _ in range(n_sweeps):
                 pre = x @ top.W + top.c
                 h = pre + torch.randn(pre.shape, generator=gen, dtype=pre.dtype,
                                       device=pre.device)
                 x = top._sample_v(h, gen)
         else:
-            x = top._gibbs(x, n_gibbs, gen)
+            x = top._gibbs(x, n_sweeps, gen)
         for i, rbm in enumerate(reversed(self.rbms[:-1])):
             last = i == len(self.rbms) - 2
             x = rbm._mean_v(x) if (mean and last) else rbm._sample_v(x, gen)
@@ -439,6 +460,10 @@ class DeepAutoencoder(torch.nn.Module):
         self.decoder_biases = torch.nn.ParameterList(dec_b)
         self.to(device)
         self.history: list[float] = []
+        self.history_ = History()
+        self._config = {"layer_sizes": list(self.layer_sizes), "visible": self.visible,
+                        "code_linear": self.code_linear, "dtype": _dtype_name(dtype),
+                        "device": str(device)}
 
     @classmethod
     def from_dbn(cls, dbn: DeepBeliefNet, code_linear: bool | None = None, *,
@@ -548,10 +573,37 @@ class DeepAutoencoder(torch.nn.Module):
         with torch.no_grad():
             return float(((self.forward(x) - x) ** 2).sum(1).mean())
 
+    _KIND = "spinnet.boltzmann.DeepAutoencoder"
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save weights and history (``_persist`` format); :meth:`load` restores them
+        bit for bit."""
+        arrays = {f"model/{key}": val for key, val in self.state_dict().items()}
+        return save_state(path, kind=self._KIND, config=self._config, arrays=arrays,
+                          state={"history": self.history,
+                                 "history_": self.history_.to_dict()})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> DeepAutoencoder:
+        """Load an autoencoder written by :meth:`save` (``ValueError`` naming ``path``)."""
+        saved = load_state(path, kind=cls._KIND)
+        cfg = saved.config
+        try:
+            ae = cls(cfg["layer_sizes"], cfg["visible"], code_linear=cfg["code_linear"],
+                     rng=0, dtype=getattr(torch, cfg["dtype"]), device=cfg["device"])
+            ae.load_state_dict({key[len("model/"):]: val for key, val in saved.arrays.items()
+                                if key.startswith("model/")})
+        except (KeyError, TypeError, AttributeError, RuntimeError, ValueError) as exc:
+            raise ValueError(f"{str(path)!r} is not a valid saved DeepAutoencoder: "
+                             f"{exc}") from None
+        ae.history = [float(v) for v in saved.state.get("history", [])]
+        ae.history_ = History.from_dict(saved.state.get("history_") or {})
+        return ae
+
     def fine_tune(self, data: Any, epochs: int = 10, lr: float = 1e-3, batch_size: int = 100,
                   rng: SeedLike = None, *, weight_decay: float = 0.0,
                   checkpoint_dir: str | os.PathLike | None = None,
-                  progress: bool = False) -> list[float]:
+                  progress: ProgressCallback | None = None) -> list[float]:
         """Fine-tune all weights by backpropagation with Adam (Kingma & Ba 2015).
 
         The loss is the cross-entropy between data and reconstruction (Bernoulli
@@ -571,17 +623,18 @@ class DeepAutoencoder(torch.nn.Module):
             L2 penalty coefficient passed to Adam (0 as in the paper).
         checkpoint_dir : path-like, optional
             Write the weights, the Adam state and the losses atomically to
-            ``checkpoint_dir/finetune.pt`` after every epoch. If that file
-            exists, training resumes from it (its seed is used) and ends after
-            ``epochs`` epochs in total, exactly as an uninterrupted run.
-        progress : bool
-            Print one line per epoch to stderr.
+            ``checkpoint_dir/finetune/`` (:mod:`spinnet._persist` format) after
+            every epoch. If it exists, training resumes from it (its seed is used)
+            and ends after ``epochs`` epochs in total, exactly as an uninterrupted run.
+        progress : callable, optional
+            ``progress("fine-tune", epochs_done, epochs)`` after each epoch.
 
         Returns
         -------
         list of float
             Mean training loss per epoch of this call's run (also appended to
-            ``self.history``); on resume, including the epochs before it.
+            ``self.history`` and ``self.history_``); on resume, including the epochs
+            before it.
         """
         epochs = check_int(epochs, "epochs", minimum=0)
         lr = check_positive_float(lr, "lr")
@@ -597,22 +650,24 @@ class DeepAutoencoder(torch.nn.Module):
                     "data_sha256": digest}
         if ckpt is not None and ckpt.exists():
             try:
-                state = torch.load(ckpt, map_location="cpu", weights_only=True)
-                saved = state["settings"]
-            except Exception as exc:  # truncated, corrupt or foreign file
+                saved = load_state(ckpt, kind=_FINETUNE_KIND)
+                old = saved.config["settings"]
+            except (ValueError, KeyError, TypeError) as exc:
                 raise ValueError(f"fine-tuning checkpoint {str(ckpt)!r} is corrupt or "
-                                 f"unreadable: {type(exc).__name__}: {exc}") from exc
-            if saved != settings:
-                diff = sorted(k for k in settings if saved.get(k) != settings[k])
+                                 f"unreadable: {exc}") from None
+            if old != settings:
+                diff = sorted(k for k in settings if old.get(k) != settings[k])
                 raise ValueError(f"fine-tuning checkpoint {str(ckpt)!r} differs in {diff}; "
                                  "use another checkpoint_dir to start afresh")
-            self.load_state_dict(state["model"])
-            optimizer.load_state_dict(state["optimizer"])
-            losses = list(state["losses"])
-            entropy = int(state["entropy"])
+            self.load_state_dict({key[len("model/"):]: val for key, val in saved.arrays.items()
+                                  if key.startswith("model/")})
+            optimizer.load_state_dict(_optimizer_state(saved.arrays, saved.state["optimizer"]))
+            losses = [float(v) for v in saved.state["losses"]]
+            entropy = int(saved.config["entropy"])
         else:
             entropy = int(as_generator(rng).integers(0, 2**63 - 1))
         n = x.shape[0]
+        report(progress, "fine-tune", min(len(losses), epochs), epochs)
         for epoch in range(len(losses), epochs):
             gen = torch.Generator().manual_seed(
                 int(np.random.SeedSequence([entropy, epoch]).generate_state(1)[0]))
@@ -627,13 +682,44 @@ class DeepAutoencoder(torch.nn.Module):
                 total += float(loss.detach()) * batch.shape[0]
             losses.append(total / n)
             if ckpt is not None:
-                with atomic_path(ckpt) as tmp:
-                    torch.save({"model": self.state_dict(), "optimizer": optimizer.state_dict(),
-                                "losses": losses, "entropy": entropy, "settings": settings},
-                               tmp)
-            _progress(progress, f"fine-tune epoch {epoch + 1}/{epochs}: loss {losses[-1]:.4f}")
+                opt_arrays, opt_meta = _optimizer_arrays(optimizer)
+                save_state(ckpt, kind=_FINETUNE_KIND,
+                           config={"settings": settings, "entropy": str(entropy)},
+                           arrays={**{f"model/{key}": val
+                                      for key, val in self.state_dict().items()},
+                                   **opt_arrays},
+                           state={"losses": losses, "optimizer": opt_meta})
+            report(progress, "fine-tune", epoch + 1, epochs)
         self.history.extend(losses)
+        for i, v in enumerate(losses):
+            self.history_.append(epoch=i + 1, loss=v)
         return losses
+
+
+def _optimizer_arrays(optimizer: torch.optim.Optimizer) -> tuple[dict[str, Any], dict]:
+    """Split an optimizer ``state_dict`` into tensors (arrays) and JSON metadata."""
+    sd = optimizer.state_dict()
+    arrays: dict[str, Any] = {}
+    meta_state: dict[str, dict[str, Any]] = {}
+    for pid, buf in sd["state"].items():
+        meta_state[str(pid)] = {}
+        for key, val in buf.items():
+            if isinstance(val, torch.Tensor):
+                arrays[f"optimizer/{pid}/{key}"] = val
+            else:
+                meta_state[str(pid)][key] = val
+    return arrays, {"param_groups": sd["param_groups"], "state": meta_state}
+
+
+def _optimizer_state(arrays: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
+    """Inverse of :func:`_optimizer_arrays`."""
+    state: dict[int, dict[str, Any]] = {int(pid): dict(extra)
+                                        for pid, extra in meta["state"].items()}
+    for name, val in arrays.items():
+        if name.startswith("optimizer/"):
+            _, pid, key = name.split("/", 2)
+            state.setdefault(int(pid), {})[key] = val
+    return {"state": state, "param_groups": meta["param_groups"]}
 
 
 def pca_reconstruction_error(train: Any, test: Any, n_components: int) -> float:

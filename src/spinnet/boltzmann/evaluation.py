@@ -25,6 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike, torch_generator
 from spinnet._validation import check_int
 from spinnet.boltzmann.rbm import _bernoulli
@@ -33,14 +34,14 @@ __all__ = [
     "ais_log_z",
     "base_rate_bias",
     "default_betas",
-    "exact_log_z",
+    "exact_log_z_from_params",
     "free_energy",
     "hidden_feature_accuracy",
     "log_likelihood",
     "model_rate_bias",
 ]
 
-#: Largest layer size enumerated by :func:`exact_log_z` (2^26 states).
+#: Largest layer size enumerated by :func:`exact_log_z_from_params` (2^26 states).
 MAX_ENUMERATED_UNITS = 26
 
 
@@ -126,8 +127,13 @@ def _states(start: int, stop: int, k: int, device: torch.device) -> torch.Tensor
     return ((idx[:, None] >> shifts) & 1).to(torch.float64)
 
 
-def exact_log_z(W: Any, b: Any, c: Any, *, batch: int = 2**16) -> float:
-    """Exact ``log Z`` of a Bernoulli RBM by enumerating the smaller layer.
+def exact_log_z_from_params(W: Any, b: Any, c: Any, *, batch: int = 2**16) -> float:
+    """Exact ``log Z`` of a Bernoulli RBM given as raw parameters ``(W, b, c)``.
+
+    The enumeration of the smaller layer, in batches, up to 26 units. For an
+    :class:`~spinnet.boltzmann.rbm.RBM` object (any visible type, differentiable,
+    <= 20 units) use :func:`spinnet.boltzmann.rbm.exact_log_z`; both give the same
+    number for a Bernoulli RBM.
 
     With ``n_h ≤ n_v`` the hidden states are enumerated and the visible layer is
     summed analytically, ``log Z = logsumexp_h [cᵀh + Σ_i softplus(b_i + (Wh)_i)]``;
@@ -164,8 +170,9 @@ def exact_log_z(W: Any, b: Any, c: Any, *, batch: int = 2**16) -> float:
         k, M, enum_bias, sum_bias = nv, W, b, c     # enumerate v, sum out h
     if k > MAX_ENUMERATED_UNITS:
         raise ValueError(
-            f"W of shape {tuple(W.shape)} needs 2^{k} enumerated states; exact_log_z allows "
-            f"min(n_visible, n_hidden) <= {MAX_ENUMERATED_UNITS} (use ais_log_z)"
+            f"W of shape {tuple(W.shape)} needs 2^{k} enumerated states; "
+            f"exact_log_z_from_params allows min(n_visible, n_hidden) <= "
+            f"{MAX_ENUMERATED_UNITS} (use ais_log_z)"
         )
     total = 1 << k
     parts = []
@@ -276,6 +283,7 @@ def default_betas(n_betas: int | None = None) -> torch.Tensor:
 
 def ais_log_z(W: Any, b: Any, c: Any, *, base_visible_bias: Any = None, betas: Any = None,
               n_betas: int | None = None, n_runs: int = 100, rng: SeedLike = None,
+              progress: ProgressCallback | None = None,
               ) -> tuple[float, float, torch.Tensor]:
     """Estimate ``log Z`` of a Bernoulli RBM by annealed importance sampling.
 
@@ -310,6 +318,8 @@ def ais_log_z(W: Any, b: Any, c: Any, *, base_visible_bias: Any = None, betas: A
         Number of independent AIS runs (importance weights).
     rng : SeedLike, optional
         Seed or generator; same seed, same result.
+    progress : callable, optional
+        ``progress("AIS", steps_done, n_steps)`` about every 1% of the schedule.
 
     Returns
     -------
@@ -352,7 +362,12 @@ def ais_log_z(W: Any, b: Any, c: Any, *, base_visible_bias: Any = None, betas: A
     v = _bernoulli(torch.sigmoid(bA).expand(n_runs, nv).contiguous(), gen)
     log_w = torch.full((n_runs,), log_za, dtype=torch.float64, device=dev)
     bl = bet.tolist()
+    n_steps = len(bl) - 1
+    every = max(1, n_steps // 100)
+    report(progress, "AIS", 0, n_steps)
     for k in range(1, len(bl)):
+        if k % every == 0 or k == n_steps:
+            report(progress, "AIS", k, n_steps)
         bprev, bk = bl[k - 1], bl[k]
         # log p*_bk(v) - log p*_bprev(v) and the next hidden draw share one product vW + c.
         pre = v @ W + c
@@ -377,7 +392,7 @@ def log_likelihood(W: Any, b: Any, c: Any, data: Any, log_z: float) -> float:
     data : tensor or array_like, shape (B, n_visible)
         Binary {0, 1} visible vectors.
     log_z : float
-        ``log Z`` from :func:`exact_log_z` or :func:`ais_log_z`.
+        ``log Z`` from :func:`exact_log_z_from_params` or :func:`ais_log_z`.
 
     Returns
     -------

@@ -23,17 +23,21 @@ states per data vector in the clamped phase, of all ``2^n`` states in the free
 phase; small nets) or estimated by heat-bath Gibbs sampling with an optional
 annealing schedule ending at ``T = 1``, as in the original paper.
 
-This module is NumPy only: the nets it is meant for have at most ~20 units.
+The heat-bath sweep runs in a Numba kernel
+(:func:`spinnet.boltzmann._kernels.heat_bath_sweep`); the rest is NumPy.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.special import expit, logsumexp
+from scipy.special import logsumexp
 
+from spinnet._history import History
 from spinnet._rng import SeedLike, as_generator
 from spinnet._validation import (
     check_array,
@@ -105,9 +109,9 @@ class BoltzmannMachine:
         Symmetric, zero outside ``connectivity`` (and on the diagonal).
     biases : ndarray of float64, shape (n,)
     connectivity : ndarray of bool, shape (n, n)
-    history_ : list of float
-        Exact mean log-likelihood per epoch after :meth:`fit` (when ``n <= 24``
-        and ``track_likelihood=True``).
+    history_ : History
+        Rows ``epoch, log_likelihood`` (exact mean log-likelihood) per epoch of
+        :meth:`fit` (when ``n <= 24`` and ``track_likelihood=True``).
     """
 
     def __init__(self, n_visible: int, n_hidden: int = 0, connectivity: Any = None, *,
@@ -117,11 +121,12 @@ class BoltzmannMachine:
         self.n_units = self.n_visible + self.n_hidden
         self.connectivity = _check_connectivity(connectivity, self.n_units)
         init_scale = check_nonneg_float(init_scale, "init_scale")
+        self.init_scale = init_scale
         gen = as_generator(rng)
         w = np.triu(gen.normal(0.0, init_scale, (self.n_units, self.n_units)), k=1)
         self.weights = (w + w.T) * self.connectivity
         self.biases = np.zeros(self.n_units)
-        self.history_: list[float] = []
+        self.history_ = History()
 
     def __repr__(self) -> str:
         n_conn = int(self.connectivity.sum()) // 2
@@ -227,13 +232,21 @@ class BoltzmannMachine:
     # ------------------------------------------------------------------ Gibbs
     def _gibbs(self, s: np.ndarray, free_units: np.ndarray, temps: np.ndarray,
                gen: np.random.Generator) -> np.ndarray:
-        """Heat-bath sweeps over ``free_units`` of chains ``s`` (in place), one per temperature."""
+        """Heat-bath sweeps over ``free_units`` of chains ``s`` (in place), one per temperature.
+
+        Each sweep visits the free units in a random order; the random numbers are
+        drawn here (a permutation, then one uniform per unit and chain) and the
+        sweep runs in the Numba kernel :func:`~spinnet.boltzmann._kernels.heat_bath_sweep`.
+        """
+        from spinnet.boltzmann._kernels import heat_bath_sweep
+
+        free_units = np.asarray(free_units, dtype=np.int64)
+        weights = np.ascontiguousarray(self.weights, dtype=np.float64)
+        biases = np.ascontiguousarray(self.biases, dtype=np.float64)
         for T in temps:
-            beta = 1.0 / T
-            for k in gen.permutation(free_units):
-                field = s @ self.weights[:, k] + self.biases[k]
-                p_up = expit(2.0 * beta * field)
-                s[:, k] = np.where(gen.random(s.shape[0]) < p_up, 1.0, -1.0)
+            order = gen.permutation(free_units)
+            uniforms = gen.random((order.shape[0], s.shape[0]))
+            heat_bath_sweep(s, weights, biases, order, uniforms, 1.0 / float(T))
         return s
 
     def _gibbs_moments(self, s: np.ndarray, free_units: np.ndarray, schedule: np.ndarray,
@@ -324,8 +337,8 @@ class BoltzmannMachine:
         track = bool(track_likelihood) and self.n_units <= MAX_SPINS
         vW = np.zeros_like(self.weights)
         vb = np.zeros_like(self.biases)
-        history: list[float] = []
-        for _ in range(epochs):
+        history = History()
+        for epoch in range(epochs):
             if method == "exact":
                 dW, db = self._gradient_exact(data)
             else:
@@ -336,9 +349,44 @@ class BoltzmannMachine:
             self.weights = (self.weights + vW) * self.connectivity
             self.biases = self.biases + vb
             if track:
-                history.append(self.log_likelihood(data))
+                history.append(epoch=epoch + 1, log_likelihood=self.log_likelihood(data))
         self.history_ = history
         return self
+
+    # ------------------------------------------------------------------ persistence
+    _KIND = "spinnet.boltzmann.BoltzmannMachine"
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save weights, biases, connectivity and history (``_persist`` format)."""
+        from spinnet._persist import save_state
+
+        return save_state(path, kind=self._KIND,
+                          config={"n_visible": self.n_visible, "n_hidden": self.n_hidden,
+                                  "init_scale": self.init_scale},
+                          arrays={"weights": self.weights, "biases": self.biases,
+                                  "connectivity": self.connectivity},
+                          state={"history": self.history_.to_dict()})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> BoltzmannMachine:
+        """Load a machine written by :meth:`save`, bit for bit."""
+        from spinnet._persist import load_state
+
+        saved = load_state(path, kind=cls._KIND)
+        try:
+            cfg, arr = saved.config, saved.arrays
+            bm = cls(int(cfg["n_visible"]), int(cfg["n_hidden"]), arr["connectivity"],
+                     init_scale=float(cfg["init_scale"]), rng=0)
+            n = bm.n_units
+            if arr["weights"].shape != (n, n) or arr["biases"].shape != (n,):
+                raise ValueError("weights or biases have the wrong shape")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{str(path)!r} is not a valid saved BoltzmannMachine: "
+                             f"{exc}") from None
+        bm.weights = np.array(arr["weights"], dtype=np.float64)
+        bm.biases = np.array(arr["biases"], dtype=np.float64)
+        bm.history_ = History.from_dict(saved.state.get("history") or {})
+        return bm
 
     # ------------------------------------------------------------------ queries
     def visible_distribution(self) -> tuple[np.ndarray, np.ndarray]:

@@ -29,11 +29,15 @@ gradient by enumeration (:func:`exact_loglik_gradient`) for small machines.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
+from spinnet._history import History
+from spinnet._progress import ProgressCallback
 from spinnet._rng import SeedLike, torch_generator
 from spinnet._validation import check_int, check_option, check_positive_float
 
@@ -129,6 +133,11 @@ class RBM:
         self.W = W.to(self.device)
         self.b = torch.zeros(self.n_visible, dtype=dtype, device=self.device)
         self.c = torch.zeros(self.n_hidden, dtype=dtype, device=self.device)
+        self.init_std = init_std
+        self.history_ = History()
+        #: Free-form JSON description saved with the model (e.g. the data it was trained on).
+        self.metadata: dict[str, Any] = {}
+        self._partial: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         return (f"RBM(n_visible={self.n_visible}, n_hidden={self.n_hidden}, "
@@ -173,8 +182,13 @@ class RBM:
     def _check_visible(self, v: Any, name: str = "v") -> tuple[torch.Tensor, bool]:
         t, squeeze = self._as_tensor(v, name, self.n_visible)
         if self.visible == "bernoulli" and not bool(((t == 0) | (t == 1)).all()):
+            if bool(((t == -1) | (t == 1)).all()):
+                raise ValueError(f"{name} holds -1/+1 spins, but Bernoulli visibles take 0/1 "
+                                 "values: convert with spinnet.spins.spins_to_bits (e.g. the "
+                                 "output of spinnet.datasets.digits()), or use visible='ising'")
             raise ValueError(f"{name} must contain only 0/1 values for Bernoulli visibles "
-                             "(binarize real data explicitly)")
+                             "(binarize real data explicitly; convert -1/+1 spins with "
+                             "spinnet.spins.spins_to_bits)")
         if self.visible == "ising" and not bool(((t == -1) | (t == 1)).all()):
             raise ValueError(f"{name} must contain only -1/+1 values for Ising visibles "
                              "(convert {0,1} data with 2v - 1 explicitly)")
@@ -187,13 +201,13 @@ class RBM:
             raise ValueError(f"{name} must contain only 0/1 values (Bernoulli hidden units)")
         return t, squeeze
 
-    def _generator(self, generator: GeneratorLike) -> torch.Generator:
-        if isinstance(generator, torch.Generator):
-            if generator.device.type != self.device.type:
-                raise ValueError(f"generator must live on device {self.device.type!r} like the "
-                                 f"RBM; got {generator.device.type!r}")
-            return generator
-        return torch_generator(generator, str(self.device))
+    def _generator(self, rng: GeneratorLike) -> torch.Generator:
+        if isinstance(rng, torch.Generator):
+            if rng.device.type != self.device.type:
+                raise ValueError(f"rng must live on device {self.device.type!r} like the "
+                                 f"RBM; got a torch.Generator on {rng.device.type!r}")
+            return rng
+        return torch_generator(rng, str(self.device))
 
     @staticmethod
     def _out(t: torch.Tensor, squeeze: bool) -> torch.Tensor:
@@ -256,10 +270,10 @@ class RBM:
         vt, s = self._check_visible(v, "v")
         return self._out(torch.sigmoid(vt @ self.W + self.c), s)
 
-    def sample_h(self, v: Any, generator: GeneratorLike = None) -> torch.Tensor:
+    def sample_h(self, v: Any, rng: GeneratorLike = None) -> torch.Tensor:
         """Draw ``h ~ P(h | v)`` (independent Bernoulli units)."""
         vt, s = self._check_visible(v, "v")
-        return self._out(self._sample_h(vt, self._generator(generator)), s)
+        return self._out(self._sample_h(vt, self._generator(rng)), s)
 
     def _sample_h(self, v: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
         return _bernoulli(torch.sigmoid(v @ self.W + self.c), gen)
@@ -300,10 +314,10 @@ class RBM:
             return torch.tanh(field)
         return field
 
-    def sample_v(self, h: Any, generator: GeneratorLike = None) -> torch.Tensor:
+    def sample_v(self, h: Any, rng: GeneratorLike = None) -> torch.Tensor:
         """Draw ``v ~ P(v | h)``."""
         ht, s = self._check_hidden(h, "h")
-        return self._out(self._sample_v(ht, self._generator(generator)), s)
+        return self._out(self._sample_v(ht, self._generator(rng)), s)
 
     def _sample_v(self, h: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
         return self._sample_v_field(self._visible_field(h), gen)
@@ -318,15 +332,25 @@ class RBM:
                                    device=field.device)
 
     def _gibbs(self, v: torch.Tensor, k: int, gen: torch.Generator,
-               W: torch.Tensor | None = None) -> torch.Tensor:
-        """``k`` block-Gibbs sweeps; ``W`` may be a low-precision copy (see :func:`_matmul`)."""
+               W: torch.Tensor | None = None, gaussian_hidden: bool = False) -> torch.Tensor:
+        """``k`` block-Gibbs sweeps; ``W`` may be a low-precision copy (see :func:`_matmul`).
+
+        ``gaussian_hidden`` treats the hidden units as linear with unit Gaussian noise,
+        ``h ~ N(c + vW, 1)`` (the code layer of a deep belief net, Hinton &
+        Salakhutdinov 2006), which an :class:`RBM` does not otherwise model.
+        """
         W = self.W if W is None else W
         for _ in range(k):
-            h = _bernoulli(torch.sigmoid(_matmul(v, W) + self.c), gen)
+            if gaussian_hidden:
+                pre = _matmul(v, W) + self.c
+                h = pre + torch.randn(pre.shape, generator=gen, dtype=pre.dtype,
+                                      device=pre.device)
+            else:
+                h = _bernoulli(torch.sigmoid(_matmul(v, W) + self.c), gen)
             v = self._sample_v_field(_matmul(h, W.T) + self.b, gen)
         return v
 
-    def gibbs(self, v: Any, k: int = 1, generator: GeneratorLike = None) -> torch.Tensor:
+    def gibbs(self, v: Any, k: int = 1, rng: GeneratorLike = None) -> torch.Tensor:
         """Run ``k`` block-Gibbs sweeps ``v → h ~ P(h|v) → v ~ P(v|h)``.
 
         Block Gibbs sampling leaves ``P(v, h)`` invariant because each half-step
@@ -339,7 +363,7 @@ class RBM:
         """
         k = check_int(k, "k", minimum=0)
         vt, s = self._check_visible(v, "v")
-        return self._out(self._gibbs(vt, k, self._generator(generator)), s)
+        return self._out(self._gibbs(vt, k, self._generator(rng)), s)
 
     def reconstruct(self, v: Any) -> torch.Tensor:
         """Deterministic mean-field reconstruction ``E[v | h = P(h=1|v)]``."""
@@ -347,7 +371,7 @@ class RBM:
         return self._out(self._mean_v(torch.sigmoid(vt @ self.W + self.c)), s)
 
     def inpaint(self, v: Any, mask: Any, n_steps: int = 100,
-                generator: GeneratorLike = None) -> torch.Tensor:
+                rng: GeneratorLike = None) -> torch.Tensor:
         """Sample the unobserved visibles given the observed ones.
 
         Visible units where ``mask`` is True are clamped to ``v``; the others
@@ -361,7 +385,7 @@ class RBM:
         v : array-like, shape (n_visible,) or (batch, n_visible)
         mask : bool array-like, same shape as ``v``
         n_steps : int
-        generator : torch.Generator or SeedLike
+        rng : SeedLike or torch.Generator
 
         Returns
         -------
@@ -387,7 +411,7 @@ class RBM:
         squeeze = raw.ndim == 1
         raw = raw.reshape(-1, self.n_visible).to(device=self.device, dtype=self.dtype)
         m = m.reshape(-1, self.n_visible).to(self.device)
-        gen = self._generator(generator)
+        gen = self._generator(rng)
         if self.visible == "gaussian":
             fill = self.b.expand_as(raw)
         else:
@@ -407,6 +431,210 @@ class RBM:
         return self._out(vt, squeeze)
 
 
+    # ------------------------------------------------------------ estimator API
+    def fit(self, X: Any, method: str = "cd", epochs: int = 10, *, rng: SeedLike = None,
+            progress: ProgressCallback | None = None,
+            checkpoint_dir: str | os.PathLike | None = None, **options: Any) -> RBM:
+        """Train the RBM in place by minibatch stochastic gradient ascent; returns ``self``.
+
+        A thin front to :func:`spinnet.boltzmann.training.train`: ``method`` names a
+        registered training rule (``"cd"``, ``"pcd"``, ``"pt"``, ``"pl"``, ``"rm"``,
+        ``"exact"``, or one added with
+        :func:`spinnet.boltzmann.training.register_rule`) and ``options`` are the
+        other fields of :class:`~spinnet.boltzmann.training.TrainConfig` (``k``,
+        ``batch_size``, ``learning_rate``, ``momentum``, ``weight_decay``, ...).
+
+        Parameters
+        ----------
+        X : array-like, shape (n_samples, n_visible)
+            Training vectors (0/1 for Bernoulli visibles: convert ±1 spins with
+            :func:`spinnet.spins.spins_to_bits`).
+        method : str
+            Training rule.
+        epochs : int
+            Total number of epochs (a resumed run continues up to this number).
+        rng : SeedLike
+            Seed of the run (shuffling and sampling).
+        progress : callable, optional
+            ``progress(stage, done, total)`` after each epoch.
+        checkpoint_dir : path-like, optional
+            Directory for a per-epoch resume checkpoint (:mod:`spinnet._persist`
+            format); if it holds one, training resumes exactly.
+
+        Returns
+        -------
+        RBM
+            ``self``; the per-epoch metrics are in ``history_``.
+        """
+        from spinnet.boltzmann.training import TrainConfig, train
+
+        config = TrainConfig(method=method, epochs=epochs, **options)
+        self.history_ = train(self, X, config, rng=rng, progress=progress,
+                              checkpoint_dir=checkpoint_dir)
+        return self
+
+    def partial_fit(self, X: Any, method: str = "cd", *, rng: SeedLike = None,
+                    **options: Any) -> RBM:
+        """One pass of minibatch updates over ``X``, continuing the previous call's state.
+
+        Momentum buffers and persistent chains are kept between calls (streaming
+        training); a change of ``method`` or ``options`` starts them afresh. ``rng``
+        seeds the first call; later calls continue its stream.
+
+        Returns
+        -------
+        RBM
+            ``self``; one row is appended to ``history_`` per call.
+        """
+        from spinnet.boltzmann.training import TrainConfig, _partial_fit
+
+        config = TrainConfig(method=method, epochs=1, **options)
+        _partial_fit(self, X, config, rng)
+        return self
+
+    def sample(self, n: int, n_sweeps: int = 1000, rng: GeneratorLike = None, *,
+               return_probabilities: bool = False) -> Any:
+        """Draw ``n`` samples by block Gibbs sampling from random starts.
+
+        Each of ``n`` independent chains starts from a uniformly random visible
+        state (Gaussian visibles: ``b`` plus unit noise) and runs ``n_sweeps``
+        block-Gibbs sweeps ``v → h → v``.
+
+        Parameters
+        ----------
+        n : int
+            Number of samples (independent chains).
+        n_sweeps : int
+            Block-Gibbs sweeps per chain (``>= 1``).
+        rng : SeedLike or torch.Generator
+            Same seed, same samples.
+        return_probabilities : bool
+            Also return the mean of the last half-step, ``P(v = 1 | h)`` (Bernoulli),
+            ``E[v | h]`` otherwise: the customary picture of an RBM sample.
+
+        Returns
+        -------
+        torch.Tensor, shape (n, n_visible)
+            The samples, or ``(samples, means)`` with ``return_probabilities``.
+        """
+        n = check_int(n, "n", minimum=1)
+        n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=1)
+        gen = self._generator(rng)
+        shape = (n, self.n_visible)
+        with torch.no_grad():
+            if self.visible == "gaussian":
+                v = self.b + torch.randn(shape, generator=gen, dtype=self.dtype,
+                                         device=self.device)
+            else:
+                v = _bernoulli(torch.full(shape, 0.5, dtype=self.dtype, device=self.device),
+                               gen)
+                v = 2.0 * v - 1.0 if self.visible == "ising" else v
+            v = self._gibbs(v, n_sweeps - 1, gen)
+            h = self._sample_h(v, gen)
+            mean = self._mean_v(h)
+            v = self._sample_v(h, gen)
+        return (v, mean) if return_probabilities else v
+
+    def log_z(self, method: str = "auto", *, rng: SeedLike = None, n_runs: int = 100,
+              n_betas: int | None = None, progress: ProgressCallback | None = None
+              ) -> tuple[float, float]:
+        """``log Z`` and its standard error: exact enumeration or AIS.
+
+        ``method="auto"`` enumerates when the smaller summable layer has at most
+        20 units (:func:`exact_log_z`, error 0) and otherwise runs annealed
+        importance sampling (:func:`spinnet.boltzmann.evaluation.ais_log_z` with a
+        base model fitted to the RBM's own visible marginals; Bernoulli visibles).
+        """
+        method = check_option(method, "method", ("auto", "exact", "ais"))
+        small = (self.n_hidden if self.visible == "gaussian"
+                 else min(self.n_visible, self.n_hidden))
+        if method == "exact" or (method == "auto" and small <= MAX_ENUMERATION_UNITS):
+            return float(exact_log_z(self)), 0.0
+        if self.visible != "bernoulli":
+            raise ValueError("AIS estimates log Z of Bernoulli RBMs; this one has "
+                             f"visible={self.visible!r} and too many units to enumerate")
+        from spinnet.boltzmann.evaluation import ais_log_z, model_rate_bias
+
+        base = model_rate_bias(self.W, self.b, self.c, rng=rng)
+        lz, err, _ = ais_log_z(self.W, self.b, self.c, base_visible_bias=base, n_runs=n_runs,
+                               n_betas=n_betas, rng=rng, progress=progress)
+        return lz, err
+
+    def score_samples(self, X: Any, *, log_z: float | None = None, rng: SeedLike = None
+                      ) -> np.ndarray:
+        """Log-likelihood ``log P(v) = -F(v) - log Z`` of each row of ``X`` (nats).
+
+        Exact when ``log Z`` can be enumerated (smaller layer <= 20 units); otherwise
+        ``log Z`` is an AIS estimate (see :meth:`log_z`; a stochastic lower bound in
+        expectation, so the scores are then estimates). Pass ``log_z`` to reuse one.
+
+        Returns
+        -------
+        ndarray of float64, shape (n_samples,)
+        """
+        vt, _ = self._check_visible(X, "X")
+        lz = self.log_z(rng=rng)[0] if log_z is None else float(log_z)
+        with torch.no_grad():
+            fe = self._free_energy(vt, self.W, self.b, self.c)
+        return (-fe - lz).detach().cpu().numpy().astype(np.float64)
+
+    def score(self, X: Any, *, log_z: float | None = None, rng: SeedLike = None) -> float:
+        """Mean log-likelihood of ``X`` (see :meth:`score_samples`)."""
+        return float(self.score_samples(X, log_z=log_z, rng=rng).mean())
+
+    # ------------------------------------------------------------ persistence
+    _KIND = "spinnet.boltzmann.RBM"
+
+    def get_config(self) -> dict[str, Any]:
+        """Hyper-parameters (JSON) that rebuild an untrained copy of this RBM."""
+        return {"n_visible": self.n_visible, "n_hidden": self.n_hidden,
+                "visible": self.visible, "dtype": str(self.dtype).removeprefix("torch."),
+                "device": str(self.device), "init_std": self.init_std}
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save parameters, history and metadata to the directory ``path``.
+
+        The format is :mod:`spinnet._persist` (``config.json`` + ``arrays.h5``);
+        :meth:`load` restores the RBM bit for bit.
+        """
+        from spinnet._persist import save_state
+
+        return save_state(path, kind=self._KIND,
+                          config={**self.get_config(), "metadata": self.metadata},
+                          arrays={"W": self.W, "b": self.b, "c": self.c},
+                          state={"history": self.history_.to_dict()})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, device: Any = None) -> RBM:
+        """Load an RBM written by :meth:`save` (``ValueError`` naming ``path`` otherwise)."""
+        from spinnet._persist import load_state
+
+        saved = load_state(path, kind=cls._KIND)
+        return cls._from_saved(saved.config, saved.arrays, saved.state, device, path)
+
+    @classmethod
+    def _from_saved(cls, cfg: dict[str, Any], arrays: dict[str, Any], state: dict[str, Any],
+                    device: Any, path: Any) -> RBM:
+        try:
+            dtype = getattr(torch, cfg["dtype"])
+            rbm = cls(int(cfg["n_visible"]), int(cfg["n_hidden"]), cfg["visible"], rng=0,
+                      device=cfg["device"] if device is None else device, dtype=dtype,
+                      init_std=float(cfg.get("init_std", 0.01)))
+            params = {key: arrays[key] for key in ("W", "b", "c")}
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise ValueError(f"{str(path)!r} is not a valid saved RBM: "
+                             f"{type(exc).__name__}: {exc}") from None
+        for key, t in params.items():
+            if not isinstance(t, torch.Tensor) or t.dtype != dtype or \
+                    tuple(t.shape) != tuple(getattr(rbm, key).shape):
+                raise ValueError(f"{str(path)!r} is not a valid saved RBM: array {key!r} has "
+                                 "the wrong shape or dtype")
+            setattr(rbm, key, t.to(rbm.device))
+        rbm.metadata = dict(cfg.get("metadata") or {})
+        rbm.history_ = History.from_dict(state.get("history") or {})
+        return rbm
+
+
 # ---------------------------------------------------------------- gradients
 def _check_rbm(rbm: Any) -> RBM:
     if not isinstance(rbm, RBM):
@@ -415,7 +643,8 @@ def _check_rbm(rbm: Any) -> RBM:
 
 
 def _moment_difference(rbm: RBM, pos: torch.Tensor, neg: torch.Tensor,
-                       W: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+                       W: torch.Tensor | None = None, gaussian_hidden: bool = False
+                       ) -> dict[str, torch.Tensor]:
     """``⟨-∂F/∂θ⟩_pos - ⟨-∂F/∂θ⟩_neg``: the positive minus the negative phase.
 
     Both phases go through one product for ``P(h|v)`` and one for ``∂/∂W``
@@ -426,7 +655,9 @@ def _moment_difference(rbm: RBM, pos: torch.Tensor, neg: torch.Tensor,
     """
     W = rbm.W if W is None else W
     both = torch.cat([pos, neg])
-    ph = torch.sigmoid(_matmul(both, W) + rbm.c)
+    # Linear-Gaussian hidden units (DBN code layer): E[h|v] = c + vW replaces σ(c + vW).
+    ph = (_matmul(both, W) + rbm.c) if gaussian_hidden else torch.sigmoid(_matmul(both, W)
+                                                                          + rbm.c)
     n_pos, n_neg = pos.shape[0], neg.shape[0]
     weights = torch.cat([torch.full((n_pos,), 1.0 / n_pos, dtype=ph.dtype, device=ph.device),
                          torch.full((n_neg,), -1.0 / n_neg, dtype=ph.dtype, device=ph.device)])
@@ -439,7 +670,7 @@ def _moment_difference(rbm: RBM, pos: torch.Tensor, neg: torch.Tensor,
 
 
 def cd_gradient(rbm: RBM, v: Any, k: int = 1,
-                generator: GeneratorLike = None) -> dict[str, torch.Tensor]:
+                rng: GeneratorLike = None) -> dict[str, torch.Tensor]:
     """Contrastive-divergence CD-k estimate of the log-likelihood gradient.
 
     ``Δθ = ⟨-∂F/∂θ⟩_data - ⟨-∂F/∂θ⟩_{v_k}`` where ``v_k`` is the end of a
@@ -457,12 +688,12 @@ def cd_gradient(rbm: RBM, v: Any, k: int = 1,
     rbm = _check_rbm(rbm)
     k = check_int(k, "k", minimum=1)
     vt, _ = rbm._check_visible(v, "v")
-    vk = rbm._gibbs(vt, k, rbm._generator(generator))
+    vk = rbm._gibbs(vt, k, rbm._generator(rng))
     return _moment_difference(rbm, vt, vk)
 
 
 def pcd_gradient(rbm: RBM, v: Any, chains: Any, k: int = 1,
-                 generator: GeneratorLike = None
+                 rng: GeneratorLike = None
                  ) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
     """Persistent-CD estimate of the log-likelihood gradient (Tieleman, ICML 2008).
 
@@ -485,7 +716,7 @@ def pcd_gradient(rbm: RBM, v: Any, chains: Any, k: int = 1,
     k = check_int(k, "k", minimum=1)
     vt, _ = rbm._check_visible(v, "v")
     ct, squeeze = rbm._check_visible(chains, "chains")
-    ct = rbm._gibbs(ct, k, rbm._generator(generator))
+    ct = rbm._gibbs(ct, k, rbm._generator(rng))
     grads = _moment_difference(rbm, vt, ct)
     return grads, (ct[0] if squeeze else ct)
 

@@ -20,10 +20,17 @@ centered parametrisation ``E = -(v-μ)ᵀW(h-λ) - bᵀ(v-μ) - cᵀ(h-λ)``, wi
 the data mean of ``v`` and ``λ`` a running mean of ``P(h=1|v)`` on data, while
 the RBM keeps its ordinary (uncentered) parameters.
 
+Gradient estimators are *training rules* held in one registry,
+:data:`TRAINING_RULES`; :func:`register_rule` adds one. The same registry and
+the same update loop serve :meth:`RBM.fit <spinnet.boltzmann.rbm.RBM.fit>`,
+:func:`train` and the greedy pretraining of
+:class:`~spinnet.boltzmann.dbn.DeepBeliefNet`, so a new rule reaches all three.
+
 Every ``checkpoint_every`` epochs the full training state is written atomically
-to ``checkpoint_dir/checkpoint.pt``; calling :func:`train` again on that
-directory resumes and reproduces the uninterrupted run exactly, because every
-random draw of epoch ``e`` comes from generators derived from the seed and ``e``.
+to ``checkpoint_dir/checkpoint/`` (the :mod:`spinnet._persist` format); calling
+:func:`train` again on that directory resumes and reproduces the uninterrupted
+run exactly, because every random draw of epoch ``e`` comes from generators
+derived from the seed and ``e``.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ import hashlib
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,16 +48,10 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from spinnet._io import atomic_path
+from spinnet._history import History
+from spinnet._persist import is_saved_state, load_state, save_state
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike, as_generator
 from spinnet._validation import check_fraction, check_int, check_nonneg_float, check_option
 from spinnet.boltzmann.rbm import (
@@ -69,22 +70,157 @@ from spinnet.boltzmann.rbm import (
 __all__ = [
     "CHECKPOINT_NAME",
     "METHODS",
+    "TRAINING_RULES",
     "History",
+    "RuleState",
     "TrainConfig",
+    "TrainingRule",
     "default_pt_betas",
+    "get_rule",
     "load_checkpoint",
+    "register_rule",
     "train",
+    "unregister_rule",
 ]
 
+#: The built-in training rules (the registry :data:`TRAINING_RULES` may hold more).
 METHODS = ("cd", "pcd", "pt", "pl", "rm", "exact")
-CHECKPOINT_NAME = "checkpoint.pt"
-_CHECKPOINT_FORMAT = 1
+#: Name of the resume-checkpoint directory inside ``checkpoint_dir``.
+CHECKPOINT_NAME = "checkpoint"
+CHECKPOINT_KIND = "spinnet.boltzmann.training.checkpoint"
 #: Largest smaller-layer size for which the exact log-likelihood is tracked per epoch.
 MAX_TRACKED_UNITS = 16
 _MATMUL_DTYPES = {"float32": torch.float32, "float64": torch.float64,
                   "bfloat16": torch.bfloat16}
 # Fields that may differ between a checkpointed run and its continuation.
 _RESUMABLE_FIELDS = ("epochs", "checkpoint_every")
+
+
+# ------------------------------------------------------------- training rules
+@dataclass
+class RuleState:
+    """What a training rule sees besides the RBM and the minibatch.
+
+    Attributes
+    ----------
+    k : int
+        Gibbs sweeps per update (``config.k``).
+    gen : torch.Generator
+        The epoch's generator (all random draws of a rule come from it).
+    W : torch.Tensor
+        The weights to multiply with (``rbm.W`` or a low-precision copy).
+    chains : torch.Tensor or None
+        Persistent chains (rules with ``persistent=True``); a rule replaces them.
+    betas : torch.Tensor or None
+        Inverse temperatures, shape ``(n_betas, 1)`` (tempered rules).
+    gaussian_hidden : bool
+        Hidden units are linear with unit Gaussian noise (DBN code layer).
+    swap_rates : list of float
+        Replica-exchange acceptance rates of the epoch (tempered rules append).
+    """
+
+    k: int
+    gen: torch.Generator
+    W: torch.Tensor
+    chains: torch.Tensor | None = None
+    betas: torch.Tensor | None = None
+    gaussian_hidden: bool = False
+    swap_rates: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TrainingRule:
+    """A gradient estimator for RBM training.
+
+    Parameters
+    ----------
+    name : str
+        Key in :data:`TRAINING_RULES` (the ``method`` of :class:`TrainConfig`).
+    gradient : callable
+        ``gradient(rbm, batch, state) -> {"W", "b", "c"}``: the ascent direction on
+        a validated minibatch, with ``state`` a :class:`RuleState`.
+    persistent : bool
+        Needs persistent chains (``state.chains``), started uniformly at random.
+    tempered : bool
+        Chains carry a leading temperature axis (``config.betas``).
+    binary_visible : bool
+        Only for Bernoulli or Ising visibles.
+    gaussian_hidden : bool
+        Supports linear-Gaussian hidden units (a DBN's code layer).
+    sampling : bool
+        A sampling estimator (``config.matmul_dtype`` applies).
+    enumerates : bool
+        Enumerates a layer (``<= 20`` units).
+    """
+
+    name: str
+    gradient: Callable[[RBM, torch.Tensor, RuleState], dict[str, torch.Tensor]]
+    persistent: bool = False
+    tempered: bool = False
+    binary_visible: bool = False
+    gaussian_hidden: bool = False
+    sampling: bool = False
+    enumerates: bool = False
+
+
+#: The one registry of training rules, shared by :func:`train`, ``RBM.fit`` and DBN
+#: pretraining.
+TRAINING_RULES: dict[str, TrainingRule] = {}
+
+
+def register_rule(rule: TrainingRule, *, replace: bool = False) -> TrainingRule:
+    """Add ``rule`` to :data:`TRAINING_RULES` (``replace=True`` to redefine a name)."""
+    if not isinstance(rule, TrainingRule):
+        raise TypeError(f"rule must be a TrainingRule; got {type(rule).__name__}")
+    if not callable(rule.gradient):
+        raise TypeError("rule.gradient must be callable")
+    if rule.name in TRAINING_RULES and not replace:
+        raise ValueError(f"a training rule named {rule.name!r} exists; pass replace=True")
+    TRAINING_RULES[rule.name] = rule
+    return rule
+
+
+def unregister_rule(name: str) -> None:
+    """Remove the rule ``name`` from :data:`TRAINING_RULES`."""
+    if name not in TRAINING_RULES:
+        raise KeyError(f"no training rule named {name!r}")
+    del TRAINING_RULES[name]
+
+
+def get_rule(name: str) -> TrainingRule:
+    """The registered rule ``name`` (``ValueError`` listing the known ones otherwise)."""
+    check_option(name, "method", tuple(TRAINING_RULES))
+    return TRAINING_RULES[name]
+
+
+def _cd_rule(rbm: RBM, batch: torch.Tensor, st: RuleState) -> dict[str, torch.Tensor]:
+    neg = rbm._gibbs(batch, st.k, st.gen, st.W, gaussian_hidden=st.gaussian_hidden)
+    return _moment_difference(rbm, batch, neg, st.W, gaussian_hidden=st.gaussian_hidden)
+
+
+def _pcd_rule(rbm: RBM, batch: torch.Tensor, st: RuleState) -> dict[str, torch.Tensor]:
+    st.chains = rbm._gibbs(st.chains, st.k, st.gen, st.W, gaussian_hidden=st.gaussian_hidden)
+    return _moment_difference(rbm, batch, st.chains, st.W, gaussian_hidden=st.gaussian_hidden)
+
+
+def _pt_rule(rbm: RBM, batch: torch.Tensor, st: RuleState) -> dict[str, torch.Tensor]:
+    chains = _tempered_gibbs(rbm, st.chains, st.betas, st.k, st.gen, st.W)
+    st.chains, rate = _replica_exchange(rbm, chains, st.betas, st.gen)
+    st.swap_rates.append(rate)
+    return _moment_difference(rbm, batch, st.chains[0], st.W)
+
+
+for _rule in (
+    TrainingRule("cd", _cd_rule, gaussian_hidden=True, sampling=True),
+    TrainingRule("pcd", _pcd_rule, persistent=True, gaussian_hidden=True, sampling=True),
+    TrainingRule("pt", _pt_rule, persistent=True, tempered=True, binary_visible=True,
+                 sampling=True),
+    TrainingRule("pl", lambda rbm, batch, st: pl_gradient(rbm, batch), binary_visible=True),
+    TrainingRule("rm", lambda rbm, batch, st: rm_gradient(rbm, batch), binary_visible=True),
+    TrainingRule("exact", lambda rbm, batch, st: exact_loglik_gradient(rbm, batch),
+                 enumerates=True),
+):
+    register_rule(_rule)
 
 
 def default_pt_betas(n_betas: int = 10) -> tuple[float, ...]:
@@ -104,8 +240,9 @@ class TrainConfig:
 
     Parameters
     ----------
-    method : {"cd", "pcd", "pt", "pl", "rm", "exact"}
-        Gradient estimator (see the module docstring).
+    method : str
+        Training rule, a key of :data:`TRAINING_RULES` (``"cd"``, ``"pcd"``, ``"pt"``,
+        ``"pl"``, ``"rm"``, ``"exact"`` or a registered one).
     epochs : int
         Number of passes over the data (``>= 1``).
     k : int
@@ -145,6 +282,9 @@ class TrainConfig:
         bfloat16 instructions (AVX512-BF16, AMX) this is several times faster;
         elsewhere it can be slower. The estimators are noisy at the 1e-2 level
         anyway, far above bfloat16's 4e-3 relative rounding.
+    initial_momentum_epochs : int
+        The first this many epochs use momentum ``min(momentum, 0.5)`` (Hinton's
+        guide §9: small momentum while the parameters move fast).
     """
 
     method: str = "cd"
@@ -162,9 +302,10 @@ class TrainConfig:
     track_log_likelihood: bool = True
     monitor_samples: int | None = None
     matmul_dtype: str | None = None
+    initial_momentum_epochs: int = 0
 
     def __post_init__(self) -> None:
-        check_option(self.method, "config.method", METHODS)
+        check_option(self.method, "config.method", tuple(TRAINING_RULES))
         self.epochs = check_int(self.epochs, "config.epochs", minimum=1)
         self.k = check_int(self.k, "config.k", minimum=1)
         self.batch_size = check_int(self.batch_size, "config.batch_size", minimum=1)
@@ -200,9 +341,12 @@ class TrainConfig:
                                              minimum=1)
         if self.matmul_dtype is not None:
             check_option(self.matmul_dtype, "config.matmul_dtype", tuple(_MATMUL_DTYPES))
-            if self.method not in ("cd", "pcd", "pt"):
+            if not TRAINING_RULES[self.method].sampling:
+                names = [n for n, r in TRAINING_RULES.items() if r.sampling]
                 raise ValueError("config.matmul_dtype applies to the sampling estimators "
-                                 f"'cd', 'pcd' and 'pt'; got method={self.method!r}")
+                                 f"{names}; got method={self.method!r}")
+        self.initial_momentum_epochs = check_int(self.initial_momentum_epochs,
+                                                 "config.initial_momentum_epochs", minimum=0)
 
     @property
     def chains(self) -> int:
@@ -213,45 +357,6 @@ class TrainConfig:
     def betas(self) -> tuple[float, ...]:
         """The PT inverse-temperature ladder actually used."""
         return self.pt_betas if self.pt_betas is not None else default_pt_betas()
-
-
-@dataclass
-class History:
-    """Per-epoch training metrics (one list entry per finished epoch).
-
-    Attributes
-    ----------
-    epoch : list of int
-        1-based epoch numbers.
-    free_energy : list of float
-        Mean free energy ``⟨F(v)⟩`` of the monitored training data.
-    reconstruction_error : list of float
-        Mean squared error of the mean-field reconstruction
-        :meth:`RBM.reconstruct`, averaged over units and vectors.
-    pseudo_log_likelihood : list of float
-        Mean pseudo-log-likelihood (NaN for Gaussian visibles).
-    log_likelihood : list of float
-        Exact mean log-likelihood (NaN when not tracked).
-    wall_time : list of float
-        Seconds spent on the epoch (updates and metrics).
-    update_time : list of float
-        Seconds spent on the epoch's parameter updates alone (no metrics).
-    pt_swap_rate : list of float
-        Mean acceptance of replica exchanges in the epoch (PT only, NaN otherwise).
-    """
-
-    epoch: list[int] = field(default_factory=list)
-    free_energy: list[float] = field(default_factory=list)
-    reconstruction_error: list[float] = field(default_factory=list)
-    pseudo_log_likelihood: list[float] = field(default_factory=list)
-    log_likelihood: list[float] = field(default_factory=list)
-    wall_time: list[float] = field(default_factory=list)
-    update_time: list[float] = field(default_factory=list)
-    pt_swap_rate: list[float] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, list]:
-        """The history as a plain dict of lists (e.g. for a DataFrame)."""
-        return {f.name: list(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
 
 # ------------------------------------------------------------------ helpers
@@ -351,16 +456,21 @@ def _metrics(rbm: RBM, data: torch.Tensor, track_ll: bool) -> dict[str, float]:
             "pseudo_log_likelihood": pll, "log_likelihood": ll}
 
 
-def _check_compatible(rbm: RBM, config: TrainConfig) -> None:
-    if rbm.visible == "gaussian" and config.method in ("pt", "pl", "rm"):
+def _check_compatible(rbm: RBM, config: TrainConfig, gaussian_hidden: bool = False) -> None:
+    rule = TRAINING_RULES[config.method]
+    if rbm.visible == "gaussian" and rule.binary_visible:
         raise ValueError(f"config.method={config.method!r} needs binary (bernoulli or ising) "
                          "visibles; got visible='gaussian'")
-    if config.method == "exact":
+    if gaussian_hidden and not rule.gaussian_hidden:
+        names = [n for n, r in TRAINING_RULES.items() if r.gaussian_hidden]
+        raise ValueError(f"config.method={config.method!r} does not support linear-Gaussian "
+                         f"hidden units (a DBN with top_hidden='gaussian'); use one of {names}")
+    if rule.enumerates:
         limit = MAX_ENUMERATION_UNITS
         ok = rbm.n_hidden <= limit or (rbm.visible != "gaussian" and rbm.n_visible <= limit)
         if not ok:
-            raise ValueError(f"config.method='exact' needs a layer of at most {limit} units to "
-                             f"enumerate; got n_visible={rbm.n_visible}, "
+            raise ValueError(f"config.method={config.method!r} needs a layer of at most "
+                             f"{limit} units to enumerate; got n_visible={rbm.n_visible}, "
                              f"n_hidden={rbm.n_hidden}")
 
 
@@ -369,59 +479,52 @@ def _rbm_signature(rbm: RBM) -> dict[str, Any]:
             "dtype": str(rbm.dtype)}
 
 
+def _group(arrays: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    p = prefix + "/"
+    return {key[len(p):]: val for key, val in arrays.items() if key.startswith(p)}
+
+
 def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     """Read a training checkpoint written by :func:`train`.
 
     Parameters
     ----------
     path : path-like
-        The checkpoint file (``checkpoint.pt``) or the directory holding it.
+        The checkpoint directory (``checkpoint/``) or the ``checkpoint_dir`` holding it.
 
     Returns
     -------
     dict
-        Keys ``format, rbm, config, params, velocity, chains, offsets, entropy,
-        epoch, history, data_sha256`` (tensors on the CPU).
+        Keys ``rbm, config, params, velocity, chains, offsets, entropy, epoch, history,
+        data_sha256, tag`` (tensors on the CPU, ``history`` a :class:`History`).
 
     Raises
     ------
     ValueError
-        If the file cannot be read as a checkpoint (truncated, corrupt, or not
-        written by :func:`train`); the message names the file.
+        If the directory cannot be read as a checkpoint (truncated, corrupt, or not
+        written by :func:`train`); the message names it.
     """
     path = Path(path)
-    if path.is_dir():
+    if not is_saved_state(path) and (path / CHECKPOINT_NAME).exists():
         path = path / CHECKPOINT_NAME
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"no training checkpoint at {str(path)!r}")
+    saved = load_state(path, kind=CHECKPOINT_KIND)
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # any unpickling/zip failure means a corrupt file
-        raise ValueError(f"checkpoint file {str(path)!r} is corrupt or unreadable: "
-                         f"{type(exc).__name__}: {exc}") from exc
-    required = {"format", "rbm", "config", "params", "velocity", "chains", "offsets",
-                "entropy", "epoch", "history", "data_sha256"}
-    if not isinstance(state, dict) or not required <= set(state):
-        missing = sorted(required - set(state)) if isinstance(state, dict) else sorted(required)
-        raise ValueError(f"checkpoint file {str(path)!r} is not a spinnet training checkpoint "
-                         f"(missing {missing})")
-    if state["format"] != _CHECKPOINT_FORMAT:
-        raise ValueError(f"checkpoint file {str(path)!r} has format {state['format']!r}; "
-                         f"expected {_CHECKPOINT_FORMAT}")
-    return state
-
-
-def _save_checkpoint(path: Path, state: dict[str, Any]) -> None:
-    with atomic_path(path) as tmp:
-        torch.save(state, tmp)
-
-
-def _cpu(x: Any) -> Any:
-    if isinstance(x, torch.Tensor):
-        return x.detach().cpu().clone()
-    if isinstance(x, dict):
-        return {key: _cpu(val) for key, val in x.items()}
-    return x
+        cfg, st = saved.config, saved.state
+        out = {"rbm": cfg["rbm"], "config": cfg["train"], "data_sha256": cfg["data_sha256"],
+               "entropy": int(cfg["entropy"]), "tag": cfg.get("tag") or {},
+               "epoch": int(st["epoch"]), "history": History.from_dict(st["history"]),
+               "params": _group(saved.arrays, "params"),
+               "velocity": _group(saved.arrays, "velocity"),
+               "offsets": _group(saved.arrays, "offsets"),
+               "chains": saved.arrays.get("chains")}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"checkpoint {str(path)!r} is corrupt or incomplete: "
+                         f"{type(exc).__name__}: {exc}") from None
+    if set(out["params"]) != {"W", "b", "c"}:
+        raise ValueError(f"checkpoint {str(path)!r} is corrupt or incomplete: no parameters")
+    return out
 
 
 def _to(x: Any, rbm: RBM) -> Any:
@@ -432,15 +535,63 @@ def _to(x: Any, rbm: RBM) -> Any:
     return x
 
 
+def _tensors(prefix: str, d: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {f"{prefix}/{key}": val.detach().cpu() for key, val in d.items()}
+
+
+def _sgd_step(rbm: RBM, batch: torch.Tensor, rule: TrainingRule, st: RuleState,
+              config: TrainConfig, velocity: dict[str, torch.Tensor],
+              offsets: dict[str, torch.Tensor], momentum: float) -> None:
+    """One minibatch update of ``rbm`` (in place) with the rule's ascent direction."""
+    g = rule.gradient(rbm, batch, st)
+    if config.weight_decay:
+        g["W"] = g["W"] - config.weight_decay * rbm.W
+    if config.centering:
+        mu, lam = offsets["mu"], offsets["lam"]
+        g["W"] = g["W"] - torch.outer(mu, g["c"]) - torch.outer(g["b"], lam)
+    for key in velocity:
+        velocity[key] = momentum * velocity[key] + config.learning_rate * g[key]
+    dW, db, dc = velocity["W"], velocity["b"], velocity["c"]
+    if config.centering:
+        db = db - dW @ offsets["lam"]
+        dc = dc - offsets["mu"] @ dW
+        with torch.no_grad():
+            hmean = torch.sigmoid(batch @ rbm.W + rbm.c).mean(0)
+        offsets["lam"] = ((1.0 - config.center_rate) * offsets["lam"]
+                          + config.center_rate * hmean)
+    rbm.W = rbm.W + dW
+    rbm.b = rbm.b + db
+    rbm.c = rbm.c + dc
+
+
+def _initial_chains(rbm: RBM, config: TrainConfig, rule: TrainingRule,
+                    entropy: int) -> torch.Tensor | None:
+    if not rule.persistent:
+        return None
+    # Chains start uniformly at random (Gaussian: at b + noise), from a stream
+    # of their own so that they do not shift the per-epoch streams.
+    init_seed = int(np.random.SeedSequence([entropy, 2**32]).generate_state(1)[0])
+    init_gen = _torch_gen(init_seed, rbm.device)
+    shape = ((len(config.betas),) if rule.tempered else ()) + (config.chains, rbm.n_visible)
+    return _random_visible(rbm, shape, init_gen)
+
+
+def _matmul_dtype(rbm: RBM, config: TrainConfig) -> torch.dtype | None:
+    mm = None if config.matmul_dtype is None else _MATMUL_DTYPES[config.matmul_dtype]
+    return None if mm == rbm.dtype else mm
+
+
 # -------------------------------------------------------------------- train
 def train(rbm: RBM, data: Any, config: TrainConfig, *, rng: SeedLike = None,
-          checkpoint_dir: str | os.PathLike | None = None, progress: bool = True,
-          callback: Callable[[int, RBM, History], bool | None] | None = None) -> History:
+          checkpoint_dir: str | os.PathLike | None = None,
+          progress: ProgressCallback | None = None,
+          callback: Callable[[int, RBM, History], bool | None] | None = None,
+          tag: Mapping[str, Any] | None = None) -> History:
     """Train ``rbm`` in place by minibatch stochastic gradient ascent.
 
     Each update is ``Δ ← m Δ + η (g - λ_W W)``, ``θ ← θ + Δ`` (momentum ``m``,
     weight decay ``λ_W`` on ``W`` only), with ``g`` the ascent direction of the
-    chosen estimator on a minibatch (Hinton 2010, §§7-10). With
+    chosen training rule on a minibatch (Hinton 2010, §§7-10). With
     ``config.centering`` the step is taken in the centered coordinates: with
     the chain-rule gradient ``g_Wc = g_W - μ g_cᵀ - g_b λᵀ`` the uncentered
     parameters move by ``ΔW``, ``Δb - ΔW λ``, ``Δc - ΔWᵀ μ`` (Melchior et al.
@@ -461,47 +612,71 @@ def train(rbm: RBM, data: Any, config: TrainConfig, *, rng: SeedLike = None,
         an uninterrupted one. On resume the checkpoint's seed is used and
         ``rng`` is ignored.
     checkpoint_dir : path-like or None
-        Directory for ``checkpoint.pt``, written atomically every
-        ``config.checkpoint_every`` epochs and after the last one. If it
-        already holds a checkpoint, training resumes from it; the checkpoint
-        must match ``rbm``'s shape and type, the data and ``config`` (except
-        ``epochs`` and ``checkpoint_every``).
-    progress : bool
-        Show a rich progress bar over epochs with the latest metrics.
+        Directory for the ``checkpoint/`` save (:mod:`spinnet._persist` format),
+        written atomically every ``config.checkpoint_every`` epochs and after the
+        last one. If it already holds a checkpoint, training resumes from it; the
+        checkpoint must match ``rbm``'s shape and type, the data, ``config``
+        (except ``epochs`` and ``checkpoint_every``) and ``tag``.
+    progress : callable, optional
+        ``progress("RBM <method>", epochs_done, epochs)`` after each epoch.
     callback : callable or None
         ``callback(epoch, rbm, history)`` after each epoch (after its
-        checkpoint); returning ``True`` stops training.
+        checkpoint); returning a true value stops training.
+    tag : mapping, optional
+        JSON description of the run (e.g. the seed and data source) stored in the
+        checkpoint; a resume with another tag is refused.
 
     Returns
     -------
     History
-        Metrics of all finished epochs (including those before a resume).
+        Metrics of all finished epochs (including those before a resume): ``epoch,
+        free_energy, reconstruction_error, pseudo_log_likelihood, log_likelihood,
+        wall_time, update_time, pt_swap_rate``.
 
     Raises
     ------
     TypeError, ValueError
-        For bad arguments, an estimator that does not fit the RBM, a checkpoint
-        that does not match, or a corrupt checkpoint file (named).
+        For bad arguments, a rule that does not fit the RBM, a checkpoint that
+        does not match, or a corrupt checkpoint (named).
     """
     if not isinstance(rbm, RBM):
         raise TypeError(f"rbm must be an RBM; got {type(rbm).__name__}")
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig; got {type(config).__name__}")
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be a bool; got {type(progress).__name__}")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None; got {type(callback).__name__}")
-    _check_compatible(rbm, config)
     x, single = rbm._check_visible(data, "data")
     if single:
         raise ValueError(f"data must have shape (n_samples, {rbm.n_visible}); got one "
                          f"vector of shape ({rbm.n_visible},)")
+    return _train(rbm, x, config, rng=rng, checkpoint_dir=checkpoint_dir, progress=progress,
+                  callback=callback, tag=tag)
+
+
+def _train(rbm: RBM, x: torch.Tensor, config: TrainConfig, *, rng: SeedLike = None,
+           checkpoint_dir: str | os.PathLike | None = None,
+           progress: ProgressCallback | None = None,
+           callback: Callable[[int, RBM, History], bool | None] | None = None,
+           tag: Mapping[str, Any] | None = None, gaussian_hidden: bool = False,
+           metrics: Callable[[RBM, torch.Tensor], dict[str, float]] | None = None,
+           stage: str | None = None) -> History:
+    """The training loop on validated data ``x`` (also DBN pretraining's).
+
+    ``gaussian_hidden`` and ``metrics`` serve the layers of a deep belief net:
+    linear-Gaussian code units, and per-epoch metrics that suit mean-field data.
+    """
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a callable or None; got {type(progress).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None; got {type(callback).__name__}")
+    _check_compatible(rbm, config, gaussian_hidden)
+    rule = TRAINING_RULES[config.method]
+    stage = stage or f"RBM {config.method}"
     n_samples = x.shape[0]
     digest = _data_digest(x)
     monitor = x if config.monitor_samples is None else x[:config.monitor_samples]
-    track_ll = config.track_log_likelihood and _exact_feasible(rbm)
+    track_ll = config.track_log_likelihood and _exact_feasible(rbm) and not gaussian_hidden
     cfg_dict = dataclasses.asdict(config)
     cfg_dict["pt_betas"] = list(config.pt_betas) if config.pt_betas is not None else None
+    tag_dict = dict(tag or {})
 
     ckpt_path = Path(checkpoint_dir) / CHECKPOINT_NAME if checkpoint_dir is not None else None
     history = History()
@@ -516,13 +691,17 @@ def train(rbm: RBM, data: Any, config: TrainConfig, *, rng: SeedLike = None,
                              f"{_rbm_signature(rbm)}")
         old = {key: val for key, val in state["config"].items() if key not in _RESUMABLE_FIELDS}
         new = {key: val for key, val in cfg_dict.items() if key not in _RESUMABLE_FIELDS}
-        # A key missing from an older checkpoint counts as its default, None.
         diff = sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
         if diff:
             raise ValueError(f"config differs from the checkpoint {str(ckpt_path)!r} in "
                              f"{diff}; use another checkpoint_dir to start afresh")
         if state["data_sha256"] != digest:
             raise ValueError(f"data differ from those of the checkpoint {str(ckpt_path)!r}")
+        if state["tag"] != tag_dict:
+            keys = sorted(k for k in set(state["tag"]) | set(tag_dict)
+                          if state["tag"].get(k) != tag_dict.get(k))
+            raise ValueError(f"the run differs from the checkpoint {str(ckpt_path)!r} in "
+                             f"{keys}; use another checkpoint_dir to start afresh")
         entropy = int(state["entropy"])
         start_epoch = int(state["epoch"])
         params = _to(state["params"], rbm)
@@ -530,107 +709,96 @@ def train(rbm: RBM, data: Any, config: TrainConfig, *, rng: SeedLike = None,
         velocity = _to(state["velocity"], rbm)
         offsets = _to(state["offsets"], rbm)
         chains = _to(state["chains"], rbm)
-        saved = dict(state["history"])
-        saved.setdefault("update_time", [math.nan] * len(saved["epoch"]))
-        history = History(**saved)
+        history = state["history"]
     else:
         entropy = int(as_generator(rng).integers(0, 2**63 - 1))
 
     if config.centering and not offsets:
         offsets = {"mu": x.mean(0),
                    "lam": torch.full((rbm.n_hidden,), 0.5, dtype=rbm.dtype, device=rbm.device)}
-    if chains is None and config.method in ("pcd", "pt"):
-        # Chains start uniformly at random (Gaussian: at b + noise), from a stream
-        # of their own so that they do not shift the per-epoch streams.
-        init_seed = int(np.random.SeedSequence([entropy, 2**32]).generate_state(1)[0])
-        init_gen = _torch_gen(init_seed, rbm.device)
-        shape = ((len(config.betas),) if config.method == "pt" else ()) + (
-            config.chains, rbm.n_visible)
-        chains = _random_visible(rbm, shape, init_gen)
-    mm_dtype = None if config.matmul_dtype is None else _MATMUL_DTYPES[config.matmul_dtype]
-    if mm_dtype == rbm.dtype:
-        mm_dtype = None
+    if chains is None:
+        chains = _initial_chains(rbm, config, rule, entropy)
+    mm_dtype = _matmul_dtype(rbm, config)
     betas = (torch.tensor(config.betas, dtype=rbm.dtype, device=rbm.device).unsqueeze(-1)
-             if config.method == "pt" else None)
+             if rule.tempered else None)
 
     def checkpoint(epoch: int) -> None:
         if ckpt_path is None:
             return
-        _save_checkpoint(ckpt_path, {
-            "format": _CHECKPOINT_FORMAT, "rbm": _rbm_signature(rbm), "config": cfg_dict,
-            "params": _cpu(rbm.params), "velocity": _cpu(velocity),
-            "chains": _cpu(chains), "offsets": _cpu(offsets), "entropy": entropy,
-            "epoch": epoch, "history": history.as_dict(), "data_sha256": digest})
+        arrays = {**_tensors("params", rbm.params), **_tensors("velocity", velocity),
+                  **_tensors("offsets", offsets)}
+        if chains is not None:
+            arrays["chains"] = chains.detach().cpu()
+        save_state(ckpt_path, kind=CHECKPOINT_KIND,
+                   config={"rbm": _rbm_signature(rbm), "train": cfg_dict,
+                           "data_sha256": digest, "entropy": str(entropy), "tag": tag_dict},
+                   arrays=arrays, state={"epoch": epoch, "history": history.to_dict()})
 
-    bar = Progress(TextColumn(f"RBM {config.method}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.fields[metrics]}"), TimeElapsedColumn(),
-                   TimeRemainingColumn(), disable=not progress, transient=False)
-    with bar:
-        task = bar.add_task("train", total=config.epochs, completed=min(start_epoch,
-                                                                        config.epochs),
-                            metrics="")
-        for epoch in range(start_epoch, config.epochs):
-            t0 = time.perf_counter()
-            shuffle, seed = _epoch_seeds(entropy, epoch)
-            gen = _torch_gen(seed, rbm.device)
-            order = torch.from_numpy(shuffle.permutation(n_samples)).to(rbm.device)
-            swaps: list[float] = []
-            for start in range(0, n_samples, config.batch_size):
-                batch = x[order[start:start + config.batch_size]]
-                # The batch and chains are valid by construction: call the unchecked
-                # kernels (the public estimators validate every argument).
-                Wm = rbm.W if mm_dtype is None else rbm.W.to(mm_dtype)
-                if config.method == "cd":
-                    g = _moment_difference(rbm, batch, rbm._gibbs(batch, config.k, gen, Wm), Wm)
-                elif config.method == "pcd":
-                    chains = rbm._gibbs(chains, config.k, gen, Wm)
-                    g = _moment_difference(rbm, batch, chains, Wm)
-                elif config.method == "pt":
-                    chains = _tempered_gibbs(rbm, chains, betas, config.k, gen, Wm)
-                    chains, rate = _replica_exchange(rbm, chains, betas, gen)
-                    swaps.append(rate)
-                    g = _moment_difference(rbm, batch, chains[0], Wm)
-                elif config.method == "pl":
-                    g = pl_gradient(rbm, batch)
-                elif config.method == "rm":
-                    g = rm_gradient(rbm, batch)
-                else:
-                    g = exact_loglik_gradient(rbm, batch)
-                if config.weight_decay:
-                    g["W"] = g["W"] - config.weight_decay * rbm.W
-                if config.centering:
-                    mu, lam = offsets["mu"], offsets["lam"]
-                    g["W"] = g["W"] - torch.outer(mu, g["c"]) - torch.outer(g["b"], lam)
-                for key in velocity:
-                    velocity[key] = config.momentum * velocity[key] + config.learning_rate * g[key]
-                dW, db, dc = velocity["W"], velocity["b"], velocity["c"]
-                if config.centering:
-                    db = db - dW @ offsets["lam"]
-                    dc = dc - offsets["mu"] @ dW
-                    with torch.no_grad():
-                        hmean = torch.sigmoid(batch @ rbm.W + rbm.c).mean(0)
-                    offsets["lam"] = ((1.0 - config.center_rate) * offsets["lam"]
-                                      + config.center_rate * hmean)
-                rbm.W = rbm.W + dW
-                rbm.b = rbm.b + db
-                rbm.c = rbm.c + dc
-            t_updates = time.perf_counter() - t0
-            metrics = _metrics(rbm, monitor, track_ll)
-            history.epoch.append(epoch + 1)
-            for key, val in metrics.items():
-                getattr(history, key).append(val)
-            history.pt_swap_rate.append(float(np.mean(swaps)) if swaps else math.nan)
-            history.wall_time.append(time.perf_counter() - t0)
-            history.update_time.append(t_updates)
-            done = epoch + 1
-            if done % config.checkpoint_every == 0 or done == config.epochs:
+    report(progress, stage, min(start_epoch, config.epochs), config.epochs)
+    for epoch in range(start_epoch, config.epochs):
+        t0 = time.perf_counter()
+        shuffle, seed = _epoch_seeds(entropy, epoch)
+        gen = _torch_gen(seed, rbm.device)
+        order = torch.from_numpy(shuffle.permutation(n_samples)).to(rbm.device)
+        momentum = (min(config.momentum, 0.5) if epoch < config.initial_momentum_epochs
+                    else config.momentum)
+        st = RuleState(k=config.k, gen=gen, W=rbm.W, chains=chains, betas=betas,
+                       gaussian_hidden=gaussian_hidden)
+        for start in range(0, n_samples, config.batch_size):
+            batch = x[order[start:start + config.batch_size]]
+            st.W = rbm.W if mm_dtype is None else rbm.W.to(mm_dtype)
+            _sgd_step(rbm, batch, rule, st, config, velocity, offsets, momentum)
+        chains = st.chains
+        t_updates = time.perf_counter() - t0
+        row = (metrics(rbm, monitor) if metrics is not None
+               else _metrics(rbm, monitor, track_ll))
+        history.append(epoch=epoch + 1, **row,
+                       pt_swap_rate=float(np.mean(st.swap_rates)) if st.swap_rates else math.nan,
+                       wall_time=time.perf_counter() - t0, update_time=t_updates)
+        done = epoch + 1
+        if done % config.checkpoint_every == 0 or done == config.epochs:
+            checkpoint(done)
+        report(progress, stage, done, config.epochs)
+        if callback is not None and bool(callback(done, rbm, history)):
+            if done % config.checkpoint_every != 0:
                 checkpoint(done)
-            shown = (f"LL {metrics['log_likelihood']:.3f}" if track_ll
-                     else f"PLL {metrics['pseudo_log_likelihood']:.3f}")
-            recon = metrics["reconstruction_error"]
-            bar.update(task, advance=1, metrics=f"{shown}  recon {recon:.4f}")
-            if callback is not None and callback(done, rbm, history) is True:
-                if done % config.checkpoint_every != 0:
-                    checkpoint(done)
-                break
+            break
     return history
+
+
+def _partial_fit(rbm: RBM, data: Any, config: TrainConfig, rng: SeedLike) -> None:
+    """One epoch over ``data`` continuing ``rbm._partial`` (momentum, chains, stream)."""
+    _check_compatible(rbm, config)
+    x, single = rbm._check_visible(data, "X")
+    if single:
+        x = x.reshape(1, -1)
+    rule = TRAINING_RULES[config.method]
+    key = dataclasses.asdict(config)
+    st = rbm._partial
+    if st is None or st["config"] != key:
+        entropy = int(as_generator(rng).integers(0, 2**63 - 1))
+        st = {"config": key, "entropy": entropy, "calls": 0,
+              "velocity": {k: torch.zeros_like(p) for k, p in rbm.params.items()},
+              "chains": _initial_chains(rbm, config, rule, entropy),
+              "offsets": ({"mu": x.mean(0), "lam": torch.full((rbm.n_hidden,), 0.5,
+                                                               dtype=rbm.dtype,
+                                                               device=rbm.device)}
+                          if config.centering else {})}
+        rbm._partial = st
+    t0 = time.perf_counter()
+    shuffle, seed = _epoch_seeds(st["entropy"], st["calls"])
+    gen = _torch_gen(seed, rbm.device)
+    order = torch.from_numpy(shuffle.permutation(x.shape[0])).to(rbm.device)
+    mm_dtype = _matmul_dtype(rbm, config)
+    betas = (torch.tensor(config.betas, dtype=rbm.dtype, device=rbm.device).unsqueeze(-1)
+             if rule.tempered else None)
+    rs = RuleState(k=config.k, gen=gen, W=rbm.W, chains=st["chains"], betas=betas)
+    for start in range(0, x.shape[0], config.batch_size):
+        batch = x[order[start:start + config.batch_size]]
+        rs.W = rbm.W if mm_dtype is None else rbm.W.to(mm_dtype)
+        _sgd_step(rbm, batch, rule, rs, config, st["velocity"], st["offsets"], config.momentum)
+    st["chains"] = rs.chains
+    st["calls"] += 1
+    row = _metrics(rbm, x, config.track_log_likelihood and _exact_feasible(rbm))
+    rbm.history_.append(epoch=len(rbm.history_) + 1, **row,
+                        wall_time=time.perf_counter() - t0)

@@ -2,7 +2,7 @@
 
 Every command parses its options with the helpers here, so that one spelling
 means one thing everywhere: multi-valued numeric options accept a comma list or
-``a:b:n`` (n points, both ends included) and nothing else; a bad value exits
+``lo:hi:n`` (n points, both ends included) and nothing else; a bad value exits
 with code 2 and a message that names the option.
 """
 
@@ -92,8 +92,8 @@ def check_finite(value: float, option: str, *, minimum: float | None = None,
 
 def _parse_numbers(text: str, option: str, integer: bool) -> list[float]:
     what = "integers" if integer else "numbers"
-    usage = (f"{option} takes a comma list of {what} (e.g. 1,2,5) or a range a:b:n "
-             f"(n points from a to b, both included)")
+    usage = (f"expected a comma list of {what} (e.g. 1,2,5) or a range lo:hi:n "
+             f"(n points from lo to hi, both included)")
     if text is None or not str(text).strip():
         fail(f"{usage}; got an empty value", option)
     text = str(text).strip()
@@ -103,14 +103,14 @@ def _parse_numbers(text: str, option: str, integer: bool) -> list[float]:
             fail(f"{usage}; got {text!r}", option)
         a, b = float(parts[0]), float(parts[1])
         if not re.fullmatch(r"\+?\d+", parts[2]):
-            fail(f"{option}: the point count n in a:b:n must be a positive integer; "
+            fail(f"the point count n in lo:hi:n must be a positive integer; "
                  f"got {parts[2]!r}", option)
         n = int(parts[2])
         if n < 1 or (n == 1 and a != b):
-            fail(f"{option}: a:b:n needs n >= 2 points when a != b (n = 1 only when a == b); "
+            fail(f"lo:hi:n needs n >= 2 points when lo != hi (n = 1 only when lo == hi); "
                  f"got {text!r}", option)
         if b < a:
-            fail(f"{option}: the range {text!r} is reversed (a > b); write {parts[1]}:"
+            fail(f"the range {text!r} is reversed (lo > hi); write {parts[1]}:"
                  f"{parts[0]}:{n}", option)
         values = [float(v) for v in (a + (b - a) * i / (n - 1) if n > 1 else a
                                      for i in range(n))]
@@ -118,7 +118,7 @@ def _parse_numbers(text: str, option: str, integer: bool) -> list[float]:
             values[-1] = b
         if integer:
             if not all(float(v).is_integer() for v in values):
-                fail(f"{option}: the range {text!r} does not give integers "
+                fail(f"the range {text!r} does not give integers "
                      f"({', '.join(f'{v:g}' for v in values[:4])}, ...)", option)
         return values
     items = [t.strip() for t in text.split(",")]
@@ -133,7 +133,7 @@ def _parse_numbers(text: str, option: str, integer: bool) -> list[float]:
 def parse_floats(text: str, option: str, *, minimum: float | None = None,
                  maximum: float | None = None, min_inclusive: bool = True,
                  max_inclusive: bool = True) -> list[float]:
-    """Parse a multi-valued numeric option: ``1,2,5`` or ``a:b:n`` (n points, ends included).
+    """Parse a multi-valued numeric option: ``1,2,5`` or ``lo:hi:n`` (n points, ends included).
 
     NaN and inf are rejected (they do not match a number); bounds are checked per value.
     Exits 2 naming ``option`` on any error.
@@ -147,12 +147,12 @@ def parse_floats(text: str, option: str, *, minimum: float | None = None,
 
 def parse_ints(text: str, option: str, *, minimum: int | None = None,
                maximum: int | None = None) -> list[int]:
-    """Parse a multi-valued integer option: ``8,16,32`` or ``a:b:n`` giving integers."""
+    """Parse a multi-valued integer option: ``8,16,32`` or ``lo:hi:n`` giving integers."""
     values = _parse_numbers(text, option, integer=True)
     out = []
     for v in values:
         if not float(v).is_integer():
-            fail(f"{option} takes integers; got {v:g}", option)
+            fail(f"expected integers; got {v:g}", option)
         check_finite(v, option, minimum=minimum, maximum=maximum)
         out.append(int(v))
     return out

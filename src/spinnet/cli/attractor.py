@@ -1,49 +1,65 @@
-"""``spinnet attractor online`` and ``spinnet tsp``: learning attractors, Hopfield-Tank."""
+"""``spinnet attractor online`` and ``spinnet tsp``: learning attractors, Hopfield-Tank.
+
+Each command parses its options, calls one function of
+:mod:`spinnet.experiments.attractor` and prints the result.
+"""
 
 from __future__ import annotations
 
-import json
-import math
-import time
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import typer
 
-from spinnet.cli._common import console, fail, out_dir, print_table
+from spinnet.cli._common import (
+    check_finite,
+    console,
+    fail,
+    note_kept,
+    out_dir,
+    print_table,
+    progress_bar,
+)
 
 attractor_app = typer.Typer(help="Attractor networks that learn while they recall (synaptic "
                                  "dynamics, palimpsest).", no_args_is_help=True)
 
 
-def _progress(total: int, label: str):
-    from rich.progress import Progress
+def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call an experiment; its OptionError/ValueError become exit 2 naming the option."""
+    from spinnet.experiments.neurons import OptionError
 
-    bar = Progress(console=console, transient=True)
-    task = bar.add_task(label, total=total)
-    return bar, lambda done, _total: bar.update(task, completed=done)
+    try:
+        return func(*args, **kwargs)
+    except OptionError as exc:
+        fail(str(exc), exc.option)
+    except (ValueError, TypeError) as exc:
+        fail(str(exc))
+    raise AssertionError("unreachable")
 
 
 # ------------------------------------------------------------------------ attractor online
 @attractor_app.command("online")
 def online(
-    n_neurons: int = typer.Option(400, "--n-neurons", help="Number of neurons N."),
+    N: int = typer.Option(400, "--N", help="Number of neurons N."),
     classes: int = typer.Option(12, "--classes", help="Classes presented one after another."),
     exemplars: int = typer.Option(20, "--exemplars", help="Presentations (fresh noisy "
                                                           "exemplars) per class."),
-    noise: float = typer.Option(0.2, "--noise", help="Exemplar noise q: each spin of the "
-                                                     "prototype flipped with probability q."),
+    noise: float = typer.Option(0.2, "--noise", help="Exemplar noise q in [0, 0.5): each spin "
+                                                     "of the prototype flipped with "
+                                                     "probability q."),
     decay: float = typer.Option(0.02, "--decay", help="Synaptic decay a per presentation."),
-    learning_rate: float = typer.Option(0.05, "--learning-rate", help="Hebbian rate ε: "
-                                                                      "dJ/dt = -aJ + (ε/N) s sᵀ."),
+    lr: float = typer.Option(0.05, "--lr", help="Hebbian learning rate ε: "
+                                                "dJ/dt = -aJ + (ε/N) s sᵀ."),
     bound: float = typer.Option(None, "--bound", help="Clip |J_ij| <= bound/N (default: no "
                                                       "clipping)."),
     stimulus: float = typer.Option(0.2, "--stimulus", help="Field H0 of a presented exemplar "
                                                            "(H = H0 η)."),
-    temperature: float = typer.Option(0.0, "--temperature", help="Neuronal temperature T."),
+    T: float = typer.Option(0.0, "--T", help="Neuronal temperature T (0: deterministic)."),
     probe_noise: float = typer.Option(0.2, "--probe-noise", help="Fraction of spins flipped "
-                                                                 "in the prototype probes."),
+                                                                 "in the prototype probes, in "
+                                                                 "[0, 0.5)."),
     record_every: int = typer.Option(2, "--record-every", help="Probe the attractors every "
                                                                "this many presentations."),
     seed: int = typer.Option(0, "--seed", help="Seed: prototypes, exemplars, dynamics."),
@@ -55,75 +71,47 @@ def online(
     Classes are shown one after another through noisy exemplars; the synapses
     follow dJ/dt = -aJ + (ε/N) s sᵀ with the network's own state s. Writes
     overlaps.csv (attractor-prototype overlap vs time, every class), classes.csv
-    (forgetting curve and exemplar checks), online.png and manifest.json.
+    (forgetting curve and exemplar checks), online.png and manifest.json (all
+    written when the run ends; an interrupted run is recomputed from the start).
     """
-    from spinnet._io import write_csv, write_manifest
-    from spinnet.experiments.attractor import online_learning
-    from spinnet.plotting.attractor import online_learning_figure
-    from spinnet.plotting.hopfield import save_figure
+    from spinnet.experiments.attractor import online_experiment
 
-    started = time.time()
-    checks = [(n_neurons >= 10, "--n-neurons", f"must be >= 10; got {n_neurons}"),
-              (classes >= 1, "--classes", f"must be >= 1; got {classes}"),
-              (exemplars >= 1, "--exemplars", f"must be >= 1; got {exemplars}"),
-              (0 <= noise < 0.5, "--noise", f"must be in [0, 0.5); got {noise}"),
-              (math.isfinite(decay) and 0 <= decay <= 1, "--decay",
-               f"must be in [0, 1]; got {decay}"),
-              (math.isfinite(learning_rate) and learning_rate > 0, "--learning-rate",
-               f"must be > 0; got {learning_rate}"),
-              (bound is None or (math.isfinite(bound) and bound > 0), "--bound",
-               f"must be > 0; got {bound}"),
-              (math.isfinite(stimulus) and stimulus >= 0, "--stimulus",
-               f"must be >= 0; got {stimulus}"),
-              (math.isfinite(temperature) and temperature >= 0, "--temperature",
-               f"must be >= 0; got {temperature}"),
-              (0 <= probe_noise < 0.5, "--probe-noise", f"must be in [0, 0.5); got {probe_noise}"),
-              (record_every >= 1, "--record-every", f"must be >= 1; got {record_every}"),
-              (seed >= 0, "--seed", f"must be >= 0; got {seed}")]
-    for ok, option, msg in checks:
-        if not ok:
-            fail(f"{option} {msg}", option)
+    if N < 10:
+        fail(f"--N must be >= 10; got {N}", "--N")
+    if classes < 1:
+        fail(f"--classes must be >= 1; got {classes}", "--classes")
+    if exemplars < 1:
+        fail(f"--exemplars must be >= 1; got {exemplars}", "--exemplars")
+    check_finite(noise, "--noise", minimum=0, maximum=0.5, max_inclusive=False)
+    check_finite(decay, "--decay", minimum=0, maximum=1)
+    check_finite(lr, "--lr", minimum=0, min_inclusive=False)
+    if bound is not None:
+        check_finite(bound, "--bound", minimum=0, min_inclusive=False)
+    check_finite(stimulus, "--stimulus", minimum=0)
+    check_finite(T, "--T", minimum=0)
+    check_finite(probe_noise, "--probe-noise", minimum=0, maximum=0.5, max_inclusive=False)
+    if record_every < 1:
+        fail(f"--record-every must be >= 1; got {record_every}", "--record-every")
+    if seed < 0:
+        fail(f"--seed must be >= 0; got {seed}", "--seed")
     out = out_dir(out)
-    bar, update = _progress(classes * exemplars, "presentations")
-    try:
-        with bar:
-            res = online_learning(n_neurons, classes, exemplars, noise, decay=decay,
-                                  learning_rate=learning_rate, bound=bound, stimulus=stimulus,
-                                  temperature=temperature, probe_noise=probe_noise,
-                                  record_every=record_every, rng=seed, progress=update)
-    except (ValueError, TypeError) as exc:
-        fail(str(exc))
-    write_csv(out / "overlaps.csv", res.overlap_rows())
-    class_rows = res.class_rows()
-    write_csv(out / "classes.csv", class_rows)
-    fig = online_learning_figure(res, title=f"N = {n_neurons}, {classes} classes × {exemplars} "
-                                            f"exemplars (q = {noise:g}), a = {decay:g}, "
-                                            f"ε = {learning_rate:g}, H0 = {stimulus:g}")
-    save_figure(fig, out / "online.png")
-    files = ["overlaps.csv", "classes.csv", "online.png", "manifest.json"]
-    thr = res.parameters["retrieval_threshold"]
-    summary = {
-        "retrieved_at_end": int(np.sum(res.final_overlaps > thr)),
-        "max_retrievable": int(res.retrieved_after_class.max()),
-        "oldest_retrieved_age": int(res.age[res.final_overlaps > thr].max())
-        if np.any(res.final_overlaps > thr) else None,
-        "exemplar_fixed_fraction": res.exemplar_fixed_fraction,
-        "mean_attractor_vs_exemplar": float(res.exemplar_attractor_overlap.mean()),
-        "mean_attractor_vs_prototype": float(res.exemplar_prototype_attractor.mean()),
-        "mean_formation_time": float(np.nanmean(res.formation_time))
-        if np.any(np.isfinite(res.formation_time)) else None,
-    }
-    write_manifest(out, "attractor online", res.parameters | {"seed": seed}, started, files,
-                   summary=summary)
-    print_table("Online attractor network: one row per class", class_rows,
+    note_kept("nothing yet: the outputs are written when the run ends (a re-run recomputes "
+              "it; same --seed, same result)")
+    with progress_bar() as progress:
+        res = _run(online_experiment, out, n_neurons=N, n_classes=classes,
+                   n_exemplars=exemplars, noise=noise, decay=decay, learning_rate=lr,
+                   bound=bound, stimulus=stimulus, temperature=T, probe_noise=probe_noise,
+                   record_every=record_every, seed=seed, progress=progress)
+    summary, thr = res["summary"], res["threshold"]
+    print_table("Online attractor network: one row per class", res["class_rows"],
                 {"final_overlap": ".3f", "formation_time": ".0f",
                  "attractor_vs_exemplar": ".3f", "attractor_vs_prototype": ".3f"})
     console.print(f"retrievable at the end: {summary['retrieved_at_end']} of {classes} classes "
                   f"(m > {thr:g}); exemplars that are fixed points: "
-                  f"{res.exemplar_fixed_fraction:.1%}; attractors from exemplars overlap "
-                  f"{summary['mean_attractor_vs_exemplar']:.3f} with the exemplar and "
+                  f"{summary['exemplar_fixed_fraction']:.1%}; attractors from exemplars "
+                  f"overlap {summary['mean_attractor_vs_exemplar']:.3f} with the exemplar and "
                   f"{summary['mean_attractor_vs_prototype']:.3f} with the prototype; "
-                  f"outputs in {out}/ ({', '.join(files)})")
+                  f"outputs in {out}/ ({', '.join(res['files'])})")
 
 
 # ---------------------------------------------------------------------------------- tsp
@@ -132,16 +120,6 @@ class TSPMethod(StrEnum):
     anneal = "anneal"
     exact = "exact"
     two_opt = "2opt"
-
-
-_PARTIAL = "tsp.partial.json"
-
-
-def _as_row(r: dict) -> dict:
-    return {"instance": int(r["instance"]), "method": str(r["method"]), "run": int(r["run"]),
-            "valid": bool(r["valid"]), "length": float(r["length"]),
-            "seconds": float(r["seconds"]), "reference": float(r["reference"]),
-            "ratio": float(r["ratio"])}
 
 
 def tsp(
@@ -161,6 +139,9 @@ def tsp(
                                                                 "global term (published: 15 "
                                                                 "for 10 cities)."),
     seed: int = typer.Option(0, "--seed", help="Seed: instances and solvers."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an interrupted run "
+                                                              "with other settings kept in "
+                                                              "--out."),
     out: Path = typer.Option(Path("spinnet-tsp"), "--out", help="Output directory."),
 ) -> None:
     """Travelling salesman: Hopfield-Tank (1985) network vs exact, 2-opt and annealing.
@@ -172,13 +153,8 @@ def tsp(
     its thresholded output is a permutation matrix. Writes tsp.csv, tsp.png, tours.png and
     manifest.json; an interrupted run resumes from tsp.partial.json.
     """
-    from spinnet._io import write_csv, write_json, write_manifest
-    from spinnet.experiments.attractor import tsp_comparison
-    from spinnet.optimize import tsp as T
-    from spinnet.plotting.attractor import tsp_figure, tsp_tours_figure
-    from spinnet.plotting.hopfield import save_figure
+    from spinnet.experiments.attractor import TSP_PARTIAL, tsp_experiment
 
-    started = time.time()
     if cities < 4:
         fail(f"--cities must be >= 4; got {cities}", "--cities")
     if method is TSPMethod.exact and cities > 13:
@@ -195,87 +171,26 @@ def tsp(
     if seed < 0:
         fail(f"--seed must be >= 0; got {seed}", "--seed")
     for value, option in ((ht_d, "--ht-d"), (ht_n_tilde, "--ht-n-tilde")):
-        if not (math.isfinite(value) and value >= 0):
-            fail(f"{option} must be >= 0; got {value}", option)
-    ht_params = T.HopfieldTankParameters(D=ht_d, n_tilde=ht_n_tilde)
-    out = out_dir(out)
-    reference = "exact" if cities <= 13 else "anneal"
-    methods = list(dict.fromkeys([reference, method.value]))
-    params = dict(method=method.value, cities=cities, instances=instances, restarts=restarts,
-                  anneal_sweeps=anneal_sweeps, ht_d=ht_d, ht_n_tilde=ht_n_tilde, seed=seed,
-                  reference=reference)
-    done: list[dict] = []
-    partial = out / _PARTIAL
-    if partial.is_file():
-        try:
-            saved = json.loads(partial.read_text())
-        except (OSError, ValueError):
-            saved = {}
-        if saved.get("parameters") == params:
-            done = [_as_row(r) for r in saved.get("rows", [])]
-    n_done = len({r["instance"] for r in done})
-    bar, update = _progress(instances, "instances")
+        check_finite(value, option, minimum=0)
+    out = out_dir(out, overwrite)
+    with progress_bar() as bar:
+        def progress(stage: str, done: int, total: int | None) -> None:
+            bar(stage, done, total)
+            note_kept(f"{done} of {total} instances in {out / TSP_PARTIAL}")
 
-    def save(rows: list[dict]) -> None:
-        write_json(partial, {"parameters": params, "rows": rows})
-        update(len({r["instance"] for r in rows}), instances)
-
-    try:
-        with bar:
-            update(n_done, instances)
-            rows = tsp_comparison(cities, instances, methods, ht_restarts=restarts,
-                                  ht_params=ht_params, anneal_sweeps=anneal_sweeps, rng=seed,
-                                  done=done, on_instance=save)
-    except (ValueError, TypeError) as exc:
-        fail(str(exc))
-    write_csv(out / "tsp.csv", rows)
-    save_figure(tsp_figure(rows, title=f"{instances} random {cities}-city instances: "
-                                       f"{method.value} vs {reference}"), out / "tsp.png")
-    # Tours of the first instance, recomputed from its stream (same seed, same tours).
-    from spinnet._rng import spawn
-
-    gen = spawn(seed, instances)[0]
-    coords = T.random_cities(cities, rng=gen)
-    d = T.distance_matrix(coords)
-    tours, lengths, V = {}, {}, None
-    for m in methods:
-        if m == "exact":
-            tours[m], lengths[m] = T.held_karp(d)
-        elif m == "2opt":
-            tours[m], lengths[m] = T.two_opt(d, n_restarts=20, rng=gen)
-        elif m == "anneal":
-            res = T.anneal_tour(d, n_sweeps=anneal_sweeps, rng=gen)
-            tours[m], lengths[m] = res.tour, res.length
-        else:
-            res = T.hopfield_tank(d, ht_params, rng=gen)
-            tours[m], lengths[m], V = res.tour, res.length, res.V
-    save_figure(tsp_tours_figure(coords, tours, lengths, V, title="instance 0"),
-                out / "tours.png")
-    files = ["tsp.csv", "tsp.png", "tours.png", "manifest.json"]
-    mine = [r for r in rows if r["method"] == method.value]
-    valid = [r for r in mine if r["valid"]]
-    ratios = np.array([r["ratio"] for r in valid])
-    summary = {"method": method.value, "reference": reference, "runs": len(mine),
-               "valid_fraction": len(valid) / len(mine),
-               "instances_with_a_valid_tour": len({r["instance"] for r in valid}),
-               "mean_ratio_valid": float(ratios.mean()) if ratios.size else None,
-               "ratio_stderr": float(ratios.std(ddof=1) / math.sqrt(ratios.size))
-               if ratios.size > 1 else None,
-               "optimal_fraction_valid": float(np.mean(ratios < 1 + 1e-9))
-               if ratios.size else None}
-    write_manifest(out, "tsp", params, started, files, summary=summary)
-    if partial.is_file():
-        partial.unlink()
-    table = []
-    for m in methods:
-        sel = [r for r in rows if r["method"] == m]
-        ok = [r["ratio"] for r in sel if r["valid"]]
-        table.append({"method": m, "runs": len(sel), "valid": f"{len(ok)}/{len(sel)}",
-                      "mean_ratio": float(np.mean(ok)) if ok else math.nan,
-                      "worst_ratio": float(np.max(ok)) if ok else math.nan,
-                      "seconds": float(np.mean([r["seconds"] for r in sel]))})
+        res = _run(tsp_experiment, out, method=method.value, cities=cities,
+                   instances=instances, restarts=restarts, anneal_sweeps=anneal_sweeps,
+                   ht_d=ht_d, ht_n_tilde=ht_n_tilde, seed=seed, overwrite=overwrite,
+                   progress=progress)
+    if res["resumed"]:
+        console.print(f"reused {res['resumed']} of {instances} instances from an interrupted "
+                      "run")
     print_table(f"TSP, {instances} random instances of {cities} cities (ratio = length / "
-                f"{reference})", table,
+                f"{res['reference']})", res["table"],
                 {"mean_ratio": ".4f", "worst_ratio": ".4f", "seconds": ".3f"})
+    summary = res["summary"]
     console.print(f"{method.value}: {summary['valid_fraction']:.0%} valid tours; outputs in "
-                  f"{out}/ ({', '.join(files)})")
+                  f"{out}/ ({', '.join(res['files'])})")
+
+
+__all__ = ["attractor_app", "tsp"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from enum import StrEnum
@@ -10,7 +9,17 @@ from pathlib import Path
 
 import typer
 
-from spinnet.cli._common import console, fail, out_dir, print_table
+from spinnet.cli._common import (
+    check_finite,
+    console,
+    fail,
+    note_kept,
+    out_dir,
+    parse_floats,
+    parse_ints,
+    print_table,
+    progress_bar,
+)
 
 dam_app = typer.Typer(help="Dense associative memories (Krotov-Hopfield polynomial, "
                            "Demircigil exponential energies).", no_args_is_help=True)
@@ -28,36 +37,14 @@ class Ensemble(StrEnum):
     gaussian = "gaussian"
 
 
-def _float_list(text: str, option: str, positive: bool = True) -> list[float]:
-    try:
-        vals = [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        fail(f"{option} must be a comma-separated list of numbers; got {text!r}", option)
-    if not vals:
-        fail(f"{option} must not be empty", option)
-    if positive and not all(math.isfinite(v) and v > 0 for v in vals):
-        fail(f"{option} values must be finite and > 0; got {text!r}", option)
-    return vals
-
-
-def _int_list(text: str, option: str, minimum: int = 1) -> list[int]:
-    try:
-        vals = [int(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        fail(f"{option} must be a comma-separated list of integers; got {text!r}", option)
-    if not vals or any(v < minimum for v in vals):
-        fail(f"{option} must be a non-empty list of integers >= {minimum}; got {text!r}", option)
-    return vals
-
-
 # ------------------------------------------------------------------------ dam capacity
 @dam_app.command("capacity")
 def capacity(
     energy: str = typer.Option("poly:3", "--energy",
                                help="Interaction F: poly:n (x^n), rectified:n (max(x,0)^n) or "
                                     "exp (e^x)."),
-    sizes: str = typer.Option("", "--sizes", help="Comma-separated N values (default: a range "
-                                                  "suited to --energy)."),
+    N: str = typer.Option("", "--N", help="System sizes: a comma list or lo:hi:n (default: a "
+                                          "range suited to --energy)."),
     trials: int = typer.Option(4, "--trials", help="Pattern sets per (N, p)."),
     probes: int = typer.Option(500, "--probes", help="Patterns checked per set."),
     threshold: float = typer.Option(0.99, "--threshold",
@@ -79,67 +66,50 @@ def capacity(
     saved to capacity_partial.json first, and a rerun with the same parameters
     resumes from it.
     """
-    from spinnet._io import write_csv, write_json, write_manifest
-    from spinnet.experiments.dense import capacity_scan
+    from spinnet._io import write_manifest
+    from spinnet.experiments.dense import dam_capacity_experiment
     from spinnet.hopfield.dense import parse_interaction
-    from spinnet.plotting.dense import capacity_figure
-    from spinnet.plotting.hopfield import save_figure
 
     started = time.time()
     try:
         kind, degree = parse_interaction(energy)
     except (ValueError, TypeError) as exc:
         fail(str(exc), "--energy")
-    if sizes:
-        ns = _int_list(sizes, "--sizes", minimum=4)
+    if N:
+        ns = parse_ints(N, "--N", minimum=4)
     else:
         ns = {"exp": [24, 28, 32, 36], 2: [100, 200, 400, 800], 3: [50, 100, 200],
               4: [32, 48, 64]}.get(kind if kind == "exp" else degree, [20, 30, 40])
-    if len(ns) < 2:
-        fail("--sizes needs at least two values for a scaling fit", "--sizes")
+    if len(ns) < 2 or len(set(ns)) != len(ns):
+        fail("--N needs at least two distinct sizes for a scaling fit", "--N")
     if trials < 1:
         fail(f"--trials must be >= 1; got {trials}", "--trials")
     if probes < 1:
         fail(f"--probes must be >= 1; got {probes}", "--probes")
-    if not 0 < threshold < 1:
-        fail(f"--threshold must be in (0, 1); got {threshold}", "--threshold")
+    check_finite(threshold, "--threshold", minimum=0, maximum=1, min_inclusive=False,
+                 max_inclusive=False)
     if noise is None:
         noise = 0.1 if kind == "exp" else 0.0
-    if not 0 <= noise < 0.5:
-        fail(f"--noise must be in [0, 0.5); got {noise}", "--noise")
+    check_finite(noise, "--noise", minimum=0, maximum=0.5, max_inclusive=False)
+    if seed < 0:
+        fail(f"--seed must be >= 0; got {seed}", "--seed")
     out = out_dir(out)
-    params = dict(energy=energy, sizes=ns, trials=trials, probes=probes, threshold=threshold,
-                  noise=noise, seed=seed)
-    # Resume: sizes finished by an earlier run with the same parameters are kept.
-    partial = out / "capacity_partial.json"
-    done: dict[int, dict] = {}
-    if partial.exists():
-        saved = json.loads(partial.read_text())
-        if saved.get("parameters") == params:
-            done = {int(k): v for k, v in saved["rows"].items()}
-            console.print(f"resuming: N = {sorted(done)} already done")
 
-    from rich.progress import Progress
+    def kept(done: int, total: int) -> None:
+        note_kept(f"{done} of {total} system sizes in {out / 'capacity_partial.json'}")
 
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task("system sizes", total=len(ns), completed=len(done))
-
-        def save(row: dict) -> None:
-            done[int(row["N"])] = row
-            write_json(partial, {"parameters": params,
-                                 "rows": {str(k): v for k, v in done.items()}})
-            bar.advance(task)
-
-        try:
-            rows, summary = capacity_scan(energy, ns, threshold=threshold, n_trials=trials,
-                                          n_probes=probes, noise=noise, rng=seed,
-                                          done=done, on_result=save)
-        except (ValueError, TypeError) as exc:
-            fail(str(exc))
-    write_csv(out / "capacity.csv", rows)
-    save_figure(capacity_figure(rows, summary), out / "capacity.png")
-    files = ["capacity.csv", "capacity.png", "capacity_partial.json", "manifest.json"]
-    write_manifest(out, "dam capacity", params, started, files, summary=summary)
+    try:
+        with progress_bar() as bar:
+            res = dam_capacity_experiment(energy, ns, out, threshold=threshold,
+                                          n_trials=trials, n_probes=probes, noise=noise,
+                                          seed=seed, progress=bar, on_size=kept)
+    except ValueError as exc:
+        fail(str(exc).replace("sizes", "--N"), "--N")
+    rows, summary = res["rows"], res["summary"]
+    if res["resumed"]:
+        console.print(f"resuming: N = {res['resumed']} already done")
+    files = [*res["files"], "manifest.json"]
+    write_manifest(out, "dam capacity", res["parameters"], started, files, summary=summary)
     print_table(f"dense associative memory {energy}: capacity", rows,
                 {"p_c": ".1f", "fraction_low": ".4f", "fraction_high": ".4f",
                  "p_theory": ".1f"})
@@ -162,87 +132,75 @@ def capacity(
 def retrieve(
     data: Data = typer.Option(Data.mnist, "--data", help="Stored images: MNIST test set or "
                                                           "random ±1 patterns."),
-    mnist_path: Path | None = typer.Option(None, "--mnist-path",
-                                           help="Directory with the MNIST IDX files."),
-    n_stored: int = typer.Option(10000, "--n-stored", help="Number of stored patterns."),
+    data_dir: Path | None = typer.Option(None, "--data-dir",
+                                         help="Directory with the MNIST IDX files (default: "
+                                              "$SPINNET_DATA, then the user cache; see "
+                                              "`spinnet data where`)."),
+    p: int = typer.Option(10000, "--p", help="Number of stored patterns."),
     queries: int = typer.Option(200, "--queries", help="Half-occluded queries."),
-    betas: str = typer.Option("0.001,0.003,0.01,0.03,0.1,0.3,1", "--betas",
-                              help="Inverse temperatures of the modern network."),
+    beta: str = typer.Option("0.001,0.003,0.01,0.03,0.1,0.3,1", "--beta",
+                             help="Inverse temperatures β of the modern network: a comma list "
+                                  "or lo:hi:n."),
     dense: str = typer.Option("poly:3,exp", "--dense",
                               help="Dense memories to compare (comma-separated, '' for none)."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     out: Path = typer.Option(Path("spinnet-modern-retrieve"), "--out",
-                             help="Output directory."),
+                             help="Output directory (an interrupted run resumes from it)."),
 ) -> None:
     """Half-occluded queries: classical Hebbian vs dense vs modern Hopfield, same images.
 
     Writes retrieval.csv (accuracy = fraction of queries whose final state has
     overlap >= 0.99 with the original), retrieval.png (accuracy vs β),
-    examples.png and manifest.json.
+    examples.png and manifest.json. Each finished memory model is kept in
+    OUT/checkpoint/ until the outputs are written: rerunning the same command
+    after Ctrl-C resumes with identical results.
     """
-    import numpy as np
-
-    from spinnet import datasets
-    from spinnet._io import write_csv, write_manifest
-    from spinnet.experiments.dense import mnist_retrieval
+    from spinnet._io import write_manifest
+    from spinnet._optional import require_torch
+    from spinnet.datasets import MnistNotFoundError
+    from spinnet.experiments.dense import load_retrieval_images, retrieval_experiment
     from spinnet.hopfield.dense import parse_interaction
-    from spinnet.plotting.dense import retrieval_figure
-    from spinnet.plotting.hopfield import recall_grid, save_figure
-    from spinnet.spins import random_patterns
 
     started = time.time()
-    beta_list = _float_list(betas, "--betas")
+    beta_list = parse_floats(beta, "--beta", minimum=0, min_inclusive=False)
+    if len(set(beta_list)) != len(beta_list):
+        fail(f"--beta repeats a value; got {beta!r}", "--beta")
     dense_list = [d.strip() for d in dense.split(",") if d.strip()]
     for d in dense_list:
         try:
             parse_interaction(d)
         except (ValueError, TypeError) as exc:
             fail(str(exc), "--dense")
-    if n_stored < 1:
-        fail(f"--n-stored must be >= 1; got {n_stored}", "--n-stored")
-    if not 1 <= queries <= n_stored:
-        fail(f"--queries must be in 1..{n_stored}; got {queries}", "--queries")
-    if data == Data.mnist:
-        path = mnist_path or datasets.default_mnist_path()
-        if path is None:
-            fail("no MNIST directory found; pass --mnist-path DIR with the IDX files",
-                 "--mnist-path")
-        try:
-            images, _ = datasets.load_mnist(path, limit=n_stored)
-        except (ValueError, FileNotFoundError) as exc:
-            fail(str(exc), "--mnist-path")
-        shape = datasets.MNIST_SHAPE
-        if images.shape[0] < n_stored:
-            fail(f"--n-stored={n_stored} but only {images.shape[0]} images found",
-                 "--n-stored")
-    else:
-        shape = (28, 28)
-        images = random_patterns(n_stored, shape[0] * shape[1], rng=seed)
-    out = out_dir(out)
+    if p < 1:
+        fail(f"--p must be >= 1; got {p}", "--p")
+    if not 1 <= queries <= p:
+        fail(f"--queries must be in 1..{p} (--p); got {queries}", "--queries")
+    if seed < 0:
+        fail(f"--seed must be >= 0; got {seed}", "--seed")
+    if data_dir is not None and data != Data.mnist:
+        fail("--data-dir applies to --data mnist only", "--data-dir")
+    require_torch("spinnet modern retrieve")
     try:
-        rows, examples = mnist_retrieval(images, beta_list, n_queries=queries, shape=shape,
-                                         dense=dense_list, rng=seed)
-    except (ValueError, TypeError) as exc:
-        fail(str(exc))
-    write_csv(out / "retrieval.csv", rows)
-    save_figure(retrieval_figure(rows), out / "retrieval.png")
-    best = max((r for r in rows if r["model"] == "modern"), key=lambda r: r["accuracy"])
-    key = f"modern beta={best['beta']:g}"
-    orig = examples["originals"]
-    fig = recall_grid(orig, examples["queries"], np.sign(examples[key]) + (examples[key] == 0),
-                      shape, title=f"modern Hopfield, β = {best['beta']:g}")
-    save_figure(fig, out / "examples.png")
-    files = ["retrieval.csv", "retrieval.png", "examples.png", "manifest.json"]
-    params = dict(data=data.value, n_stored=n_stored, queries=queries, betas=beta_list,
-                  dense=dense_list, seed=seed)
-    write_manifest(out, "modern retrieve", params, started, files,
-                   summary={"best_modern_beta": best["beta"],
-                            "best_modern_accuracy": best["accuracy"],
-                            "accuracy": {f"{r['model']}"
-                                         + ("" if r["model"] != "modern"
-                                            else f" beta={r['beta']:g}"): r["accuracy"]
-                                         for r in rows}})
-    print_table(f"retrieval from {queries} half-occluded queries, {n_stored} stored "
+        images, shape, info = load_retrieval_images(data.value, p, data_dir=data_dir, rng=seed)
+    except MnistNotFoundError as exc:
+        fail(str(exc), "--data-dir")
+    except ValueError as exc:
+        fail(str(exc).replace("n_stored", "--p"), "--p")
+    out = out_dir(out)
+
+    def kept(done: int, total: int) -> None:
+        note_kept(f"{done} of {total} memory models in {out / 'checkpoint'}")
+
+    with progress_bar() as bar:
+        res = retrieval_experiment(images, out, betas=beta_list, n_queries=queries,
+                                   shape=shape, dense=dense_list, rng=seed, progress=bar,
+                                   on_unit=kept)
+    rows = res["rows"]
+    files = [*res["files"], "manifest.json"]
+    params = dict(data=data.value, n_stored=p, queries=queries, betas=beta_list,
+                  dense=dense_list, seed=seed, **info)
+    write_manifest(out, "modern retrieve", params, started, files, summary=res["summary"])
+    print_table(f"retrieval from {queries} half-occluded queries, {p} stored "
                 f"({data.value})", rows,
                 {"beta": ".3g", "accuracy": ".3f", "mean_overlap": ".3f",
                  "nearest_is_original": ".3f"})
@@ -253,7 +211,7 @@ def retrieve(
 @modern_app.command("threshold")
 def threshold_cmd(
     lam: float = typer.Option(0.25, "--lam", help="Inverse temperature λ (= β)."),
-    sizes: str = typer.Option("20,30,40", "--sizes", help="Comma-separated N values."),
+    N: str = typer.Option("20,30,40", "--N", help="System sizes: a comma list or lo:hi:n."),
     ensemble: Ensemble = typer.Option(Ensemble.spherical, "--ensemble", help="Pattern law."),
     probes: int = typer.Option(400, "--probes", help="Probe patterns per N."),
     points: int = typer.Option(17, "--points", help="Loads between 0.6 and 1.4 α₁."),
@@ -268,42 +226,32 @@ def threshold_cmd(
     2024 REM criterion). Writes threshold.csv, threshold_summary.csv,
     threshold.png and manifest.json.
     """
-    import numpy as np
-
-    from spinnet._io import write_csv, write_manifest
-    from spinnet.experiments.dense import lm_simulation
-    from spinnet.plotting.dense import lm_figure
-    from spinnet.plotting.hopfield import save_figure
+    from spinnet._io import write_manifest
+    from spinnet.experiments.dense import threshold_experiment
     from spinnet.theory.dense import lm_alpha1
 
     started = time.time()
-    ns = _int_list(sizes, "--sizes", minimum=3)
-    if not (math.isfinite(lam) and lam > 0):
-        fail(f"--lam must be a finite number > 0; got {lam}", "--lam")
+    ns = parse_ints(N, "--N", minimum=3)
+    check_finite(lam, "--lam", minimum=0, min_inclusive=False)
     if probes < 1:
         fail(f"--probes must be >= 1; got {probes}", "--probes")
     if points < 3:
         fail(f"--points must be >= 3; got {points}", "--points")
-    a1 = lm_alpha1(lam, ensemble.value)
-    alphas = np.linspace(0.6, 1.4, points) * a1
-    if max(ns) * alphas[-1] > math.log(2e8):
-        fail(f"e^(1.4 α₁ N) patterns is too many at N={max(ns)}; use smaller --sizes",
-             "--sizes")
-    out = out_dir(out)
-    rows, summaries = [], []
+    if seed < 0:
+        fail(f"--seed must be >= 0; got {seed}", "--seed")
     try:
-        for k, n in enumerate(ns):
-            r, s = lm_simulation(n, lam, alphas, ensemble=ensemble.value, n_probes=probes,
-                                 rng=seed + k)
-            rows += r
-            summaries.append(s)
-    except (ValueError, TypeError) as exc:
-        fail(str(exc))
-    write_csv(out / "threshold.csv", rows)
-    write_csv(out / "threshold_summary.csv", summaries)
-    save_figure(lm_figure(rows, summaries), out / "threshold.png")
-    files = ["threshold.csv", "threshold_summary.csv", "threshold.png", "manifest.json"]
-    params = dict(lam=lam, sizes=ns, ensemble=ensemble.value, probes=probes, points=points,
+        a1 = lm_alpha1(lam, ensemble.value)
+    except ValueError as exc:
+        fail(str(exc), "--lam")
+    if max(ns) * 1.4 * a1 > math.log(2e8):
+        fail(f"e^(1.4 α₁ N) patterns is too many at N={max(ns)}; use smaller --N", "--N")
+    out = out_dir(out)
+    with progress_bar() as bar:
+        res = threshold_experiment(lam, ns, out, ensemble=ensemble.value, n_probes=probes,
+                                   n_points=points, seed=seed, progress=bar)
+    summaries = res["summaries"]
+    files = [*res["files"], "manifest.json"]
+    params = dict(lam=lam, N=ns, ensemble=ensemble.value, probes=probes, points=points,
                   seed=seed)
     write_manifest(out, "modern threshold", params, started, files, summary=summaries)
     print_table(f"α₁(λ={lam:g}) for {ensemble.value} patterns", summaries,

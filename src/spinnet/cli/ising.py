@@ -1,4 +1,10 @@
-"""``spinnet ising simulate`` and ``spinnet anneal``: lattice spin models and spin glasses."""
+"""``spinnet ising simulate`` and ``spinnet anneal``: lattice spin models and spin glasses.
+
+Parse and check options, call one function of :mod:`spinnet.experiments`
+(:func:`~spinnet.experiments.ising_simulate.simulate_experiment`,
+:func:`~spinnet.experiments.ising_anneal.anneal_experiment`), print. The
+experiment modules pull in numba, so they are imported inside the commands.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,17 @@ from typing import Any
 
 import typer
 
-from spinnet.cli._common import console, fail, out_dir, print_table
+from spinnet.cli._common import (
+    check_finite,
+    console,
+    fail,
+    note_kept,
+    out_dir,
+    parse_floats,
+    parse_ints,
+    print_table,
+    progress_bar,
+)
 
 app = typer.Typer(help="Monte Carlo of Ising-type models against exact results.",
                   no_args_is_help=True)
@@ -23,7 +39,7 @@ class Model(StrEnum):
     sk = "sk"
 
 
-class Algorithm(StrEnum):
+class Method(StrEnum):
     metropolis = "metropolis"
     heat_bath = "heat-bath"
     wolff = "wolff"
@@ -91,19 +107,40 @@ def _model_params(model: str, L: int, N: int, d: int, disorder: str, J_h: float,
     return {"model": model, "L": L, "J_h": J_h, "J_v": J_v, "J_d": J_d, "h": h}
 
 
+def _store_clash(exc: ValueError, out: Path) -> None:
+    """Exit 2: ``--out`` holds a sweep store of another run (names --overwrite)."""
+    message = str(exc)
+    if "not a spinnet sweep store" in message:
+        fail(f"{message}; use --overwrite to replace it, or another --out", "--out")
+    # spinnet.sweeps.StoreMismatchError says which settings differ
+    differences = getattr(exc, "differences", {})
+    differing = []
+    if "seed" in differences:
+        old, new = differences["seed"]
+        differing.append(f"--seed {old} (now {new})")
+    if "function" in differences:
+        differing.append("another --method (pt and the other methods store different tasks)")
+    what = " and ".join(differing) or "other settings"
+    fail(f"{out} holds results made with {what}; resuming would mix them. "
+         "Use --overwrite to replace them, or another --out.", "--out")
+
+
 @app.command("simulate")
 def simulate(
     model: Model = typer.Option(Model.ising, "--model", help="Spin model."),
-    L: int = typer.Option(32, "--L", help="Linear lattice size (ising, baxter-wu, ea)."),
-    N: int = typer.Option(64, "--N", help="Number of spins (sk)."),
+    L: str = typer.Option("32", "--L", help="Linear lattice size(s) (ising, baxter-wu, ea): "
+                                            "one value, a comma list 8,16,32 or lo:hi:n. "
+                                            "Several sizes: one table with an L column and "
+                                            "the Binder-crossing T_c (ising)."),
+    N: str = typer.Option("64", "--N", help="Number of spins (sk): one value or a list."),
     d: int = typer.Option(2, "--d", help="Dimension of the EA lattice (2 or 3)."),
     disorder: Disorder = typer.Option(Disorder.pm, "--disorder",
                                       help="EA couplings: ±J (pm) or Gaussian."),
     T: str = typer.Option("2.0:2.6:13", "--T",
-                          help="Temperatures: START:STOP:N (N points, linspace) or a comma "
-                               "list T1,T2,..."),
-    algorithm: Algorithm = typer.Option(Algorithm.metropolis, "--algorithm",
-                                        help="Monte Carlo algorithm."),
+                          help="Temperatures: a comma list T1,T2,... or lo:hi:n (n points from "
+                               "lo to hi, both included)."),
+    method: Method = typer.Option(Method.metropolis, "--method",
+                                  help="Monte Carlo algorithm."),
     sweeps: int = typer.Option(10_000, "--sweeps", help="Measured sweeps per chain."),
     thermalize: int = typer.Option(1_000, "--thermalize", help="Discarded sweeps per chain."),
     chains: int = typer.Option(4, "--chains", help="Independent chains per temperature "
@@ -122,22 +159,39 @@ def simulate(
                                                             "process pool)."),
     workers: int = typer.Option(None, "--workers", help="Local worker processes "
                                                         "(default: all cores)."),
-    out: Path = typer.Option(Path("spinnet-ising"), "--out", help="Output directory."),
+    overwrite: bool = typer.Option(False, "--overwrite",
+                                   help="Replace results in --out made with another --seed "
+                                        "or --method (instead of refusing to mix them)."),
+    out: Path = typer.Option(Path("spinnet-ising-simulate"), "--out",
+                             help="Output directory."),
 ) -> None:
-    """Simulate a spin model over temperatures: table with error bars, figure, manifest.
+    """Simulate a spin model over temperatures (and sizes): table with error bars, figures.
 
-    One resumable sweep task per temperature (the whole ladder for --algorithm pt): interrupt with Ctrl-C and run the same command again to continue. Writes ising.csv, ising.png, results.sqlite and manifest.json to --out.
+    One resumable sweep task per size and temperature (the whole ladder for --method pt): interrupt with Ctrl-C and run the same command again to continue. Writes ising.csv, ising.png, results.sqlite and manifest.json to --out; with several --L also binder.csv and binder.png (U4(T) per L and the crossing T_c with a bootstrap error).
     """  # noqa: E501
     from spinnet._io import write_manifest
-    from spinnet.experiments import ising as exp
+    from spinnet.experiments import ising_simulate as exp
     from spinnet.sweeps import SweepError
 
     started = time.time()
+    values = parse_floats(T, "--T", minimum=0.0, min_inclusive=False)
     try:
-        temps = exp.parse_temperatures(T)
-    except (TypeError, ValueError) as exc:
+        temps = exp.check_temperatures(values, "temperatures")
+    except ValueError as exc:
         fail(str(exc), "--T")
-    params = _model_params(model.value, L, N, d, disorder.value, J_h, J_v, J_d, h, seed)
+    sizes_L = parse_ints(L, "--L", minimum=2)
+    sizes_N = parse_ints(N, "--N", minimum=2)
+    for option, sizes in (("--L", sizes_L), ("--N", sizes_N)):
+        if len(set(sizes)) != len(sizes):
+            fail(f"sizes must not repeat; got {', '.join(map(str, sizes))}", option)
+    for option, value in (("--Jh", J_h), ("--Jv", J_v), ("--Jd", J_d), ("--h", h)):
+        check_finite(value, option)
+    sizes = sizes_N if model == Model.sk else sizes_L
+    for size in sizes[1:]:  # the checks of each size (e.g. Baxter-Wu: multiples of 3)
+        _model_params(model.value, size, size, d, disorder.value, J_h, J_v, J_d, h, seed)
+    params = _model_params(model.value, sizes[0], sizes[0], d, disorder.value, J_h, J_v, J_d,
+                           h, seed)
+    size_option = "--N" if model == Model.sk else "--L"
     if sweeps < 1:
         fail(f"--sweeps must be >= 1; got {sweeps}", "--sweeps")
     if measure_every < 1:
@@ -151,33 +205,55 @@ def simulate(
         fail(f"--chains must be >= 1; got {chains}", "--chains")
     if workers is not None and workers < 1:
         fail(f"--workers must be >= 1; got {workers}", "--workers")
-    if algorithm == Algorithm.pt and len(temps) < 2:
-        fail("--algorithm pt needs a ladder of at least 2 temperatures in --T", "--T")
-    if algorithm == Algorithm.multispin and chains % 64:
+    if scheduler is not None and workers is not None:
+        fail("--workers sets local processes; with --scheduler the Dask cluster's workers "
+             "run the tasks", "--workers")
+    if method == Method.pt and len(temps) < 2:
+        fail("--method pt needs a ladder of at least 2 temperatures in --T", "--T")
+    if method == Method.multispin and chains % 64:
         chains = 64 * -(-chains // 64)
         console.print(f"multispin: --chains rounded up to {chains} (64 replicas per word)")
-    params.update(algorithm=algorithm.value, n_sweeps=sweeps, n_thermalize=thermalize,
+    params.update(algorithm=method.value, n_sweeps=sweeps, n_thermalize=thermalize,
                   n_chains=chains, measure_every=measure_every,
                   start=start.value if start is not None else exp.default_start(params))
-    try:
-        exp.check_simulation(params)
-    except (TypeError, ValueError) as exc:
-        msg = str(exc)
-        fail(msg, "--algorithm" if msg.startswith("algorithm") else None)
+    for size in sizes:
+        try:
+            exp.check_simulation({**params, size_option[2:]: size})
+        except (TypeError, ValueError) as exc:
+            msg = str(exc)
+            fail(msg.replace("algorithm", "--method", 1) if msg.startswith("algorithm")
+                 else msg, "--method" if msg.startswith("algorithm") else size_option)
     out = out_dir(out)
-    try:
-        rows, summary = exp.simulate_experiment(params, temps, out, seed=seed,
-                                                scheduler=scheduler, n_workers=workers,
-                                                progress=True)
-    except KeyboardInterrupt:
-        console.print(f"[yellow]interrupted[/]: finished temperatures are stored in "
-                      f"{out}/results.sqlite; run the same command again to resume.")
-        raise typer.Exit(130) from None
-    except SweepError as exc:
-        console.print(str(exc), style="red", markup=False, highlight=False)
-        raise typer.Exit(1) from None
-    except (TypeError, ValueError) as exc:
-        fail(str(exc), "--out" if "store" in str(exc) else None)
+    store = out / "results.sqlite"
+    with progress_bar() as bar:
+        done: dict[str, int] = {}
+        totals: dict[str, int] = {}
+
+        def progress(stage: str, completed: int, total: int | None = None) -> None:
+            bar(stage, completed, total)
+            done[stage], totals[stage] = completed, total or 0
+            note_kept(f"{sum(done.values())} of {sum(totals.values())} (size, temperature) "
+                      f"tasks stored in {store}")
+
+        try:
+            rows, summary = exp.simulate_experiment(
+                params, temps, out, sizes=sizes, seed=seed, scheduler=scheduler,
+                n_workers=workers, overwrite=overwrite, progress=progress)
+        except SweepError as exc:
+            console.print(str(exc), style="red", markup=False, highlight=False)
+            raise typer.Exit(1) from None
+        except ValueError as exc:
+            if "store" in str(exc):
+                _store_clash(exc, out)
+            raise
+    if summary["tasks_run"]:
+        console.print(f"ran {summary['tasks_run']} tasks in {summary['sweep_seconds']:.1f} s; "
+                      f"{summary['stored']}/{summary['tasks_total']} stored in "
+                      f"{summary['store']}", markup=False, highlight=False)
+    else:
+        console.print(f"nothing to do, all {summary['tasks_total']} tasks are already stored "
+                      f"in {summary['store']}", markup=False, highlight=False)
+    multi = len(sizes) > 1
     table = []
     for r in rows:
         row = {"T": f"{r['T']:.4g}", "E": _pm(r["E"], r["E_err"]),
@@ -188,15 +264,22 @@ def simulate(
                "τE": f"{r['tau_E']:.3g}"}
         if "E_exact" not in r:
             del row["E exact"], row["C exact"]
+        if multi:
+            row = {size_option[2:]: str(r[size_option[2:]]), **row}
         table.append(row)
     files = ["ising.csv", "ising.png", "results.sqlite", "manifest.json"]
-    write_manifest(out, "ising simulate", {**params, "T": temps.tolist(), "seed": seed,
-                                           "scheduler": scheduler, "workers": workers},
+    cross = summary.get("binder_crossing")
+    if cross is not None:
+        files[2:2] = ["binder.csv", "binder.png"]
+    write_manifest(out, "ising simulate",
+                   {**params, size_option[2:]: sizes if multi else sizes[0],
+                    "T": temps.tolist(), "seed": seed, "scheduler": scheduler,
+                    "workers": workers, "overwrite": overwrite},
                    started, files, summary=summary)
     if table:
-        print_table(exp._title(params).replace("$", ""), table)
+        print_table(summary["title"].replace("$", ""), table)
     tcs = ", ".join(f"{lab.replace('$', '')} = {tc:.5f}"
-                    for lab, tc in exp.critical_temperatures(params))
+                    for lab, tc in summary["critical_temperatures"].items())
     notes = ["value(error) in units of the last digits: binning (E, |M|, M²), block "
              "jackknife (χ, C, U4); τ in sweeps"]
     if "E_exact" in (rows[0] if rows else {}):
@@ -206,6 +289,20 @@ def simulate(
     if not summary["all_errors_converged"]:
         notes.append("[yellow]some series are short compared with τ: raise --sweeps[/]")
     console.print("; ".join(notes))
+    if cross is not None:
+        print_table("Binder-cumulant crossings (linear interpolation, bootstrap errors)",
+                    [{"L1": str(p["L1"]), "L2": str(p["L2"]),
+                      "T_cross": _pm(p["T_cross"], p["T_cross_err"]),
+                      "U4_cross": _pm(p["U4_cross"], p["U4_cross_err"])}
+                     for p in cross["pairs"]])
+        last = cross["pairs"][-1]
+        console.print(f"Binder crossing T_c = {_pm(cross['T_c'], cross['T_c_err'])} "
+                      f"(L = {last['L1']}, {last['L2']}; {cross['n_bootstrap']} bootstrap "
+                      f"replicas), U4* = {_pm(cross['U4_c'], cross['U4_c_err'])}",
+                      markup=False, highlight=False)
+    elif multi and model == Model.ising:
+        console.print("[yellow]no Binder crossing: the U4 curves do not cross inside the "
+                      "--T window (or a size is incomplete)[/]")
     console.print(f"outputs in {out}/ ({', '.join(files)}); wall time "
                   f"{time.time() - started:.1f} s")
 
@@ -232,7 +329,7 @@ def anneal(
     Writes anneal.csv (one row per restart), anneal_trace.csv, anneal.png (energy vs sweep) and manifest.json to --out.
     """  # noqa: E501
     from spinnet._io import write_manifest
-    from spinnet.experiments import ising as exp
+    from spinnet.experiments import ising_anneal as exp
 
     started = time.time()
     params = _model_params(model.value, L, N, d, disorder.value, 1.0, 1.0, 0.0, 0.0, seed)
@@ -240,24 +337,23 @@ def anneal(
         fail(f"--sweeps must be >= 1; got {sweeps}", "--sweeps")
     if restarts < 1:
         fail(f"--restarts must be >= 1; got {restarts}", "--restarts")
-    if not T0 > 0:
-        fail(f"--T0 must be > 0; got {T0}", "--T0")
+    check_finite(T0, "--T0", minimum=0.0, min_inclusive=False)
+    check_finite(T_final, "--Tfinal")
     if not 0 < T_final <= T0:
         fail(f"--Tfinal must lie in (0, T0 = {T0}]; got {T_final}", "--Tfinal")
     params.update(schedule=exp.SCHEDULES[schedule.value], n_sweeps=sweeps, n_restarts=restarts,
                   T0=T0, T_final=T_final)
     out = out_dir(out)
-    try:
-        rows, summary = exp.anneal_experiment(params, out, seed=seed)
-    except (TypeError, ValueError) as exc:
-        fail(str(exc))
+    note_kept("nothing: the restarts anneal together and are written when all finish")
+    with progress_bar() as progress:
+        rows, summary = exp.anneal_experiment(params, out, seed=seed, progress=progress)
     show = [{"restart": str(r["restart"]), "E/N final": f"{r['e_final']:.6f}",
              **({"ground state": "yes" if r["found_ground_state"] else "no"}
                 if "found_ground_state" in r else {}),
              "best": "*" if r["best"] else ""} for r in rows]
     files = ["anneal.csv", "anneal_trace.csv", "anneal.png", "manifest.json"]
     write_manifest(out, "anneal", {**params, "seed": seed}, started, files, summary=summary)
-    print_table(f"{exp._anneal_title(params, summary['N'])}: {params['schedule']} schedule, "
+    print_table(f"{summary['title']}: {params['schedule']} schedule, "
                 f"T0 = {T0:g}" + ("" if schedule == Schedule.log else f" -> {T_final:g}")
                 + f", {sweeps} sweeps", show)
     console.print(f"best energy per spin: {summary['best_energy_per_spin']:.6f}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import typer
 
 from spinnet.cli._common import console, fail, print_table
@@ -18,6 +20,10 @@ def ags(alpha: float = typer.Option(..., "--alpha", help="Load α = p/N (> 0).")
     """Solve the AGS equations at (α, T): m, q, r, free energies and the phase."""
     from spinnet.theory import hopfield as H
 
+    if not (math.isfinite(alpha) and alpha > 0):
+        fail(f"--alpha must be > 0 (a finite load α = p/N); got {alpha}", "--alpha")
+    if not (math.isfinite(T) and T >= 0):
+        fail(f"--T must be >= 0 and finite; got {T}", "--T")
     try:
         ret = H.ags_solve(alpha, T)
         sg = H.ags_solve(alpha, T, branch="spin-glass")

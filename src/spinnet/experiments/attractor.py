@@ -7,23 +7,33 @@
   no exemplar is stored verbatim.
 * :func:`tsp_comparison` -- Hopfield-Tank vs exact / 2-opt / annealing on
   random instances.
+* :func:`online_experiment` and :func:`tsp_experiment` -- the pipelines of
+  ``spinnet attractor online`` and ``spinnet tsp``: run, write tables, figures
+  and ``manifest.json`` into ``out``, return a summary to print. The TSP keeps
+  every finished instance in ``tsp.partial.json`` (atomically), so an
+  interrupted run resumes.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike, as_generator, spawn
 from spinnet._validation import check_fraction, check_int, check_option
 from spinnet.hopfield.online import OnlineAttractorNetwork, SynapticDynamics, noisy_exemplars
 from spinnet.spins import flip, random_patterns
 
-__all__ = ["TSP_METHODS", "OnlineLearningResult", "online_learning", "tsp_comparison"]
+__all__ = ["TSP_METHODS", "OnlineLearningResult", "online_experiment", "online_learning",
+           "tsp_comparison", "tsp_experiment"]
 
 
 @dataclass
@@ -109,7 +119,7 @@ def online_learning(n_neurons: int = 400, n_classes: int = 12, n_exemplars: int 
                     temperature: float = 0.0, probe_noise: float = 0.2,
                     record_every: int = 2, retrieval_threshold: float = 0.9,
                     rng: SeedLike = None,
-                    progress: Callable[[int, int], None] | None = None
+                    progress: ProgressCallback | None = None
                     ) -> OnlineLearningResult:
     """Classes presented in sequence through noisy exemplars; learning and recall in one loop.
 
@@ -138,7 +148,8 @@ def online_learning(n_neurons: int = 400, n_classes: int = 12, n_exemplars: int 
     retrieval_threshold : float
         A class counts as retrieved when ``m`` exceeds it.
     rng : SeedLike
-    progress : callable(done, total), optional
+    progress : ProgressCallback, optional
+        ``progress("presentations", done, total)`` after each presentation.
 
     Returns
     -------
@@ -186,8 +197,7 @@ def online_learning(n_neurons: int = 400, n_classes: int = 12, n_exemplars: int 
                 records.append(m)
                 if math.isnan(formation[c]) and m[c] > retrieval_threshold:
                     formation[c] = j + 1
-            if progress is not None:
-                progress(t, k * p)
+            report(progress, "presentations", t, k * p)
         retrieved_after[c] = int(np.sum(records[-1] > retrieval_threshold))
         fixed += int(net.is_fixed_point(exemplars).sum())
         att = net.recall(exemplars, rng=gen).astype(np.float64)
@@ -216,7 +226,8 @@ def tsp_comparison(n_cities: int = 10, n_instances: int = 20,
                    ht_params=None, anneal_sweeps: int = 1000, anneal_restarts: int = 4,
                    two_opt_restarts: int = 20, rng: SeedLike = None,
                    done: Sequence[dict] = (),
-                   on_instance: Callable[[list[dict]], None] | None = None) -> list[dict]:
+                   on_instance: Callable[[list[dict]], None] | None = None,
+                   progress: ProgressCallback | None = None) -> list[dict]:
     """Solve random instances with several methods; one row per (instance, method, run).
 
     The reference length of each instance is the exact optimum (Held-Karp)
@@ -241,6 +252,9 @@ def tsp_comparison(n_cities: int = 10, n_instances: int = 20,
         skipped (resume).
     on_instance : callable(rows), optional
         Called with all rows so far after each instance (e.g. to save them).
+    progress : ProgressCallback, optional
+        ``progress("instances", done, n_instances)`` after each instance (after
+        ``on_instance``).
 
     Returns
     -------
@@ -262,6 +276,8 @@ def tsp_comparison(n_cities: int = 10, n_instances: int = 20,
     streams = spawn(rng, n_instances)
     rows = [dict(r) for r in done]
     finished = {int(r["instance"]) for r in rows}
+    n_done = len(finished)
+    report(progress, "instances", n_done, n_instances)
     for i in range(n_instances):
         if i in finished:
             continue
@@ -299,5 +315,190 @@ def tsp_comparison(n_cities: int = 10, n_instances: int = 20,
         rows.extend(inst)
         if on_instance is not None:
             on_instance(rows)
+        n_done += 1
+        report(progress, "instances", n_done, n_instances)
     rows.sort(key=lambda r: (int(r["instance"]), TSP_METHODS.index(r["method"]), int(r["run"])))
     return rows
+
+
+# ------------------------------------------------------------------------ pipelines
+def online_experiment(out: str | Path, *, n_neurons: int = 400, n_classes: int = 12,
+                      n_exemplars: int = 20, noise: float = 0.2, decay: float = 0.02,
+                      learning_rate: float = 0.05, bound: float | None = None,
+                      stimulus: float = 0.2, temperature: float = 0.0,
+                      probe_noise: float = 0.2, record_every: int = 2, seed: int = 0,
+                      progress: ProgressCallback | None = None) -> dict[str, Any]:
+    """Run :func:`online_learning` and write overlaps.csv, classes.csv, online.png, manifest.
+
+    The arguments are those of :func:`online_learning` (``seed`` is its ``rng``).
+
+    Returns
+    -------
+    dict
+        ``result`` (:class:`OnlineLearningResult`), ``class_rows``, ``summary``,
+        ``files``, ``threshold``.
+    """
+    from spinnet._io import write_csv, write_manifest
+    from spinnet.plotting.attractor import online_learning_figure
+    from spinnet.plotting.hopfield import save_figure
+
+    started = time.time()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    res = online_learning(n_neurons, n_classes, n_exemplars, noise, decay=decay,
+                          learning_rate=learning_rate, bound=bound, stimulus=stimulus,
+                          temperature=temperature, probe_noise=probe_noise,
+                          record_every=record_every, rng=seed, progress=progress)
+    write_csv(out / "overlaps.csv", res.overlap_rows())
+    class_rows = res.class_rows()
+    write_csv(out / "classes.csv", class_rows)
+    fig = online_learning_figure(res, title=f"N = {n_neurons}, {n_classes} classes × "
+                                            f"{n_exemplars} exemplars (q = {noise:g}), "
+                                            f"a = {decay:g}, ε = {learning_rate:g}, "
+                                            f"H0 = {stimulus:g}")
+    save_figure(fig, out / "online.png")
+    files = ["overlaps.csv", "classes.csv", "online.png", "manifest.json"]
+    thr = res.parameters["retrieval_threshold"]
+    retrieved = res.final_overlaps > thr
+    summary = {
+        "retrieved_at_end": int(np.sum(retrieved)),
+        "max_retrievable": int(res.retrieved_after_class.max()),
+        "oldest_retrieved_age": int(res.age[retrieved].max()) if np.any(retrieved) else None,
+        "exemplar_fixed_fraction": res.exemplar_fixed_fraction,
+        "mean_attractor_vs_exemplar": float(res.exemplar_attractor_overlap.mean()),
+        "mean_attractor_vs_prototype": float(res.exemplar_prototype_attractor.mean()),
+        "mean_formation_time": float(np.nanmean(res.formation_time))
+        if np.any(np.isfinite(res.formation_time)) else None,
+    }
+    write_manifest(out, "attractor online", res.parameters | {"seed": seed}, started, files,
+                   summary=summary)
+    return {"result": res, "class_rows": class_rows, "summary": summary, "files": files,
+            "threshold": thr}
+
+
+TSP_PARTIAL = "tsp.partial.json"
+#: Largest instance whose reference tour is Held-Karp's optimum (annealing above).
+EXACT_REFERENCE_MAX = 13
+
+
+def _as_row(r: dict) -> dict:
+    return {"instance": int(r["instance"]), "method": str(r["method"]), "run": int(r["run"]),
+            "valid": bool(r["valid"]), "length": float(r["length"]),
+            "seconds": float(r["seconds"]), "reference": float(r["reference"]),
+            "ratio": float(r["ratio"])}
+
+
+#: CLI option of each TSP setting (for messages about a partial run that differs).
+_TSP_OPTIONS = {"method": "--method", "cities": "--cities", "instances": "--instances",
+                "restarts": "--restarts", "anneal_sweeps": "--anneal-sweeps",
+                "ht_d": "--ht-d", "ht_n_tilde": "--ht-n-tilde", "seed": "--seed",
+                "reference": "--cities"}
+
+
+def tsp_experiment(out: str | Path, *, method: str = "hopfield-tank", cities: int = 10,
+                   instances: int = 20, restarts: int = 1, anneal_sweeps: int = 1000,
+                   ht_d: float = 500.0, ht_n_tilde: float = 15.0, seed: int = 0,
+                   overwrite: bool = False, progress: ProgressCallback | None = None
+                   ) -> dict[str, Any]:
+    """Compare ``method`` with the reference tour on random instances; resumable.
+
+    The reference is Held-Karp's optimum up to 13 cities, annealing above.
+    Writes tsp.csv, tsp.png, tours.png (instance 0) and manifest.json. Every
+    finished instance is kept in ``tsp.partial.json`` (written atomically)
+    until the run completes; a re-run with the same settings resumes from it.
+
+    Raises
+    ------
+    spinnet.experiments.neurons.OptionError
+        ``tsp.partial.json`` holds a run with other settings and ``overwrite``
+        is False (names ``--overwrite``).
+    """
+    from spinnet._io import write_csv, write_json, write_manifest
+    from spinnet.experiments.neurons import OptionError
+    from spinnet.optimize import tsp as T
+    from spinnet.plotting.attractor import tsp_figure, tsp_tours_figure
+    from spinnet.plotting.hopfield import save_figure
+
+    started = time.time()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    ht_params = T.HopfieldTankParameters(D=ht_d, n_tilde=ht_n_tilde)
+    reference = "exact" if cities <= EXACT_REFERENCE_MAX else "anneal"
+    methods = list(dict.fromkeys([reference, method]))
+    params = dict(method=method, cities=cities, instances=instances, restarts=restarts,
+                  anneal_sweeps=anneal_sweeps, ht_d=ht_d, ht_n_tilde=ht_n_tilde, seed=seed,
+                  reference=reference)
+    done: list[dict] = []
+    partial = out / TSP_PARTIAL
+    if partial.is_file() and not overwrite:
+        try:
+            saved = json.loads(partial.read_text())
+            old = saved["parameters"]
+            rows = [_as_row(r) for r in saved["rows"]]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise OptionError(f"{partial} is not a readable partial TSP run ({exc}); re-run "
+                              "with --overwrite to replace it", "--overwrite") from None
+        diff = [k for k in params if old.get(k) != params[k]]
+        if diff:
+            detail = ", ".join(f"{_TSP_OPTIONS[k]} {old.get(k)!r} there, {params[k]!r} now"
+                               for k in diff)
+            raise OptionError(f"{partial} holds an interrupted run with other settings "
+                              f"({detail}); re-run with those options to finish it, with "
+                              "--overwrite to replace it, or choose another --out",
+                              "--overwrite")
+        done = rows
+    resumed = len({r["instance"] for r in done})
+
+    def save(rows: list[dict]) -> None:
+        write_json(partial, {"parameters": params, "rows": rows})
+
+    rows = tsp_comparison(cities, instances, methods, ht_restarts=restarts,
+                          ht_params=ht_params, anneal_sweeps=anneal_sweeps, rng=seed,
+                          done=done, on_instance=save, progress=progress)
+    write_csv(out / "tsp.csv", rows)
+    save_figure(tsp_figure(rows, title=f"{instances} random {cities}-city instances: "
+                                       f"{method} vs {reference}"), out / "tsp.png")
+    # Tours of the first instance, recomputed from its stream (same seed, same tours).
+    gen = spawn(seed, instances)[0]
+    coords = T.random_cities(cities, rng=gen)
+    d = T.distance_matrix(coords)
+    tours, lengths, V = {}, {}, None
+    for m in methods:
+        if m == "exact":
+            tours[m], lengths[m] = T.held_karp(d)
+        elif m == "2opt":
+            tours[m], lengths[m] = T.two_opt(d, n_restarts=20, rng=gen)
+        elif m == "anneal":
+            res = T.anneal_tour(d, n_sweeps=anneal_sweeps, rng=gen)
+            tours[m], lengths[m] = res.tour, res.length
+        else:
+            res = T.hopfield_tank(d, ht_params, rng=gen)
+            tours[m], lengths[m], V = res.tour, res.length, res.V
+    save_figure(tsp_tours_figure(coords, tours, lengths, V, title="instance 0"),
+                out / "tours.png")
+    files = ["tsp.csv", "tsp.png", "tours.png", "manifest.json"]
+    mine = [r for r in rows if r["method"] == method]
+    valid = [r for r in mine if r["valid"]]
+    ratios = np.array([r["ratio"] for r in valid])
+    summary = {"method": method, "reference": reference, "runs": len(mine),
+               "valid_fraction": len(valid) / len(mine),
+               "instances_with_a_valid_tour": len({r["instance"] for r in valid}),
+               "mean_ratio_valid": float(ratios.mean()) if ratios.size else None,
+               "ratio_stderr": float(ratios.std(ddof=1) / math.sqrt(ratios.size))
+               if ratios.size > 1 else None,
+               "optimal_fraction_valid": float(np.mean(ratios < 1 + 1e-9))
+               if ratios.size else None}
+    write_manifest(out, "tsp", params, started, files, summary=summary,
+                   resumed_instances=resumed)
+    if partial.is_file():
+        partial.unlink()
+    table = []
+    for m in methods:
+        sel = [r for r in rows if r["method"] == m]
+        ok = [r["ratio"] for r in sel if r["valid"]]
+        table.append({"method": m, "runs": len(sel), "valid": f"{len(ok)}/{len(sel)}",
+                      "mean_ratio": float(np.mean(ok)) if ok else math.nan,
+                      "worst_ratio": float(np.max(ok)) if ok else math.nan,
+                      "seconds": float(np.mean([r["seconds"] for r in sel]))})
+    return {"rows": rows, "table": table, "summary": summary, "files": files,
+            "reference": reference, "methods": methods, "resumed": resumed}

@@ -14,17 +14,29 @@
   vs ``β`` and load;
 - :func:`mnist_retrieval` — half-occluded MNIST queries: classical Hebbian vs
   dense vs modern networks storing the same images.
+
+The pipelines of the CLI (``spinnet dam capacity``, ``spinnet modern retrieve``,
+``spinnet modern threshold``) are :func:`dam_capacity_experiment`,
+:func:`retrieval_experiment` and :func:`threshold_experiment`: each writes its
+tables and figures to ``out`` and keeps every finished unit (a system size, a
+memory model) so that an interrupted run resumes with identical results.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import shutil
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy.special import logsumexp
 
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike, as_generator
 from spinnet._validation import (
     check_fraction,
@@ -38,6 +50,7 @@ from spinnet.theory import dense as theory
 
 __all__ = [
     "capacity_scan",
+    "dam_capacity_experiment",
     "exp_one_step",
     "fit_power_law",
     "lm_dynamics",
@@ -45,7 +58,9 @@ __all__ = [
     "measure_capacity",
     "mnist_retrieval",
     "modern_one_step_error",
+    "retrieval_experiment",
     "stable_fraction",
+    "threshold_experiment",
 ]
 
 
@@ -173,6 +188,7 @@ def capacity_scan(interaction: str, sizes: Sequence[int], *, threshold: float = 
                   n_trials: int = 4, n_probes: int = 500, noise: float = 0.0,
                   rng: SeedLike = None, done: dict[int, dict[str, Any]] | None = None,
                   on_result: Callable[[dict[str, Any]], None] | None = None,
+                  progress: ProgressCallback | None = None,
                   ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Measured capacity vs ``N`` with the theory next to it, and the scaling fit.
 
@@ -198,7 +214,8 @@ def capacity_scan(interaction: str, sizes: Sequence[int], *, threshold: float = 
     gens = as_generator(rng).spawn(len(sizes))
     done = done or {}
     rows = []
-    for n, gen in zip(sizes, gens, strict=True):
+    for k, (n, gen) in enumerate(zip(sizes, gens, strict=True)):
+        report(progress, "system sizes", k, len(sizes))
         if n in done:
             rows.append(dict(done[n]))
             continue
@@ -210,6 +227,7 @@ def capacity_scan(interaction: str, sizes: Sequence[int], *, threshold: float = 
         rows.append(r)
         if on_result is not None:
             on_result(r)
+    report(progress, "system sizes", len(sizes), len(sizes))
     ns = np.array([r["N"] for r in rows], float)
     pc = np.array([r["p_c"] for r in rows])
     summary: dict[str, Any] = {"interaction": interaction, "sizes": sizes}
@@ -431,7 +449,10 @@ def modern_one_step_error(n_spins: int, loads: Sequence[float], betas: Sequence[
 def mnist_retrieval(images: Any, betas: Sequence[float], *, n_queries: int = 200,
                     shape: tuple[int, int] = (28, 28), dense: Sequence[str] = ("poly:3", "exp"),
                     max_sweeps: int = 30, success: float = 0.99,
-                    rng: SeedLike = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                    rng: SeedLike = None, progress: ProgressCallback | None = None,
+                    checkpoint: str | os.PathLike | None = None,
+                    on_unit: Callable[[int, int], None] | None = None,
+                    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Retrieve stored images from half-occluded queries with three memories.
 
     All images are stored (classical Hebbian ``HopfieldNetwork``, discrete
@@ -444,6 +465,17 @@ def mnist_retrieval(images: Any, betas: Sequence[float], *, n_queries: int = 200
     A query counts as retrieved when the final state's overlap with its
     original image is ``>= success`` (cosine for the continuous state).
 
+    Progress and resumption: ``progress(stage, completed, total)`` is called
+    after each memory model (stage ``"memories"``) and after each async sweep
+    of a discrete memory (stage ``"async sweeps (current memory)"``). With
+    ``checkpoint`` (a directory), each finished model's row, example states
+    and the generator state after it are saved atomically
+    (:func:`spinnet._persist.save_state`); a later call with the same images,
+    parameters and ``rng`` reuses them and continues from the saved generator
+    state, so its result is identical to an uninterrupted call. A checkpoint
+    of other inputs is replaced. ``on_unit(done, total)`` is called after each
+    model is kept.
+
     Returns
     -------
     rows : list of dict
@@ -452,6 +484,7 @@ def mnist_retrieval(images: Any, betas: Sequence[float], *, n_queries: int = 200
         Originals, queries and final states (first 12 queries) per model, for
         figures.
     """
+    from spinnet._persist import load_state, rng_from_state, rng_to_state, save_state
     from spinnet.hopfield import HopfieldNetwork
     from spinnet.hopfield.modern import ModernHopfieldNetwork
     from spinnet.spins import occlude
@@ -459,7 +492,38 @@ def mnist_retrieval(images: Any, betas: Sequence[float], *, n_queries: int = 200
     xi = check_spins(images, "images", ndim=2)
     n_queries = check_int(n_queries, "n_queries", minimum=1, maximum=xi.shape[0])
     success = check_fraction(success, "success")
+    betas = [check_positive_float(b, "betas") for b in betas]
+    dense = [str(d) for d in dense]
+    for spec in dense:
+        parse_interaction(spec)
     gen = as_generator(rng)
+    fingerprint = {
+        "images_sha1": hashlib.sha1(np.ascontiguousarray(xi).tobytes()).hexdigest(),
+        "shape_images": list(xi.shape), "betas": betas, "n_queries": n_queries,
+        "shape": list(shape), "dense": dense, "max_sweeps": max_sweeps, "success": success,
+        "rng": rng_to_state(gen),
+    }
+    units = (["classical"] + [f"dense {spec}" for spec in dense]
+             + [f"modern beta={b!r}" for b in betas])
+    ckpt = None if checkpoint is None else Path(checkpoint)
+    if ckpt is not None:
+        marker = ckpt / "fingerprint.json"
+        try:
+            same = json.loads(marker.read_text()) == json.loads(json.dumps(fingerprint))
+        except (OSError, ValueError):
+            same = False
+        if not same:
+            if ckpt.exists():
+                foreign = [p.name for p in ckpt.iterdir() if p.name != "fingerprint.json"
+                           and not p.name.startswith(("unit-", ".unit-"))]
+                if foreign:
+                    raise ValueError(f"checkpoint directory {str(ckpt)!r} holds other files "
+                                     f"({', '.join(sorted(foreign)[:3])}); refusing to replace "
+                                     "it")
+                shutil.rmtree(ckpt)
+            ckpt.mkdir(parents=True)
+            from spinnet._io import write_json
+            write_json(marker, fingerprint)
     idx = gen.choice(xi.shape[0], size=n_queries, replace=False)
     originals = xi[idx]
     queries = occlude(originals, shape, half="bottom", fill="random", rng=gen)
@@ -468,17 +532,58 @@ def mnist_retrieval(images: Any, betas: Sequence[float], *, n_queries: int = 200
     rows: list[dict[str, Any]] = []
     examples: dict[str, Any] = {"originals": originals[:12], "queries": queries[:12]}
 
+    unit_done = [0]
+
     def score(model: str, beta: float | None, states: np.ndarray) -> None:
         st = np.asarray(states, dtype=np.float64)
         cos = (st @ xi_f.T) / (np.linalg.norm(st, axis=1, keepdims=True).clip(1e-300)
                                * norms[None, :])
         own = cos[np.arange(n_queries), idx]
-        rows.append({"model": model, "beta": beta if beta is not None else math.nan,
-                     "n_stored": xi.shape[0], "n_queries": n_queries,
-                     "accuracy": float(np.mean(own >= success)),
-                     "mean_overlap": float(own.mean()),
-                     "nearest_is_original": float(np.mean(cos.argmax(1) == idx))})
-        examples[model if beta is None else f"{model} beta={beta:g}"] = st[:12]
+        row = {"model": model, "beta": beta if beta is not None else math.nan,
+               "n_stored": xi.shape[0], "n_queries": n_queries,
+               "accuracy": float(np.mean(own >= success)),
+               "mean_overlap": float(own.mean()),
+               "nearest_is_original": float(np.mean(cos.argmax(1) == idx))}
+        keep(row, st[:12], f"{model} beta={beta:g}" if beta is not None else model)
+
+    def keep(row: dict[str, Any], states: np.ndarray, key: str) -> None:
+        rows.append(row)
+        examples[key] = states
+        k = unit_done[0]
+        if ckpt is not None:
+            save_state(ckpt / f"unit-{k:03d}", kind="spinnet.modern_retrieve.unit",
+                       config={"unit": units[k]}, arrays={"states": states},
+                       state={"row": row, "key": key, "rng": rng_to_state(gen)})
+        unit_done[0] = k + 1
+        report(progress, "memories", k + 1, len(units))
+        if on_unit is not None:
+            on_unit(k + 1, len(units))
+
+    def resume() -> bool:
+        """Reuse the next unit from the checkpoint, if it is there."""
+        nonlocal gen
+        k = unit_done[0]
+        path = None if ckpt is None else ckpt / f"unit-{k:03d}"
+        if path is None or not path.is_dir():
+            return False
+        try:
+            saved = load_state(path, kind="spinnet.modern_retrieve.unit")
+        except ValueError:
+            return False
+        if saved.config.get("unit") != units[k]:
+            return False
+        row = dict(saved.state["row"])
+        if row["beta"] is None:
+            row["beta"] = math.nan
+        rows.append(row)
+        examples[saved.state["key"]] = saved.arrays["states"]
+        gen = rng_from_state(saved.state["rng"])
+        unit_done[0] = k + 1
+        report(progress, "memories", k + 1, len(units))
+        return True
+
+    def sweeps(stage: str, done: int, total: int | None) -> None:
+        report(progress, "async sweeps (current memory)", done, total)
 
     q0 = queries.astype(np.float64)
     cos0 = (q0 @ xi_f.T) / (np.linalg.norm(q0, axis=1, keepdims=True) * norms[None, :])
@@ -487,13 +592,184 @@ def mnist_retrieval(images: Any, betas: Sequence[float], *, n_queries: int = 200
                  "accuracy": float(np.mean(cos0[np.arange(n_queries), idx] >= success)),
                  "mean_overlap": float(cos0[np.arange(n_queries), idx].mean()),
                  "nearest_is_original": float(np.mean(cos0.argmax(1) == idx))})
-    classical = HopfieldNetwork("hebbian").fit(xi)
-    score("classical (Hebbian)", None, classical.recall(queries, max_sweeps=max_sweeps, rng=gen))
+    report(progress, "memories", 0, len(units))
+    if not resume():
+        classical = HopfieldNetwork("hebbian").fit(xi)
+        score("classical (Hebbian)", None,
+              classical.recall(queries, max_sweeps=max_sweeps, rng=gen))
     for spec in dense:
-        dam = DenseAssociativeMemory(spec).fit(xi)
-        score(f"dense {spec}", None, dam.recall(queries, max_sweeps=max_sweeps, rng=gen))
+        if not resume():
+            dam = DenseAssociativeMemory(spec).fit(xi)
+            score(f"dense {spec}", None, dam.recall(queries, max_sweeps=max_sweeps, rng=gen,
+                                                    progress=sweeps))
     for beta in betas:
-        beta = check_positive_float(beta, "betas")
-        net = ModernHopfieldNetwork(beta, max_steps=50, tol=1e-6).fit(xi)
-        score("modern", beta, net.recall(queries))
+        if not resume():
+            net = ModernHopfieldNetwork(beta, max_steps=50, tol=1e-6).fit(xi)
+            score("modern", beta, net.recall(queries))
     return rows, examples
+
+
+# ------------------------------------------------------------------ CLI pipelines
+def dam_capacity_experiment(interaction: str, sizes: Sequence[int], out: str | os.PathLike, *,
+                            threshold: float = 0.99, n_trials: int = 4, n_probes: int = 500,
+                            noise: float = 0.0, seed: int = 0,
+                            progress: ProgressCallback | None = None,
+                            on_size: Callable[[int, int], None] | None = None,
+                            ) -> dict[str, Any]:
+    """``spinnet dam capacity``: :func:`capacity_scan`, kept size by size, table and figure.
+
+    Every finished system size is written to ``out/capacity_partial.json``
+    (atomically) with the parameters; a later call with the same parameters
+    reuses those sizes (each size has its own stream, so the result is the
+    same as an uninterrupted run); a partial file of other parameters is
+    replaced. Writes ``capacity.csv`` and ``capacity.png``.
+
+    Returns
+    -------
+    dict
+        ``rows``, ``summary``, ``parameters``, ``files`` and ``resumed`` (the
+        sizes taken from the partial file).
+    """
+    from spinnet._io import write_csv, write_json
+    from spinnet.plotting.dense import capacity_figure
+    from spinnet.plotting.hopfield import save_figure
+
+    out = Path(out)
+    params = dict(energy=interaction, sizes=[int(n) for n in sizes], trials=n_trials,
+                  probes=n_probes, threshold=threshold, noise=noise, seed=seed)
+    partial = out / "capacity_partial.json"
+    done: dict[int, dict] = {}
+    if partial.exists():
+        try:
+            saved = json.loads(partial.read_text())
+        except ValueError:
+            saved = {}
+        if saved.get("parameters") == params:
+            done = {int(k): v for k, v in saved["rows"].items()}
+    resumed = sorted(done)
+
+    def save(row: dict) -> None:
+        done[int(row["N"])] = row
+        write_json(partial, {"parameters": params,
+                             "rows": {str(k): v for k, v in done.items()}})
+        if on_size is not None:
+            on_size(len(done), len(params["sizes"]))
+
+    rows, summary = capacity_scan(interaction, params["sizes"], threshold=threshold,
+                                  n_trials=n_trials, n_probes=n_probes, noise=noise, rng=seed,
+                                  done=done, on_result=save, progress=progress)
+    write_csv(out / "capacity.csv", rows)
+    save_figure(capacity_figure(rows, summary), out / "capacity.png")
+    return {"rows": rows, "summary": summary, "parameters": params, "resumed": resumed,
+            "files": ["capacity.csv", "capacity.png", "capacity_partial.json"]}
+
+
+def load_retrieval_images(data: str, n_stored: int, *,
+                          data_dir: str | os.PathLike | None = None, rng: SeedLike = None
+                          ) -> tuple[np.ndarray, tuple[int, int], dict[str, Any]]:
+    """The images stored by :func:`retrieval_experiment`.
+
+    ``"mnist"``: the first ``n_stored`` t10k test images, binarised (directory
+    from :func:`spinnet.datasets.resolve_mnist_dir`); ``"random"``: ``n_stored``
+    random ±1 patterns of 28 × 28 spins from ``rng``.
+
+    Raises
+    ------
+    MnistNotFoundError
+        If MNIST is missing; ``ValueError`` naming ``n_stored`` if it has too
+        few images.
+    """
+    from spinnet import datasets
+    from spinnet.spins import random_patterns
+
+    if data == "mnist":
+        directory = datasets.resolve_mnist_dir(data_dir)
+        images, _ = datasets.load_mnist(directory, limit=n_stored)
+        if images.shape[0] < n_stored:
+            raise ValueError(f"n_stored={n_stored} but only {images.shape[0]} images found "
+                             f"in {directory}")
+        return images, datasets.MNIST_SHAPE, {"data_dir": str(directory), "split": "t10k"}
+    if data == "random":
+        shape = (28, 28)
+        return random_patterns(n_stored, shape[0] * shape[1], rng=rng), shape, {}
+    raise ValueError(f"data must be 'mnist' or 'random'; got {data!r}")
+
+
+def retrieval_experiment(images: np.ndarray, out: str | os.PathLike, *,
+                         betas: Sequence[float], n_queries: int = 200,
+                         shape: tuple[int, int] = (28, 28),
+                         dense: Sequence[str] = ("poly:3", "exp"), rng: SeedLike = None,
+                         progress: ProgressCallback | None = None,
+                         on_unit: Callable[[int, int], None] | None = None,
+                         ) -> dict[str, Any]:
+    """``spinnet modern retrieve``: :func:`mnist_retrieval` with its checkpoint in ``out``.
+
+    Finished memory models are kept in ``out/checkpoint/`` (see
+    :func:`mnist_retrieval`); the checkpoint is removed once the outputs
+    ``retrieval.csv``, ``retrieval.png`` and ``examples.png`` are written.
+
+    Returns
+    -------
+    dict
+        ``rows``, ``summary`` (best modern β and accuracies) and ``files``.
+    """
+    from spinnet._io import write_csv
+    from spinnet.plotting.dense import retrieval_figure
+    from spinnet.plotting.hopfield import recall_grid, save_figure
+
+    out = Path(out)
+    ckpt = out / "checkpoint"
+    rows, examples = mnist_retrieval(images, betas, n_queries=n_queries, shape=shape,
+                                     dense=dense, rng=rng, progress=progress,
+                                     checkpoint=ckpt, on_unit=on_unit)
+    write_csv(out / "retrieval.csv", rows)
+    save_figure(retrieval_figure(rows), out / "retrieval.png")
+    best = max((r for r in rows if r["model"] == "modern"), key=lambda r: r["accuracy"])
+    key = f"modern beta={best['beta']:g}"
+    fig = recall_grid(examples["originals"], examples["queries"],
+                      np.sign(examples[key]) + (examples[key] == 0), shape,
+                      title=f"modern Hopfield, β = {best['beta']:g}")
+    save_figure(fig, out / "examples.png")
+    shutil.rmtree(ckpt, ignore_errors=True)
+    summary = {"best_modern_beta": best["beta"], "best_modern_accuracy": best["accuracy"],
+               "accuracy": {r["model"] + ("" if r["model"] != "modern"
+                                          else f" beta={r['beta']:g}"): r["accuracy"]
+                            for r in rows}}
+    return {"rows": rows, "summary": summary,
+            "files": ["retrieval.csv", "retrieval.png", "examples.png"]}
+
+
+def threshold_experiment(lam: float, sizes: Sequence[int], out: str | os.PathLike, *,
+                         ensemble: str = "spherical", n_probes: int = 400, n_points: int = 17,
+                         seed: int = 0, progress: ProgressCallback | None = None
+                         ) -> dict[str, Any]:
+    """``spinnet modern threshold``: :func:`lm_simulation` for each ``N`` at loads 0.6..1.4 α₁.
+
+    Size ``sizes[k]`` uses seed ``seed + k``. Writes ``threshold.csv``,
+    ``threshold_summary.csv`` and ``threshold.png``.
+
+    Returns
+    -------
+    dict
+        ``rows``, ``summaries`` and ``files``.
+    """
+    from spinnet._io import write_csv
+    from spinnet.plotting.dense import lm_figure
+    from spinnet.plotting.hopfield import save_figure
+
+    out = Path(out)
+    alphas = np.linspace(0.6, 1.4, n_points) * theory.lm_alpha1(lam, ensemble)
+    rows: list[dict[str, Any]] = []
+    summaries = []
+    for k, n in enumerate(sizes):
+        report(progress, "system sizes", k, len(sizes))
+        r, s = lm_simulation(n, lam, alphas, ensemble=ensemble, n_probes=n_probes,
+                             rng=seed + k)
+        rows += r
+        summaries.append(s)
+    report(progress, "system sizes", len(sizes), len(sizes))
+    write_csv(out / "threshold.csv", rows)
+    write_csv(out / "threshold_summary.csv", summaries)
+    save_figure(lm_figure(rows, summaries), out / "threshold.png")
+    return {"rows": rows, "summaries": summaries,
+            "files": ["threshold.csv", "threshold_summary.csv", "threshold.png"]}

@@ -1,4 +1,7 @@
-"""Statistical physics of the Hopfield model: theory and simulation side by side.
+"""Hopfield experiments: recall of stored images, and the statistical physics of the model.
+
+:func:`load_patterns` and :func:`recall_experiment` are the pipeline of
+``spinnet demo`` and ``spinnet hopfield recall``.
 
 Four experiments, each a declarative :class:`~spinnet.sweeps.Grid` of tasks
 from :mod:`spinnet.experiments.hopfield_tasks` run through
@@ -14,29 +17,192 @@ summary dict (written to the manifest by the CLI):
   grid with ``T_M``, ``T_c``, ``T_g`` and ``T_R`` overlaid;
 - :func:`spurious_experiment` — (d) symmetric 3-mixtures, spin-glass states and
   the energy ordering.
+
+Each experiment takes a ``quick``/``full`` preset whose grid entries can be
+overridden one by one (``settings={"N": 200, "T": [0, 0.5, 1]}``), reports
+progress through ``progress(stage, completed, total)`` (the sweep of tasks,
+then the theory curves), and refuses a store made with another seed unless
+``overwrite=True`` (:class:`~spinnet.sweeps.StoreMismatchError`).
 """
 
 from __future__ import annotations
 
+import math
+import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from spinnet._io import write_csv
+from spinnet._progress import ProgressCallback, report
+from spinnet._rng import SeedLike, spawn
 from spinnet.experiments import hopfield_tasks as tasks
-from spinnet.sweeps import Grid, load_results, run_sweep
+from spinnet.sweeps import Grid, StoreMismatchError, Sweep, load_results
 from spinnet.theory import hopfield as theory
 
 __all__ = [
+    "DATA_SOURCES",
     "SETTINGS",
     "basins_experiment",
     "capacity_experiment",
+    "experiment_settings",
+    "load_patterns",
     "phase_diagram_experiment",
+    "recall_experiment",
     "spurious_experiment",
 ]
+
+#: Named pattern sources of :func:`load_patterns` (anything else is a file path).
+DATA_SOURCES = ("letters", "digits", "mnist", "random")
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+# ----------------------------------------------------------------------------- recall
+def load_patterns(data: str, *, n_patterns: int | None = None, size: int = 32,
+                  n_spins: int = 1000, data_dir: str | os.PathLike | None = None,
+                  rng: SeedLike = None
+                  ) -> tuple[np.ndarray, tuple[int, int] | None, list[str], dict[str, Any]]:
+    """Patterns to store for a recall experiment.
+
+    Parameters
+    ----------
+    data : str
+        ``"letters"`` (``size`` × ``size`` glyphs; default the 8 weakly
+        correlated :data:`~spinnet.datasets.DEMO_LETTERS`, else the first
+        ``n_patterns`` of A..Z), ``"digits"`` / ``"mnist"`` (the first image of
+        each class 0..``n_patterns - 1``; MNIST from the t10k test set in
+        ``data_dir``, see :func:`spinnet.datasets.resolve_mnist_dir`),
+        ``"random"`` (``n_patterns`` random ±1 patterns of ``n_spins`` spins
+        drawn from ``rng``), or the path of a ``.npy`` or ``.csv`` file holding
+        a ``(p, N)`` array of ±1 patterns (the first ``n_patterns`` rows are
+        used; a square ``N`` is shown as an image).
+    n_patterns : int, optional
+        Number of patterns (default 8 letters, 10 digits/MNIST/random, all rows
+        of a file).
+
+    Returns
+    -------
+    patterns : ndarray of int8, shape (p, N)
+    shape : (int, int) or None
+        Image shape for figures.
+    names : list of str
+    info : dict
+        What the manifest records about the data (e.g. the MNIST directory).
+
+    Raises
+    ------
+    ValueError
+        Naming ``n_patterns``, ``n_spins`` or ``data`` when a value does not fit
+        the source; :class:`~spinnet.datasets.MnistNotFoundError` when MNIST is
+        missing.
+    """
+    from spinnet import datasets
+    from spinnet._validation import check_spins
+    from spinnet.spins import random_patterns
+
+    info: dict[str, Any] = {"data": data}
+    if data == "letters":
+        if n_patterns is not None and not 1 <= n_patterns <= 26:
+            raise ValueError(f"n_patterns must be in 1..26 for letters; got {n_patterns}")
+        chars = datasets.DEMO_LETTERS if n_patterns is None else _ALPHABET[:n_patterns]
+        return datasets.letters(chars, size), (size, size), list(chars), info
+    if data == "random":
+        p = 10 if n_patterns is None else n_patterns
+        if p < 1:
+            raise ValueError(f"n_patterns must be >= 1; got {p}")
+        if n_spins < 2:
+            raise ValueError(f"n_spins must be >= 2; got {n_spins}")
+        return random_patterns(p, n_spins, rng=rng), None, [f"#{i}" for i in range(p)], info
+    if data in ("digits", "mnist"):
+        if data == "digits":
+            x, y = datasets.digits()
+            shape = datasets.DIGITS_SHAPE
+        else:
+            directory = datasets.resolve_mnist_dir(data_dir)
+            x, y = datasets.load_mnist(directory)
+            shape = datasets.MNIST_SHAPE
+            info.update(data_dir=str(directory), split="t10k")
+        p = 10 if n_patterns is None else n_patterns
+        if not 1 <= p <= 10:
+            raise ValueError(f"n_patterns must be in 1..10 for {data} (one image per class); "
+                             f"got {p}")
+        idx = [int(np.flatnonzero(y == k)[0]) for k in range(p)]
+        return x[idx], shape, [str(k) for k in range(p)], info
+    path = Path(data)
+    if path.suffix not in (".npy", ".csv"):
+        raise ValueError(f"data must be one of {', '.join(DATA_SOURCES)} or a .npy/.csv file "
+                         f"of ±1 patterns; got {data!r}")
+    if not path.is_file():
+        raise ValueError(f"data file {data!r} does not exist")
+    try:
+        raw = np.load(path, allow_pickle=False) if path.suffix == ".npy" else \
+            np.loadtxt(path, delimiter=",", ndmin=2)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read patterns from data file {data!r}: {exc}") from None
+    xi = check_spins(raw, "data", ndim=2)
+    if n_patterns is not None:
+        if not 1 <= n_patterns <= xi.shape[0]:
+            raise ValueError(f"n_patterns must be in 1..{xi.shape[0]} for {data!r}; "
+                             f"got {n_patterns}")
+        xi = xi[:n_patterns]
+    side = math.isqrt(xi.shape[1])
+    shape = (side, side) if side * side == xi.shape[1] else None
+    info.update(data_file=str(path.resolve()))
+    return xi, shape, [f"#{i}" for i in range(xi.shape[0])], info
+
+
+def recall_experiment(patterns: np.ndarray, out: str | Path, *, names: Sequence[str],
+                      shape: tuple[int, int] | None = None, rule: str = "pseudo_inverse",
+                      noise: float = 0.25, dynamics: str = "async", temperature: float = 0.0,
+                      max_sweeps: int = 100, rng: SeedLike = None, label: str = "",
+                      figure: str = "recall.png") -> tuple[list[dict[str, Any]],
+                                                           dict[str, Any], list[str]]:
+    """Store ``patterns``, flip a fraction ``noise`` of each, recall; write table and figure.
+
+    The corruption and the dynamics draw from two streams spawned from ``rng``.
+    ``max_sweeps`` is a budget: zero-temperature dynamics stop at a fixed point.
+
+    Returns
+    -------
+    rows : list of dict
+        Per pattern: ``pattern, overlap_degraded, overlap_recalled, recovered``
+        (final overlap >= 0.95) and ``sweeps`` used.
+    summary : dict
+        ``min_overlap, mean_overlap, recovered``.
+    files : list of str
+        Files written to ``out`` (``recall.csv`` and, for images, ``figure``).
+    """
+    from spinnet._io import write_csv as _write_csv
+    from spinnet.hopfield import HopfieldNetwork
+    from spinnet.plotting import recall_grid, save_figure
+    from spinnet.spins import flip
+
+    out = Path(out)
+    corrupt_rng, dyn_rng = spawn(rng, 2)
+    net = HopfieldNetwork(rule).fit(patterns)
+    degraded = flip(patterns, noise, rng=corrupt_rng)
+    recalled, traj = net.recall(degraded, dynamics=dynamics, temperature=temperature,
+                                max_sweeps=max_sweeps, rng=dyn_rng, return_trajectory=True)
+    m0 = np.diag(net.overlaps(degraded))
+    m1 = np.diag(net.overlaps(recalled))
+    rows = [{"pattern": name, "overlap_degraded": float(a), "overlap_recalled": float(b),
+             "recovered": bool(b >= 0.95), "sweeps": int(s)}
+            for name, a, b, s in zip(names, m0, m1, traj.n_sweeps, strict=True)]
+    files = ["recall.csv"]
+    _write_csv(out / "recall.csv", rows)
+    if shape is not None:
+        fig = recall_grid(patterns, degraded, recalled, shape, overlaps_degraded=m0,
+                          overlaps_recalled=m1,
+                          title=f"{label}: {rule} rule, {noise:.0%} flipped, {dynamics} "
+                                "dynamics")
+        save_figure(fig, out / figure)
+        files.append(figure)
+    summary = {"min_overlap": float(m1.min()), "mean_overlap": float(m1.mean()),
+               "recovered": int(sum(r["recovered"] for r in rows))}
+    return rows, summary, files
 
 #: Grids of the quick (minutes on 2 cores) and full settings of each experiment.
 SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
@@ -76,11 +242,55 @@ def _mode(quick: bool) -> str:
     return "quick" if quick else "full"
 
 
-def _sweep(func: Callable, grid: Grid, out: Path, name: str, seed: int, scheduler: Any,
-           n_workers: int | None, progress: bool) -> list[dict[str, Any]]:
-    run_sweep(func, grid, out / name, seed=seed, scheduler=scheduler, n_workers=n_workers,
-              progress=progress, name=name)
-    return load_results(out / name, grid)
+def experiment_settings(name: str, quick: bool = True,
+                        settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The grid of experiment ``name``: the quick/full preset with ``settings`` overriding it.
+
+    Raises
+    ------
+    ValueError
+        If ``settings`` names an entry the experiment does not have.
+    """
+    cfg = dict(SETTINGS[name][_mode(quick)])
+    for key, value in (settings or {}).items():
+        if key not in cfg:
+            raise ValueError(f"settings: {name} has no entry {key!r} (it has "
+                             f"{', '.join(cfg)})")
+        if value is not None:
+            cfg[key] = value
+    return cfg
+
+
+def _prepare(specs: list[tuple[Callable, Grid, str]], out: Path, seed: int,
+             overwrite: bool) -> list[Sweep]:
+    """Sweeps of one experiment, every store checked before any task runs.
+
+    A store made by another seed (or task function) raises
+    :class:`~spinnet.sweeps.StoreMismatchError`, unless ``overwrite``: then that
+    store (and only an incompatible one) is replaced, so that rerunning the
+    same command with ``overwrite`` still resumes a compatible store.
+    """
+    sweeps = []
+    for func, grid, name in specs:
+        try:
+            sweep = Sweep(func, grid, out / name, seed=seed, name=name)
+        except StoreMismatchError:
+            if not overwrite:
+                raise
+            sweep = Sweep(func, grid, out / name, seed=seed, name=name, overwrite=True)
+        sweeps.append(sweep)
+    return sweeps
+
+
+def _run(sweep: Sweep, scheduler: Any, n_workers: int | None,
+         progress: bool | ProgressCallback, counter: list[int]) -> list[dict[str, Any]]:
+    sweep.run(scheduler=scheduler, n_workers=n_workers, progress=progress)
+    counter[0] += sweep.last_run_count
+    return load_results(sweep.path, sweep.grid)
+
+
+def _callback(progress: bool | ProgressCallback | None) -> ProgressCallback | None:
+    return progress if callable(progress) and not isinstance(progress, bool) else None
 
 
 def _group(rows: list[dict], keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
@@ -106,7 +316,9 @@ def _crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
 # ----------------------------------------------------------------------------- (a) + (e)
 def capacity_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
                         scheduler: Any = None, n_workers: int | None = None,
-                        progress: bool = True) -> dict[str, Any]:
+                        progress: bool | ProgressCallback = True,
+                        settings: dict[str, Any] | None = None,
+                        overwrite: bool = False) -> dict[str, Any]:
     """Retrieval overlap ``m(α)`` at ``T = 0`` vs ``N``, extrapolated ``α_c``, and rules.
 
     (a) For each ``N`` and ``α``, ``trials`` independent pattern sets; 10
@@ -118,22 +330,31 @@ def capacity_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
     three learning rules vs ``N``.
 
     Writes ``capacity.csv``, ``capacity_fss.csv``, ``rules.csv``,
-    ``capacity.png`` and ``rules.png`` to ``out``; returns a summary.
+    ``capacity.png`` and ``rules.png`` to ``out``; returns a summary
+    (``tasks_run``: tasks computed by this call, the rest came from the stores).
     """
     from spinnet.plotting.hopfield import capacity_figure, rules_figure, save_figure
 
     out = Path(out)
-    cfg = SETTINGS["capacity"][_mode(quick)]
+    cfg = experiment_settings("capacity", quick, settings)
     grid = Grid(N=cfg["N"], alpha=cfg["alpha"], trial=range(cfg["trials"]))
-    rows = _sweep(tasks.retrieval_task, grid, out, "retrieval", seed, scheduler, n_workers,
-                  progress)
+    rgrid = Grid(rule=["hebbian", "storkey", "pseudo_inverse"], N=cfg["rule_N"],
+                 trial=range(cfg["rule_trials"]))
+    sweep, rsweep = _prepare([(tasks.retrieval_task, grid, "retrieval"),
+                              (tasks.capacity_task, rgrid, "rules")], out, seed, overwrite)
+    ran = [0]
+    rows = _run(sweep, scheduler, n_workers, progress, ran)
+    cb = _callback(progress)
+    groups = _group(rows, ("N", "alpha"))
     table = []
-    for (n, a), rs in _group(rows, ("N", "alpha")).items():
+    for k, ((n, a), rs) in enumerate(groups.items()):
+        report(cb, "AGS theory", k, len(groups))
         m, m_se = _mean_se([r["m_mean"] for r in rs])
         f, f_se = _mean_se([r["retrieved"] for r in rs])
         table.append({"N": n, "alpha": a, "m": m, "m_err": m_se, "retrieved": f,
                       "retrieved_err": f_se, "m_theory": theory.ags_solve(a, 0.0).m,
                       "trials": len(rs)})
+    report(cb, "AGS theory", len(groups), len(groups))
     write_csv(out / "capacity.csv", table)
 
     gen = np.random.default_rng(seed)
@@ -159,10 +380,7 @@ def capacity_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
     err = float(np.sqrt(cov[0, 0] * max(1.0, chi2 / dof)))
     write_csv(out / "capacity_fss.csv", fss)
 
-    rgrid = Grid(rule=["hebbian", "storkey", "pseudo_inverse"], N=cfg["rule_N"],
-                 trial=range(cfg["rule_trials"]))
-    rrows = _sweep(tasks.capacity_task, rgrid, out, "rules", seed, scheduler, n_workers,
-                   progress)
+    rrows = _run(rsweep, scheduler, n_workers, progress, ran)
     rules = []
     for (rule, n), rs in _group(rrows, ("rule", "N")).items():
         pm, pm_se = _mean_se([r["p_max"] for r in rs])
@@ -182,13 +400,15 @@ def capacity_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
             "alpha_c_theory": theory.capacity_point()[0],
             "alpha_c_N": {str(r["N"]): r["alpha_c_N"] for r in fss},
             "m_vs_ags_max_deviation_in_errors": float(max(dev)) if dev else None,
-            "largest_N": big, "tasks": len(grid) + len(rgrid)}
+            "largest_N": big, "tasks": len(grid) + len(rgrid), "tasks_run": ran[0]}
 
 
 # ----------------------------------------------------------------------------- (b)
 def basins_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
                       scheduler: Any = None, n_workers: int | None = None,
-                      progress: bool = True) -> dict[str, Any]:
+                      progress: bool | ProgressCallback = True,
+                      settings: dict[str, Any] | None = None,
+                      overwrite: bool = False) -> dict[str, Any]:
     """Basins of attraction: final overlap vs initial overlap ``m0`` for several ``α``.
 
     Probes start at overlap ``m0`` with a stored pattern (an exact fraction
@@ -199,9 +419,11 @@ def basins_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
     from spinnet.plotting.hopfield import basins_figure, save_figure
 
     out = Path(out)
-    cfg = SETTINGS["basins"][_mode(quick)]
+    cfg = experiment_settings("basins", quick, settings)
     grid = Grid(N=[cfg["N"]], alpha=cfg["alpha"], m0=cfg["m0"], trial=range(cfg["trials"]))
-    rows = _sweep(tasks.basin_task, grid, out, "basins", seed, scheduler, n_workers, progress)
+    (sweep,) = _prepare([(tasks.basin_task, grid, "basins")], out, seed, overwrite)
+    ran = [0]
+    rows = _run(sweep, scheduler, n_workers, progress, ran)
     table = []
     for (a, m0), rs in _group(rows, ("alpha", "m0")).items():
         m, m_se = _mean_se([r["m_final"] for r in rs])
@@ -215,13 +437,15 @@ def basins_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
         f = np.array([r["retrieved"] for r in rs])[::-1]
         radius[str(a)] = _crossing(m0s, f, 0.5)
     save_figure(basins_figure(table), out / "basins.png")
-    return {"N": cfg["N"], "basin_edge_m0": radius, "tasks": len(grid)}
+    return {"N": cfg["N"], "basin_edge_m0": radius, "tasks": len(grid), "tasks_run": ran[0]}
 
 
 # ----------------------------------------------------------------------------- (c)
 def phase_diagram_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
                              scheduler: Any = None, n_workers: int | None = None,
-                             progress: bool = True) -> dict[str, Any]:
+                             progress: bool | ProgressCallback = True,
+                             settings: dict[str, Any] | None = None,
+                             overwrite: bool = False) -> dict[str, Any]:
     """Glauber simulation on an ``(α, T)`` grid against the AGS phase diagram.
 
     Chains start at stored patterns; the overlap with the starting pattern,
@@ -235,38 +459,50 @@ def phase_diagram_experiment(out: str | Path, *, quick: bool = True, seed: int =
     from spinnet.plotting.hopfield import phase_diagram_figure, save_figure
 
     out = Path(out)
-    cfg = SETTINGS["phase-diagram"][_mode(quick)]
+    cfg = experiment_settings("phase-diagram", quick, settings)
     grid = Grid(N=[cfg["N"]], alpha=cfg["alpha"], T=cfg["T"], n_sweeps=[cfg["n_sweeps"]],
                 trial=range(cfg["trials"]))
-    rows = _sweep(tasks.glauber_task, grid, out, "phase_diagram", seed, scheduler, n_workers,
-                  progress)
+    (sweep,) = _prepare([(tasks.glauber_task, grid, "phase_diagram")], out, seed, overwrite)
+    ran = [0]
+    rows = _run(sweep, scheduler, n_workers, progress, ran)
+    cb = _callback(progress)
+    groups = _group(rows, ("alpha", "T"))
+    n_alpha = len({a for a, _ in groups})
+    total = len(groups) + n_alpha
     table = []
-    for (a, T), rs in _group(rows, ("alpha", "T")).items():
+    for k, ((a, T), rs) in enumerate(groups.items()):
+        report(cb, "AGS theory", k, total)
         m, m_se = _mean_se([r["m_mean"] for r in rs])
         f, _ = _mean_se([r["retained"] for r in rs])
         table.append({"N": cfg["N"], "alpha": a, "T": T, "m": m, "m_err": m_se,
                       "retained": f, "m_theory": theory.ags_solve(a, T).m})
     write_csv(out / "phase_diagram.csv", table)
     boundary = []
-    for (a,), rs in _group(table, ("alpha",)).items():
+    for k, ((a,), rs) in enumerate(_group(table, ("alpha",)).items()):
+        report(cb, "AGS theory", len(groups) + k, total)
         Ts = np.array([r["T"] for r in rs])
         t_sim = _crossing(Ts, np.array([r["retained"] for r in rs]), _RETAINED)
         boundary.append({"alpha": a, "T_sim": t_sim, "T_M": theory.t_m(a),
                          "T_c": theory.t_c(a), "T_R": theory.t_r(a),
                          "T_g": theory.t_g(a)})
+    report(cb, "AGS theory", total, total)
     write_csv(out / "phase_boundary.csv", boundary)
-    save_figure(phase_diagram_figure(table, boundary), out / "phase_diagram.png")
+    lines = theory.ags_lines(24, tol=1e-4, progress=cb)
+    save_figure(phase_diagram_figure(table, boundary, lines), out / "phase_diagram.png")
     dev = [abs(b["T_sim"] - b["T_M"]) for b in boundary if b["alpha"] <= 0.1]
     return {"N": cfg["N"], "n_sweeps": cfg["n_sweeps"],
             "boundary": {str(b["alpha"]): [b["T_sim"], b["T_M"]] for b in boundary},
-            "max_abs_T_sim_minus_T_M_alpha_le_0.1": float(np.nanmax(dev)) if dev else None,
-            "tasks": len(grid)}
+            "max_abs_T_sim_minus_T_M_alpha_le_0.1":
+                float(np.nanmax(dev)) if np.isfinite(dev).any() else None,
+            "tasks": len(grid), "tasks_run": ran[0]}
 
 
 # ----------------------------------------------------------------------------- (d)
 def spurious_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
                         scheduler: Any = None, n_workers: int | None = None,
-                        progress: bool = True) -> dict[str, Any]:
+                        progress: bool | ProgressCallback = True,
+                        settings: dict[str, Any] | None = None,
+                        overwrite: bool = False) -> dict[str, Any]:
     """Symmetric 3-mixture states and spin-glass states at ``T = 0``.
 
     Zero-temperature dynamics start at ``sign(ξ¹ + ξ² + ξ³)``. At small ``α``
@@ -280,14 +516,18 @@ def spurious_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
     from spinnet.plotting.hopfield import save_figure, spurious_figure
 
     out = Path(out)
-    cfg = SETTINGS["spurious"][_mode(quick)]
+    cfg = experiment_settings("spurious", quick, settings)
     alphas = sorted(set(cfg["alpha"]) | set(cfg["alpha_sg"]))
     grid = Grid(N=[cfg["N"]], alpha=alphas, trial=range(cfg["trials"]))
-    rows = _sweep(tasks.mixture_task, grid, out, "spurious", seed, scheduler, n_workers,
-                  progress)
+    (sweep,) = _prepare([(tasks.mixture_task, grid, "spurious")], out, seed, overwrite)
+    ran = [0]
+    rows = _run(sweep, scheduler, n_workers, progress, ran)
+    cb = _callback(progress)
     table = []
     keys = ("m_mix", "survived", "e_mixture", "e_pure", "e_random_start", "m_max_random_start")
-    for (a,), rs in _group(rows, ("alpha",)).items():
+    groups = _group(rows, ("alpha",))
+    for k, ((a,), rs) in enumerate(groups.items()):
+        report(cb, "AGS theory", k, len(groups))
         row: dict[str, Any] = {"N": cfg["N"], "alpha": a}
         for k in keys:
             row[k], row[k + "_err"] = _mean_se([r[k] for r in rs])
@@ -296,6 +536,7 @@ def spurious_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
         row["e_spin_glass_theory"] = theory.ags_solve(a, 0.0, branch="spin-glass").free_energy
         row["e_pure_theory"] = theory.ags_solve(a, 0.0).free_energy
         table.append(row)
+    report(cb, "AGS theory", len(groups), len(groups))
     write_csv(out / "spurious.csv", table)
     small = [r for r in table if r["alpha"] <= 0.01]
     alpha_loss = _crossing(np.array([r["alpha"] for r in table]),
@@ -305,11 +546,15 @@ def spurious_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
     sg = [r for r in table if r["alpha"] in cfg["alpha_sg"]]
     return {
         "N": cfg["N"],
-        "mixture_overlap_small_alpha": float(np.mean([r["m_mix"] for r in small])),
-        "mixture_overlap_small_alpha_err": float(np.max([r["m_mix_err"] for r in small])),
+        # None when the grid has no load <= 0.01 (possible with a custom --alpha)
+        "mixture_overlap_small_alpha":
+            float(np.mean([r["m_mix"] for r in small])) if small else None,
+        "mixture_overlap_small_alpha_err":
+            float(np.max([r["m_mix_err"] for r in small])) if small else None,
         "alpha_mixture_unstable": alpha_loss,
         "alpha_mixture_theory": theory.mixture_state(3)["alpha_max"],
         "spin_glass_max_overlap": {str(r["alpha"]): r["m_max_random_start"] for r in sg},
         "one_over_sqrt_N": 1 / np.sqrt(cfg["N"]),
         "tasks": len(grid),
+        "tasks_run": ran[0],
     }

@@ -6,12 +6,30 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from spinnet._rng import SeedLike, as_generator
+from spinnet._progress import ProgressCallback, report
+from spinnet._rng import SeedLike, as_generator, spawn
 from spinnet._validation import check_int
 from spinnet.spins import random_patterns
 from spinnet.theory.hopfield import one_step_error, one_step_error_exact
 
-__all__ = ["one_step_errors"]
+__all__ = ["one_step_errors", "one_step_scan"]
+
+
+def one_step_scan(sizes: Sequence[int], alphas: Sequence[float], *, n_trials: int = 12,
+                  rng: SeedLike = None, progress: ProgressCallback | None = None
+                  ) -> list[dict]:
+    """:func:`one_step_errors` for several network sizes (the ``hopfield one-step`` table).
+
+    Each size gets its own stream, spawned from ``rng`` in the order of ``sizes``.
+    ``progress(stage, completed, total)`` is called after each size.
+    """
+    sizes = [check_int(n, "sizes", minimum=2) for n in sizes]
+    rows: list[dict] = []
+    report(progress, "one-step error", 0, len(sizes))
+    for k, (n, gen) in enumerate(zip(sizes, spawn(rng, len(sizes)), strict=True)):
+        rows += one_step_errors(n, alphas, n_trials=n_trials, rng=gen)
+        report(progress, "one-step error", k + 1, len(sizes))
+    return rows
 
 
 def one_step_errors(n: int = 1000, alphas: Sequence[float] = (0.105, 0.138, 0.185, 0.37, 0.61),
@@ -30,7 +48,7 @@ def one_step_errors(n: int = 1000, alphas: Sequence[float] = (0.105, 0.138, 0.18
         One row per α: ``N, p, alpha, measured, stderr, theory, z, exact, z_exact``:
         ``theory`` is the large-N formula ½ erfc(√(N/2p)), ``exact`` the
         finite-(N, p) binomial probability, ``z`` and ``z_exact`` the deviations
-        in standard errors.
+        in standard errors (NaN when no trial had an error, so the spread is 0).
     """
     n = check_int(n, "n", minimum=2)
     n_trials = check_int(n_trials, "n_trials", minimum=2)
@@ -51,7 +69,9 @@ def one_step_errors(n: int = 1000, alphas: Sequence[float] = (0.105, 0.138, 0.18
         stderr = float(fractions.std(ddof=1) / np.sqrt(n_trials))
         theory = one_step_error(p / n)
         exact = one_step_error_exact(n, p)
+        # No error in any trial (small N or load): the spread is 0 and z undefined.
+        scale = stderr if stderr > 0 else float("nan")
         rows.append({"N": n, "p": p, "alpha": p / n, "measured": measured, "stderr": stderr,
-                     "theory": theory, "z": (measured - theory) / stderr,
-                     "exact": exact, "z_exact": (measured - exact) / stderr})
+                     "theory": theory, "z": (measured - theory) / scale,
+                     "exact": exact, "z_exact": (measured - exact) / scale})
     return rows

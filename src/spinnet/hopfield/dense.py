@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike, as_generator
 from spinnet._validation import check_int, check_option, check_spins
 from spinnet.spins import overlaps as _overlaps
@@ -316,7 +317,7 @@ class DenseAssociativeMemory:
         return np.where(h > 0, 1, np.where(h < 0, -1, s)).astype(np.int8)
 
     def recall(self, probes: Any, *, max_sweeps: int = 100, rng: SeedLike = None,
-               return_trajectory: bool = False
+               return_trajectory: bool = False, progress: ProgressCallback | None = None
                ) -> np.ndarray | tuple[np.ndarray, DenseTrajectory]:
         """Zero-temperature asynchronous dynamics to a fixed point.
 
@@ -333,6 +334,9 @@ class DenseAssociativeMemory:
             Visiting orders.
         return_trajectory : bool
             Also return a :class:`DenseTrajectory`.
+        progress : callable, optional
+            ``progress("sweeps", done, max_sweeps)`` after each sweep (the
+            budget is the total; the dynamics may stop earlier).
 
         Returns
         -------
@@ -353,11 +357,13 @@ class DenseAssociativeMemory:
         energies = [_energies(x, code, self.degree)] if return_trajectory else None
         flips_log = []
         base = np.tile(np.arange(n, dtype=np.int64), (n_chains, 1))
-        for _ in range(max_sweeps):
+        report(progress, "sweeps", 0, max_sweeps)
+        for k in range(max_sweeps):
             order = gen.permuted(base, axis=1)
             flips = _async_sweep(self._xi_t, s, x, order, active, code, self.degree)
             n_sweeps[active] += 1
             active &= flips > 0
+            report(progress, "sweeps", k + 1 if active.any() else max_sweeps, max_sweeps)
             if return_trajectory:
                 energies.append(_energies(x, code, self.degree))
                 flips_log.append(flips)

@@ -18,7 +18,9 @@ Reference: H. Ramsauer et al., "Hopfield Networks is All You Need", ICLR 2021
   ``ε = (M−1) exp(−β(Δ_i − 2K max(‖ξ−x_i‖, ‖ξ*_i−x_i‖)))``.
 
 All functions take NumPy arrays or torch tensors and compute in torch
-(device-agnostic; float64 unless a floating torch tensor is given).
+(device-agnostic; float64 unless a floating torch tensor is given). This module
+needs PyTorch (``pip install 'spinnet[torch]'``); ``import spinnet.hopfield``
+does not import it.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import torch
 
+from spinnet._optional import require_torch
 from spinnet._validation import check_fraction, check_int, check_positive_float
-from spinnet.nn.functional import hopfield_energy, hopfield_update
+
+torch = require_torch("spinnet.hopfield.modern")
+
+from spinnet.nn.functional import hopfield_energy, hopfield_update  # noqa: E402
 
 __all__ = [
     "FixedPoint",

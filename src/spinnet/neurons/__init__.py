@@ -8,9 +8,15 @@
   chain-rule backward pass (checked against torch autograd).
 - :mod:`~spinnet.neurons.forward_forward` — Hinton's (2022) forward-forward
   algorithm in PyTorch and a same-size backprop baseline.
+
+:class:`MLP` and :class:`ForwardForwardNet` are estimators (``fit(X, y, ...,
+rng=None)`` returns the network, ``history_``, ``score``, ``save``/``load``).
+Everything here except forward-forward needs only NumPy and SciPy; PyTorch is
+imported when a forward-forward network is built (``pip install
+'spinnet[torch]'``).
 """
 
-from spinnet.neurons.data import Split, load_split
+from spinnet.neurons.data import Split, load_split, split_from_mnist
 from spinnet.neurons.forward_forward import (
     FFConfig,
     ForwardForwardNet,
@@ -29,7 +35,7 @@ from spinnet.neurons.mcculloch_pitts import (
     truth_table,
     xor_network,
 )
-from spinnet.neurons.mlp import MLP
+from spinnet.neurons.mlp import MLP, CheckpointMismatchError
 from spinnet.neurons.perceptron import (
     PerceptronResult,
     capacity_experiment,
@@ -46,6 +52,7 @@ from spinnet.neurons.perceptron import (
 __all__ = [
     "GATES",
     "MLP",
+    "CheckpointMismatchError",
     "FFConfig",
     "ForwardForwardNet",
     "GateLearningResult",
@@ -66,6 +73,7 @@ __all__ = [
     "load_split",
     "perceptron_train",
     "random_dichotomy",
+    "split_from_mnist",
     "train_backprop_baseline",
     "train_forward_forward",
     "transition_width",

@@ -28,15 +28,22 @@ The baseline is the same stack of hidden layers plus a softmax read-out,
 trained end to end by backpropagation with the same optimiser (Adam), batch
 size and number of epochs.
 
+:class:`ForwardForwardNet` follows spinnet's estimator contract:
+``fit(x, y, ..., rng=None)`` returns the network, ``history_`` is a
+:class:`spinnet._history.History`, ``score`` is the accuracy, and
+``save(path)`` / ``ForwardForwardNet.load(path)`` round-trip it bit for bit
+(:mod:`spinnet._persist`). PyTorch is an optional dependency
+(``pip install 'spinnet[torch]'``), imported only when a network is built.
+
 Both trainers take a ``checkpoint_dir``: after every epoch the full state
 (weights, Adam moments and step counts, the torch generator's state, history,
 epoch, seed, settings and a SHA-256 digest of the data) is written atomically
-to ``ff_checkpoint.pt`` or ``baseline_checkpoint.pt``, and a later call with
-the same directory resumes from it. Because the generator's exact state is
-restored, the resumed run draws the same minibatches and negative labels as
-an uninterrupted one and ends with bitwise identical weights and history
-(on the same device and torch thread count, which fix the floating-point
-reduction order).
+to ``ff_checkpoint/`` or ``baseline_checkpoint/`` (the :mod:`spinnet._persist`
+format), and a later call with the same directory resumes from it. Because
+the generator's exact state is restored, the resumed run draws the same
+minibatches and negative labels as an uninterrupted one and ends with bitwise
+identical weights and history (on the same device and torch thread count,
+which fix the floating-point reduction order).
 
 References
 ----------
@@ -51,14 +58,22 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from spinnet._io import atomic_path
-from spinnet._rng import SeedLike, torch_generator
+from spinnet._history import History
+from spinnet._optional import require_torch
+from spinnet._persist import (
+    load_state,
+    save_state,
+    torch_rng_from_array,
+    torch_rng_to_array,
+)
+from spinnet._progress import ProgressCallback, report
+from spinnet._rng import SeedLike, kernel_seed
 from spinnet._validation import (
     check_array,
     check_int,
@@ -66,7 +81,7 @@ from spinnet._validation import (
     check_option,
     check_positive_float,
 )
-from spinnet.neurons.mlp import TrainingHistory, _check_resume, _data_digest, _seed_of
+from spinnet.neurons.mlp import _check_resume, _data_digest, _resolve_checkpoint, _seed_of
 
 __all__ = [
     "BASELINE_CHECKPOINT_NAME",
@@ -82,12 +97,25 @@ __all__ = [
 
 NEGATIVES = ("random", "hard")
 EMBEDDINGS = ("replace", "append")
-#: Checkpoint file names inside ``checkpoint_dir`` (both trainers can share a directory).
-FF_CHECKPOINT_NAME = "ff_checkpoint.pt"
-BASELINE_CHECKPOINT_NAME = "baseline_checkpoint.pt"
+#: Checkpoint directory names inside ``checkpoint_dir`` (both trainers can share one).
+FF_CHECKPOINT_NAME = "ff_checkpoint"
+BASELINE_CHECKPOINT_NAME = "baseline_checkpoint"
 _CHECKPOINT_NAMES = {"forward-forward": FF_CHECKPOINT_NAME,
                      "backprop-baseline": BASELINE_CHECKPOINT_NAME}
-_CHECKPOINT_FORMAT = 1
+#: ``kind`` of a saved network (:mod:`spinnet._persist`).
+MODEL_KIND = "spinnet.neurons.ForwardForwardNet"
+
+
+def _torch(feature: str = "forward-forward (spinnet.neurons.forward_forward)"):
+    return require_torch(feature)
+
+
+def torch_generator(rng: SeedLike, device: str | None = "cpu"):
+    """A ``torch.Generator`` seeded deterministically from ``rng`` (needs PyTorch)."""
+    torch = _torch()
+    gen = torch.Generator(device=device or "cpu")
+    gen.manual_seed(kernel_seed(rng))
+    return gen
 
 
 @dataclass(frozen=True)
@@ -138,8 +166,8 @@ class FFConfig:
 
 
 #: Per-epoch record: loss (sum of layer losses, or cross-entropy), accuracies, time;
-#: the same record as the backprop MLP's.
-FFHistory = TrainingHistory
+#: the one :class:`~spinnet._history.History` of every spinnet trainer.
+FFHistory = History
 
 
 def _check_split(x_train: Any, y_train: Any, x_test: Any, y_test: Any, n_classes: int
@@ -178,7 +206,7 @@ def embed_label(x: Any, labels: Any, n_classes: int = 10, value: float = 1.0, *,
     torch.Tensor, shape (B, d) or (B, d + n_classes)
         A new tensor; ``x`` is not modified.
     """
-    import torch
+    torch = _torch()
 
     code = torch.zeros(x.shape[0], n_classes, dtype=x.dtype, device=x.device)
     code[torch.arange(x.shape[0]), labels] = value
@@ -191,7 +219,7 @@ def embed_label(x: Any, labels: Any, n_classes: int = 10, value: float = 1.0, *,
 
 def _uniform_linear(n_in: int, n_out: int, gen, dtype):
     """A ``torch.nn.Linear`` initialised like PyTorch's default, from ``gen`` (no global RNG)."""
-    import torch
+    torch = _torch()
 
     layer = torch.nn.Linear(n_in, n_out, dtype=dtype)
     bound = 1.0 / math.sqrt(n_in)
@@ -223,29 +251,46 @@ class ForwardForwardNet:
         Initial weights.
     device : str
         Torch device.
+
+    Attributes
+    ----------
+    layers : torch.nn.ModuleList
+        The linear layers (their ReLU is applied in :meth:`activities`).
+    history_ : History
+        Per-epoch ``epoch, train_loss, train_accuracy, test_accuracy, seconds``
+        of the last :meth:`fit` (``None`` before the first).
+
+    Examples
+    --------
+    >>> net = ForwardForwardNet(64, (200,), embedding="append", rng=0)  # doctest: +SKIP
+    >>> net.fit(x, y, epochs=8, learning_rate=3e-3, batch_size=50, rng=0).score(xt, yt)
+    ... # doctest: +SKIP
     """
 
     def __init__(self, n_inputs: int, hidden: Sequence[int], n_classes: int = 10, *,
                  embedding: str = "replace", rng: SeedLike = None,
                  device: str = "cpu") -> None:
-        import torch
-
+        torch = _torch()
         n_inputs = check_int(n_inputs, "n_inputs", minimum=2)
         self.n_classes = check_int(n_classes, "n_classes", minimum=2)
         self.embedding = check_option(embedding, "embedding", EMBEDDINGS)
         if self.embedding == "replace" and n_inputs <= self.n_classes:
             raise ValueError(f"n_inputs must exceed n_classes ({self.n_classes}) to embed the "
                              f"label by replacement; got {n_inputs}")
+        if isinstance(hidden, str) or not isinstance(hidden, Sequence):
+            raise TypeError(f"hidden must be a sequence of integers; got {hidden!r}")
         width = n_inputs + (self.n_classes if self.embedding == "append" else 0)
         sizes = [width, *(check_int(h, "hidden", minimum=1) for h in hidden)]
         if len(sizes) < 2:
             raise ValueError("hidden must have at least one layer")
+        self.hidden = tuple(sizes[1:])
         self.device = device
         gen = torch_generator(rng)
         self.layers = torch.nn.ModuleList(
             _uniform_linear(a, b, gen, torch.float32)
             for a, b in itertools.pairwise(sizes)).to(device)
         self.n_inputs = n_inputs
+        self.history_: History | None = None
 
     def embed(self, x, labels):
         """Label-embedded inputs (see :func:`embed_label`)."""
@@ -257,8 +302,7 @@ class ForwardForwardNet:
 
     def activities(self, x) -> list:
         """ReLU activities of every layer for (label-embedded) inputs ``x`` (B, d)."""
-        import torch
-
+        torch = _torch()
         acts, h = [], x
         for layer in self.layers:
             h = torch.relu(layer(_normalise(h)))
@@ -267,14 +311,12 @@ class ForwardForwardNet:
 
     def goodness(self, x):
         """Per-layer goodness, shape (B, n_layers): mean squared activity of each layer."""
-        import torch
-
+        torch = _torch()
         return torch.stack([a.pow(2).mean(dim=1) for a in self.activities(x)], dim=1)
 
     def label_goodness(self, x, batch_size: int = 1000):
         """Total goodness of ``x`` (B, d) with each label embedded: shape (B, n_classes)."""
-        import torch
-
+        torch = _torch()
         out = []
         with torch.no_grad():
             for start in range(0, x.shape[0], batch_size):
@@ -296,10 +338,92 @@ class ForwardForwardNet:
         lab = check_array(labels, "labels", ndim=1)
         return float(np.mean(self.predict(x) == lab))
 
+    def fit(self, x: Any, y: Any, *, epochs: int = 30, batch_size: int = 100,
+            learning_rate: float = 1e-3, threshold: float = 2.0, negatives: str = "random",
+            weight_decay: float = 0.0, x_test: Any = None, y_test: Any = None,
+            rng: SeedLike = None, callback: Callable[[int, History], None] | None = None,
+            checkpoint_dir: str | os.PathLike | None = None,
+            progress: ProgressCallback | None = None) -> ForwardForwardNet:
+        """Train the layers by forward-forward, starting from the current weights.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, n_inputs)
+            Inputs in [0, 1].
+        y : array_like of int, shape (n,)
+        epochs, batch_size, learning_rate, threshold, negatives, weight_decay :
+            See :class:`FFConfig`.
+        x_test, y_test : array_like, optional
+            Held-out set scored after each epoch.
+        rng : SeedLike
+            Minibatch order and negative labels.
+        callback : callable, optional
+            ``callback(epoch, history)`` after each epoch (after its checkpoint).
+        checkpoint_dir : path-like, optional
+            Directory of the resume checkpoint ``ff_checkpoint/`` (see
+            :func:`train_forward_forward`).
+        progress : ProgressCallback, optional
+            ``progress("epochs", done, epochs)`` after each epoch.
+
+        Returns
+        -------
+        ForwardForwardNet
+            ``self``; :attr:`history_` holds the finished epochs.
+        """
+        config = FFConfig(hidden=self.hidden, epochs=epochs, batch_size=batch_size,
+                          learning_rate=learning_rate, threshold=threshold,
+                          negatives=negatives, weight_decay=weight_decay,
+                          embedding=self.embedding)
+        xs, ys, xt, yt = _check_split(x, y, x_test, y_test, self.n_classes)
+        if xs.shape[1] != self.n_inputs:
+            raise ValueError(f"x must have {self.n_inputs} features per row; got shape "
+                             f"{xs.shape}")
+        self.history_ = _train_ff(self, xs, ys, xt, yt, config, torch_generator(rng),
+                                  _seed_of(rng), callback, checkpoint_dir, progress)
+        return self
+
+    # ----------------------------------------------------------------- persistence
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save the network (weights and ``history_``) to the directory ``path``.
+
+        The format is :mod:`spinnet._persist`; :meth:`load` restores a network
+        whose predictions are bit for bit the same.
+        """
+        arrays = {f"layers/{k}": v for k, v in self.layers.state_dict().items()}
+        return save_state(path, kind=MODEL_KIND,
+                          config={"n_inputs": self.n_inputs, "hidden": list(self.hidden),
+                                  "n_classes": self.n_classes, "embedding": self.embedding},
+                          arrays=arrays,
+                          state={"history": None if self.history_ is None
+                                 else self.history_.to_dict()})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, device: str = "cpu") -> ForwardForwardNet:
+        """Load a network written by :meth:`save` (onto ``device``).
+
+        Raises
+        ------
+        ValueError
+            If ``path`` is not a saved forward-forward network or is corrupt.
+        """
+        saved = load_state(path, kind=MODEL_KIND)
+        try:
+            cfg = saved.config
+            net = cls(cfg["n_inputs"], cfg["hidden"], cfg["n_classes"],
+                      embedding=cfg["embedding"], rng=0, device=device)
+            net.layers.load_state_dict({k.removeprefix("layers/"): v
+                                        for k, v in saved.arrays.items()
+                                        if k.startswith("layers/")})
+        except (KeyError, TypeError, RuntimeError) as exc:
+            raise ValueError(f"{str(path)!r} is not a valid saved forward-forward network: "
+                             f"{exc}") from None
+        hist = saved.state.get("history")
+        net.history_ = None if hist is None else History.from_dict(hist)
+        return net
+
 
 def _as_tensor(x: Any, n_features: int, name: str, device: str):
-    import torch
-
+    torch = _torch()
     arr = check_array(x, name, ndim=2, dtype=np.float32)
     if arr.shape[1] != n_features:
         raise ValueError(f"{name} must have {n_features} features per row; got shape "
@@ -322,8 +446,7 @@ def _check_xy(x: Any, y: Any, name: str, n_classes: int) -> tuple[np.ndarray, np
 
 def _wrong_labels(labels, n_classes: int, gen, scores=None):
     """A wrong label per sample: uniform, or ∝ exp(score) over the wrong classes."""
-    import torch
-
+    torch = _torch()
     if scores is None:
         shift = torch.randint(1, n_classes, labels.shape, generator=gen)
         return (labels + shift) % n_classes
@@ -333,6 +456,11 @@ def _wrong_labels(labels, n_classes: int, gen, scores=None):
     return torch.multinomial(probs, 1, generator=gen).squeeze(1)
 
 
+# ------------------------------------------------------------------------ checkpoints
+def _checkpoint_kind(algorithm: str) -> str:
+    return f"spinnet.neurons.forward_forward.{algorithm}.checkpoint"
+
+
 def load_checkpoint(path: str | os.PathLike, *, algorithm: str = "forward-forward"
                     ) -> dict[str, Any]:
     """Read a checkpoint of :func:`train_forward_forward` or :func:`train_backprop_baseline`.
@@ -340,50 +468,48 @@ def load_checkpoint(path: str | os.PathLike, *, algorithm: str = "forward-forwar
     Parameters
     ----------
     path : path-like
-        The checkpoint file, or the directory holding it.
+        The checkpoint directory, or the directory holding it.
     algorithm : {"forward-forward", "backprop-baseline"}
-        Which trainer's checkpoint to expect (and, for a directory, which file).
+        Which trainer's checkpoint to expect (and, for a directory, which one).
 
     Returns
     -------
     dict
-        Keys ``format, algorithm, settings, seed, data_sha256, epoch, model,
-        optimizer, rng_state, history`` (tensors on the CPU).
+        Keys ``algorithm, settings, seed, data_sha256, epoch, history`` (a
+        :class:`History`), ``model`` (name -> tensor), ``optimizer`` (parameter
+        index -> {name: tensor}) and ``rng_state`` (uint8 array).
 
     Raises
     ------
     FileNotFoundError
         If there is no checkpoint at ``path``.
     ValueError
-        If the file is truncated, corrupt or not such a checkpoint; the message
-        names the file.
+        If the checkpoint is truncated, corrupt or not such a checkpoint; the
+        message names it.
     """
-    import torch
-
     check_option(algorithm, "algorithm", tuple(_CHECKPOINT_NAMES))
-    path = Path(path)
-    if path.is_dir():
-        path = path / _CHECKPOINT_NAMES[algorithm]
-    if not path.is_file():
-        raise FileNotFoundError(f"no {algorithm} checkpoint at {str(path)!r}")
+    path = _resolve_checkpoint(path, _CHECKPOINT_NAMES[algorithm])
+    saved = load_state(path, kind=_checkpoint_kind(algorithm))
+    required = {"settings", "seed", "data_sha256", "epoch", "history"}
+    if not required <= set(saved.state) or "rng_state" not in saved.arrays:
+        raise ValueError(f"checkpoint {str(path)!r} is not a {algorithm} training checkpoint "
+                         f"(missing {sorted(required - set(saved.state))} or its rng_state)")
+    out = dict(saved.state)
+    out["algorithm"] = algorithm
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # any unpickling/zip failure means a corrupt file
-        raise ValueError(f"checkpoint file {str(path)!r} is corrupt or unreadable: "
-                         f"{type(exc).__name__}: {exc}") from exc
-    required = {"format", "algorithm", "settings", "seed", "data_sha256", "epoch", "model",
-                "optimizer", "rng_state", "history"}
-    if not isinstance(state, dict) or not required <= set(state):
-        missing = sorted(required - set(state)) if isinstance(state, dict) else sorted(required)
-        raise ValueError(f"checkpoint file {str(path)!r} is not a {algorithm} training "
-                         f"checkpoint (missing {missing})")
-    if state["format"] != _CHECKPOINT_FORMAT:
-        raise ValueError(f"checkpoint file {str(path)!r} has format {state['format']!r}; "
-                         f"expected {_CHECKPOINT_FORMAT}")
-    if state["algorithm"] != algorithm:
-        raise ValueError(f"checkpoint file {str(path)!r} is a {state['algorithm']} checkpoint; "
-                         f"expected {algorithm}")
-    return state
+        out["history"] = History.from_dict(saved.state["history"])
+    except (TypeError, AttributeError) as exc:
+        raise ValueError(f"checkpoint {str(path)!r} is corrupt: {exc}") from None
+    out["rng_state"] = saved.arrays["rng_state"]
+    out["model"] = {k.removeprefix("model/"): v for k, v in saved.arrays.items()
+                    if k.startswith("model/")}
+    optim: dict[int, dict[str, Any]] = {}
+    for k, v in saved.arrays.items():
+        if k.startswith("optimizer/"):
+            _, idx, name = k.split("/", 2)
+            optim.setdefault(int(idx), {})[name] = v
+    out["optimizer"] = optim
+    return out
 
 
 def _open_checkpoint(checkpoint_dir: str | os.PathLike | None, algorithm: str,
@@ -400,105 +526,66 @@ def _open_checkpoint(checkpoint_dir: str | os.PathLike | None, algorithm: str,
     return path, state
 
 
-def _restore(path: Path, state: Mapping[str, Any], model, opt, gen) -> tuple[FFHistory, int]:
+def _restore(path: Path, state: Mapping[str, Any], model, opt, gen) -> tuple[History, int]:
     """Load weights, optimiser and generator state; the history and the finished epochs."""
     try:
         model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        gen.set_state(state["rng_state"])
-        history = FFHistory(**state["history"])
+        opt.load_state_dict({"state": state["optimizer"],
+                             "param_groups": opt.state_dict()["param_groups"]})
+        torch_rng_from_array(state["rng_state"], gen)
+        history = state["history"]
     except (RuntimeError, ValueError, TypeError, KeyError) as exc:
-        raise ValueError(f"checkpoint file {str(path)!r} is corrupt: {exc}") from None
+        raise ValueError(f"checkpoint {str(path)!r} is corrupt: {exc}") from None
     return history, int(state["epoch"])
 
 
 def _save(path: Path, algorithm: str, settings: Mapping[str, Any], seed: int | None,
-          digest: str, epoch: int, model, opt, gen, history: FFHistory) -> None:
-    import torch
+          digest: str, epoch: int, model, opt, gen, history: History) -> None:
+    arrays: dict[str, Any] = {f"model/{k}": v.detach().cpu()
+                              for k, v in model.state_dict().items()}
+    for idx, entries in opt.state_dict()["state"].items():
+        for name, value in entries.items():
+            arrays[f"optimizer/{idx}/{name}"] = value
+    arrays["rng_state"] = torch_rng_to_array(gen)
+    save_state(path, kind=_checkpoint_kind(algorithm), config=settings, arrays=arrays,
+               state={"settings": dict(settings), "seed": seed, "data_sha256": digest,
+                      "epoch": epoch, "history": history.to_dict()})
 
-    state = {"format": _CHECKPOINT_FORMAT, "algorithm": algorithm, "settings": dict(settings),
-             "seed": seed, "data_sha256": digest, "epoch": epoch,
-             "model": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
-             "optimizer": opt.state_dict(), "rng_state": gen.get_state(),
-             "history": asdict(history)}
-    with atomic_path(path) as tmp:
-        torch.save(state, tmp)
 
-
-def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = None, *,
-                          x_test: Any = None, y_test: Any = None, n_classes: int = 10,
-                          rng: SeedLike = None, device: str = "cpu",
-                          callback: Callable[[int, FFHistory], None] | None = None,
-                          checkpoint_dir: str | os.PathLike | None = None,
-                          ) -> tuple[ForwardForwardNet, FFHistory]:
-    """Train a :class:`ForwardForwardNet` on labelled images with values in [0, 1].
-
-    Every minibatch gives one positive and one negative copy of each image; all
-    layers are updated at once, each by the gradient of its own loss only
-    (inputs detached), with Adam.
-
-    Parameters
-    ----------
-    x_train : array_like, shape (n, d)
-    y_train : array_like of int, shape (n,)
-    config : FFConfig
-    x_test, y_test : array_like, optional
-        Held-out set scored after each epoch.
-    n_classes : int
-    rng : SeedLike
-        Initial weights, minibatch order and negative labels.
-    device : str
-    callback : callable, optional
-        ``callback(epoch, history)`` after each epoch (after its checkpoint).
-    checkpoint_dir : path-like, optional
-        Directory for ``ff_checkpoint.pt``, written atomically after every epoch. If
-        it already holds one, training resumes from it, bitwise identical to an
-        uninterrupted run; a larger ``config.epochs`` continues a finished run.
-        The checkpoint must match the data, the seed (when ``rng`` is an int)
-        and ``config`` except ``epochs``; otherwise ValueError names what
-        differs. A truncated or corrupt file gives a ValueError naming it.
-
-    Returns
-    -------
-    net : ForwardForwardNet
-    history : FFHistory
-        ``train_loss`` is the sum over layers of the mean forward-forward loss;
-        all finished epochs, including those before a resume.
-    """
-    import torch
-
-    config = config or FFConfig()
-    n_classes = check_int(n_classes, "n_classes", minimum=2)
-    xs, ys, xt, yt = _check_split(x_train, y_train, x_test, y_test, n_classes)
+def _train_ff(net: ForwardForwardNet, xs: np.ndarray, ys: np.ndarray, xt: np.ndarray | None,
+              yt: np.ndarray | None, config: FFConfig, gen, seed: int | None,
+              callback: Callable[[int, History], None] | None,
+              checkpoint_dir: str | os.PathLike | None,
+              progress: ProgressCallback | None) -> History:
+    """The forward-forward loop on ``net`` with the torch generator ``gen``."""
+    torch = _torch()
+    device = net.device
+    n_classes = net.n_classes
     settings = {"n_features": int(xs.shape[1]), "n_classes": n_classes,
                 "hidden": list(config.hidden), "batch_size": config.batch_size,
                 "learning_rate": config.learning_rate, "threshold": config.threshold,
                 "negatives": config.negatives, "weight_decay": config.weight_decay,
                 "embedding": config.embedding}
-    seed = _seed_of(rng)
     digest = _data_digest(xs, ys, xt, yt) if checkpoint_dir is not None else ""
     ckpt, state = _open_checkpoint(checkpoint_dir, "forward-forward", settings, seed, digest,
                                    config.epochs)
-    gen = torch_generator(rng)
-    net = ForwardForwardNet(xs.shape[1], config.hidden, n_classes, embedding=config.embedding,
-                            rng=int(torch.randint(0, 2**62, (1,), generator=gen)),
-                            device=device)
     opt = torch.optim.Adam(net.parameters(), lr=config.learning_rate,
                            weight_decay=config.weight_decay)
     x_all = torch.as_tensor(xs, device=device)
     y_all = torch.as_tensor(ys, device=device)
     theta = config.threshold
-    history, start = FFHistory(), 0
+    history, start = History(), 0
     if state is not None:
         history, start = _restore(ckpt, state, net.layers, opt, gen)
     n = xs.shape[0]
+    report(progress, "epochs", start, config.epochs)
     for epoch in range(start + 1, config.epochs + 1):
         t0 = time.perf_counter()
         scores = net.label_goodness(x_all) if config.negatives == "hard" else None
         order = torch.randperm(n, generator=gen)
         total = 0.0
-        for start in range(0, n, config.batch_size):
-            idx = order[start:start + config.batch_size]
+        for begin in range(0, n, config.batch_size):
+            idx = order[begin:begin + config.batch_size]
             xb, yb = x_all[idx], y_all[idx]
             neg_lab = _wrong_labels(yb.cpu(), n_classes, gen,
                                     None if scores is None else scores[idx].cpu()).to(device)
@@ -521,40 +608,101 @@ def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = 
         if not math.isfinite(total):
             raise FloatingPointError(f"forward-forward diverged at epoch {epoch}; lower "
                                      "learning_rate")
-        history.epoch.append(epoch)
-        history.train_loss.append(total / n)
-        history.train_accuracy.append(float((net.label_goodness(x_all).argmax(1) == y_all)
-                                            .float().mean()))
-        history.test_accuracy.append(net.score(xt, yt) if x_test is not None else math.nan)
-        history.seconds.append(time.perf_counter() - t0)
+        history.append(
+            epoch=epoch, train_loss=total / n,
+            train_accuracy=float((net.label_goodness(x_all).argmax(1) == y_all)
+                                 .float().mean()),
+            test_accuracy=net.score(xt, yt) if xt is not None else math.nan,
+            seconds=time.perf_counter() - t0)
         if ckpt is not None:
             _save(ckpt, "forward-forward", settings, seed, digest, epoch, net.layers, opt, gen,
                   history)
+        report(progress, "epochs", epoch, config.epochs)
         if callback is not None:
             callback(epoch, history)
-    return net, history
+    return history
+
+
+def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = None, *,
+                          x_test: Any = None, y_test: Any = None, n_classes: int = 10,
+                          rng: SeedLike = None, device: str = "cpu",
+                          callback: Callable[[int, History], None] | None = None,
+                          checkpoint_dir: str | os.PathLike | None = None,
+                          progress: ProgressCallback | None = None,
+                          ) -> tuple[ForwardForwardNet, History]:
+    """Build a :class:`ForwardForwardNet` and train it on labelled images in [0, 1].
+
+    Every minibatch gives one positive and one negative copy of each image; all
+    layers are updated at once, each by the gradient of its own loss only
+    (inputs detached), with Adam. One generator seeded from ``rng`` draws the
+    initial weights, then the minibatches and negative labels; the estimator
+    form is ``ForwardForwardNet(...).fit(x, y, ..., rng=...)``.
+
+    Parameters
+    ----------
+    x_train : array_like, shape (n, d)
+    y_train : array_like of int, shape (n,)
+    config : FFConfig
+    x_test, y_test : array_like, optional
+        Held-out set scored after each epoch.
+    n_classes : int
+    rng : SeedLike
+        Initial weights, minibatch order and negative labels.
+    device : str
+    callback : callable, optional
+        ``callback(epoch, history)`` after each epoch (after its checkpoint).
+    checkpoint_dir : path-like, optional
+        Directory for ``ff_checkpoint/``, written atomically after every epoch. If
+        it already holds one, training resumes from it, bitwise identical to an
+        uninterrupted run; a larger ``config.epochs`` continues a finished run.
+        The checkpoint must match the data, the seed (when ``rng`` is an int)
+        and ``config`` except ``epochs``; otherwise ValueError names what
+        differs. A truncated or corrupt checkpoint gives a ValueError naming it.
+    progress : ProgressCallback, optional
+        ``progress("epochs", done, total)`` after each epoch.
+
+    Returns
+    -------
+    net : ForwardForwardNet
+        With ``history_`` set.
+    history : History
+        ``train_loss`` is the sum over layers of the mean forward-forward loss;
+        all finished epochs, including those before a resume.
+    """
+    torch = _torch()
+    config = config or FFConfig()
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    xs, ys, xt, yt = _check_split(x_train, y_train, x_test, y_test, n_classes)
+    seed = _seed_of(rng)
+    gen = torch_generator(rng)
+    net = ForwardForwardNet(xs.shape[1], config.hidden, n_classes, embedding=config.embedding,
+                            rng=int(torch.randint(0, 2**62, (1,), generator=gen)),
+                            device=device)
+    net.history_ = _train_ff(net, xs, ys, xt, yt, config, gen, seed, callback, checkpoint_dir,
+                             progress)
+    return net, net.history_
 
 
 def train_backprop_baseline(x_train: Any, y_train: Any, config: FFConfig | None = None, *,
                             x_test: Any = None, y_test: Any = None, n_classes: int = 10,
                             rng: SeedLike = None, device: str = "cpu",
-                            callback: Callable[[int, FFHistory], None] | None = None,
-                            checkpoint_dir: str | os.PathLike | None = None):
+                            callback: Callable[[int, History], None] | None = None,
+                            checkpoint_dir: str | os.PathLike | None = None,
+                            progress: ProgressCallback | None = None):
     """Same hidden layers plus a linear read-out, trained end to end by backprop.
 
     Cross-entropy loss, Adam with ``config.learning_rate``, ``config.batch_size``
     and ``config.epochs`` — the settings forward-forward gets. The other
     arguments are those of :func:`train_forward_forward`; ``checkpoint_dir``
-    holds ``baseline_checkpoint.pt`` (only ``hidden``, ``batch_size``,
+    holds ``baseline_checkpoint/`` (only ``hidden``, ``batch_size``,
     ``learning_rate`` and ``weight_decay`` of ``config`` must match on resume).
 
     Returns
     -------
     model : torch.nn.Sequential
-    history : FFHistory
+    history : History
     """
-    import torch
-
+    torch = _torch("the backprop baseline of forward-forward")
     config = config or FFConfig()
     n_classes = check_int(n_classes, "n_classes", minimum=2)
     xs, ys, xt, yt = _check_split(x_train, y_train, x_test, y_test, n_classes)
@@ -577,17 +725,18 @@ def train_backprop_baseline(x_train: Any, y_train: Any, config: FFConfig | None 
     x_all = torch.as_tensor(xs, device=device)
     y_all = torch.as_tensor(ys, device=device)
     x_te = torch.as_tensor(xt, device=device) if x_test is not None else None
-    history, start = FFHistory(), 0
+    history, start = History(), 0
     if state is not None:
         history, start = _restore(ckpt, state, model, opt, gen)
     n = xs.shape[0]
+    report(progress, "epochs", start, config.epochs)
     for epoch in range(start + 1, config.epochs + 1):
         t0 = time.perf_counter()
         order = torch.randperm(n, generator=gen)
         total = 0.0
         model.train()
-        for start in range(0, n, config.batch_size):
-            idx = order[start:start + config.batch_size]
+        for begin in range(0, n, config.batch_size):
+            idx = order[begin:begin + config.batch_size]
             loss = torch.nn.functional.cross_entropy(model(x_all[idx]), y_all[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -597,14 +746,12 @@ def train_backprop_baseline(x_train: Any, y_train: Any, config: FFConfig | None 
             train_acc = float((model(x_all).argmax(1) == y_all).float().mean())
             test_acc = (float(np.mean(model(x_te).argmax(1).cpu().numpy() == yt))
                         if x_te is not None else math.nan)
-        history.epoch.append(epoch)
-        history.train_loss.append(total / n)
-        history.train_accuracy.append(train_acc)
-        history.test_accuracy.append(test_acc)
-        history.seconds.append(time.perf_counter() - t0)
+        history.append(epoch=epoch, train_loss=total / n, train_accuracy=train_acc,
+                       test_accuracy=test_acc, seconds=time.perf_counter() - t0)
         if ckpt is not None:
             _save(ckpt, "backprop-baseline", settings, seed, digest, epoch, model, opt, gen,
                   history)
+        report(progress, "epochs", epoch, config.epochs)
         if callback is not None:
             callback(epoch, history)
     return model, history

@@ -15,31 +15,37 @@ Softmax and its logarithm use the log-sum-exp shift, so large logits never
 overflow. Training is minibatch SGD with (heavy-ball) momentum. The gradients
 agree with torch autograd to round-off (tests check 1e-8 in float64).
 
+:class:`MLP` follows spinnet's estimator contract: ``fit(x, labels, ...,
+rng=None)`` returns the network itself, the per-epoch record is ``history_``
+(a :class:`spinnet._history.History`), ``score`` is the accuracy, and
+``save(path)`` / ``MLP.load(path)`` round-trip the weights bit for bit in the
+library's one format (:mod:`spinnet._persist`).
+
 Given a ``checkpoint_dir``, :meth:`MLP.fit` writes the full training state
-(weights, momenta, generator state, history) atomically after every epoch and
-resumes from it when called again, reproducing the uninterrupted run bit for
-bit: the minibatch generator's exact state is restored, so the remaining
-epochs draw the same permutations as they would have without the interruption.
+(weights, momenta, generator state, history) atomically after every epoch, in
+the same format, to ``checkpoint_dir/mlp_checkpoint/``, and resumes from it
+when called again, reproducing the uninterrupted run bit for bit: the
+minibatch generator's exact state is restored, so the remaining epochs draw
+the same permutations as they would have without the interruption.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import math
 import numbers
 import os
 import time
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from spinnet._io import atomic_path
+from spinnet._history import History
+from spinnet._persist import load_state, rng_from_state, rng_to_state, save_state
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike, as_generator
 from spinnet._validation import (
     check_array,
@@ -51,9 +57,11 @@ from spinnet._validation import (
 
 __all__ = [
     "ACTIVATIONS",
+    "CHECKPOINT_KIND",
     "CHECKPOINT_NAME",
     "MLP",
-    "TrainingHistory",
+    "MODEL_KIND",
+    "CheckpointMismatchError",
     "cross_entropy",
     "load_checkpoint",
     "log_softmax",
@@ -61,9 +69,11 @@ __all__ = [
 ]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
-#: File name of :meth:`MLP.fit`'s checkpoint inside ``checkpoint_dir``.
-CHECKPOINT_NAME = "mlp_checkpoint.npz"
-_CHECKPOINT_FORMAT = 1
+#: Name of :meth:`MLP.fit`'s checkpoint directory inside ``checkpoint_dir``.
+CHECKPOINT_NAME = "mlp_checkpoint"
+#: ``kind`` of a saved network and of a training checkpoint (:mod:`spinnet._persist`).
+MODEL_KIND = "spinnet.neurons.MLP"
+CHECKPOINT_KIND = "spinnet.neurons.MLP.checkpoint"
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -101,24 +111,6 @@ def _act_grad(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return a * (1.0 - a)
 
 
-@dataclass
-class TrainingHistory:
-    """Per-epoch training record (lists of equal length)."""
-
-    epoch: list[int] = field(default_factory=list)
-    train_loss: list[float] = field(default_factory=list)
-    train_accuracy: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
-
-    def rows(self) -> list[dict[str, Any]]:
-        """One dict per epoch (a tidy table)."""
-        return [{"epoch": e, "train_loss": lo, "train_accuracy": tr, "test_accuracy": te,
-                 "seconds": s}
-                for e, lo, tr, te, s in zip(self.epoch, self.train_loss, self.train_accuracy,
-                                            self.test_accuracy, self.seconds, strict=True)]
-
-
 def _check_labels(labels: Any, n: int, n_classes: int, name: str = "labels") -> np.ndarray:
     lab = check_array(labels, name, ndim=1)
     if not np.issubdtype(lab.dtype, np.integer):
@@ -153,55 +145,56 @@ def _seed_of(rng: SeedLike) -> int | None:
     return None
 
 
+class CheckpointMismatchError(ValueError):
+    """A resume checkpoint was written by a run that this one cannot continue.
+
+    Attributes
+    ----------
+    fields : list of str
+        What differs: setting names, ``"seed"``, ``"data"`` or ``"epochs"``.
+    """
+
+    def __init__(self, message: str, fields: Sequence[str]) -> None:
+        super().__init__(message)
+        self.fields = list(fields)
+
+
 def _check_resume(path: Path, state: Mapping[str, Any], settings: Mapping[str, Any],
                   seed: int | None, digest: str, epochs: int) -> None:
-    """Raise ValueError if the checkpoint ``state`` cannot continue this run."""
+    """Raise :class:`CheckpointMismatchError` if ``state`` cannot continue this run."""
     old, new = dict(state["settings"]), dict(settings)
     diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     if diff:
         detail = "; ".join(f"{k}: checkpoint {old.get(k)!r}, now {new.get(k)!r}" for k in diff)
-        raise ValueError(f"settings differ from those of the checkpoint {str(path)!r} in "
-                         f"{diff} ({detail}); use another checkpoint directory to start "
-                         "afresh")
+        raise CheckpointMismatchError(
+            f"settings differ from those of the checkpoint {str(path)!r} in {diff} "
+            f"({detail}); use another checkpoint directory to start afresh", diff)
     saved_seed = state.get("seed")
     if seed is not None and saved_seed is not None and int(saved_seed) != seed:
-        raise ValueError(f"rng seed {seed} differs from the seed {int(saved_seed)} of the "
-                         f"checkpoint {str(path)!r}; use another checkpoint directory to start "
-                         "afresh")
+        raise CheckpointMismatchError(
+            f"rng seed {seed} differs from the seed {int(saved_seed)} of the checkpoint "
+            f"{str(path)!r}; use another checkpoint directory to start afresh", ["seed"])
     if state["data_sha256"] != digest:
-        raise ValueError(f"data differ from those of the checkpoint {str(path)!r} (training "
-                         "and test sets are compared by SHA-256); use another checkpoint "
-                         "directory to start afresh")
+        raise CheckpointMismatchError(
+            f"data differ from those of the checkpoint {str(path)!r} (training and test sets "
+            "are compared by SHA-256); use another checkpoint directory to start afresh",
+            ["data"])
     done = int(state["epoch"])
     if done > epochs:
-        raise ValueError(f"checkpoint {str(path)!r} already holds {done} epochs, more than "
-                         f"epochs={epochs}; ask for epochs >= {done} or use another "
-                         "checkpoint directory")
+        raise CheckpointMismatchError(
+            f"checkpoint {str(path)!r} already holds {done} epochs, more than "
+            f"epochs={epochs}; ask for epochs >= {done} or use another checkpoint directory",
+            ["epochs"])
 
 
-def _json_default(x: Any) -> Any:
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, np.ndarray):
-        return {"__ndarray__": x.tolist(), "dtype": x.dtype.str}
-    raise TypeError(f"not JSON serialisable: {type(x).__name__}")
-
-
-def _json_hook(d: dict[str, Any]) -> Any:
-    if "__ndarray__" in d:
-        return np.asarray(d["__ndarray__"], dtype=np.dtype(d["dtype"]))
-    return d
-
-
-def _generator_from_state(state: Mapping[str, Any]) -> np.random.Generator:
-    """A new Generator whose bit generator is in exactly ``state``."""
-    name = state.get("bit_generator")
-    cls = getattr(np.random, str(name), None)
-    if not (isinstance(cls, type) and issubclass(cls, np.random.BitGenerator)):
-        raise ValueError(f"unknown bit generator {name!r} in checkpoint")
-    bitgen = cls()
-    bitgen.state = dict(state)
-    return np.random.Generator(bitgen)
+def _resolve_checkpoint(path: str | os.PathLike, name: str) -> Path:
+    """``path`` itself, or ``path/name`` when ``path`` is the directory holding it."""
+    path = Path(path)
+    if (path / name).exists():
+        return path / name
+    if not path.exists():
+        raise FileNotFoundError(f"no checkpoint at {str(path)!r}")
+    return path
 
 
 def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
@@ -210,62 +203,41 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     Parameters
     ----------
     path : path-like
-        The checkpoint file or the directory holding ``mlp_checkpoint.npz``.
+        The checkpoint directory or the directory holding ``mlp_checkpoint/``.
 
     Returns
     -------
     dict
-        Keys ``format, settings, seed, data_sha256, epoch, history, rng_state``
-        (from the file's JSON header) and ``weights, biases, velocity_weights,
-        velocity_biases`` (lists of arrays, one per layer).
+        ``settings, seed, data_sha256, epoch, history`` (a :class:`History`),
+        ``rng_state`` (see :func:`spinnet._persist.rng_to_state`) and
+        ``weights, biases, velocity_weights, velocity_biases`` (lists of
+        arrays, one per layer).
 
     Raises
     ------
     FileNotFoundError
         If there is no checkpoint at ``path``.
     ValueError
-        If the file is truncated, corrupt or not an MLP checkpoint; the message
-        names the file.
+        If the checkpoint is truncated, corrupt or not an MLP checkpoint; the
+        message names it.
     """
-    path = Path(path)
-    if path.is_dir():
-        path = path / CHECKPOINT_NAME
-    if not path.is_file():
-        raise FileNotFoundError(f"no MLP checkpoint at {str(path)!r}")
-    if not zipfile.is_zipfile(path):
-        raise ValueError(f"checkpoint file {str(path)!r} is corrupt or unreadable: not an "
-                         ".npz (zip) archive")
+    path = _resolve_checkpoint(path, CHECKPOINT_NAME)
+    saved = load_state(path, kind=CHECKPOINT_KIND)
+    state = saved.state
+    required = {"settings", "seed", "data_sha256", "epoch", "history", "rng_state"}
+    if not required <= set(state):
+        raise ValueError(f"checkpoint {str(path)!r} is not an MLP training checkpoint "
+                         f"(missing {sorted(required - set(state))})")
+    out = dict(state)
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-        meta = json.loads(str(arrays.pop("meta")[()]), object_hook=_json_hook)
-    except Exception as exc:  # any zip/format/JSON failure means a corrupt file
-        raise ValueError(f"checkpoint file {str(path)!r} is corrupt or unreadable: "
-                         f"{type(exc).__name__}: {exc}") from exc
-    required = {"format", "settings", "seed", "data_sha256", "epoch", "history", "rng_state"}
-    if not isinstance(meta, dict) or not required <= set(meta):
-        raise ValueError(f"checkpoint file {str(path)!r} is not an MLP training checkpoint "
-                         f"(missing {sorted(required - set(meta or {}))})")
-    if meta["format"] != _CHECKPOINT_FORMAT:
-        raise ValueError(f"checkpoint file {str(path)!r} has format {meta['format']!r}; "
-                         f"expected {_CHECKPOINT_FORMAT}")
-    n_layers = len(meta["settings"]["layer_sizes"]) - 1
-    out = dict(meta)
-    try:
-        for key, prefix in (("weights", "w"), ("biases", "b"), ("velocity_weights", "vw"),
-                            ("velocity_biases", "vb")):
-            out[key] = [arrays[f"{prefix}{l}"] for l in range(n_layers)]
-    except KeyError as exc:
-        raise ValueError(f"checkpoint file {str(path)!r} is not an MLP training checkpoint "
-                         f"(missing array {exc})") from None
+        n_layers = len(state["settings"]["layer_sizes"]) - 1
+        out["history"] = History.from_dict(state["history"])
+        for key in ("weights", "biases", "velocity_weights", "velocity_biases"):
+            out[key] = [np.asarray(saved.arrays[f"{key}/{l}"]) for l in range(n_layers)]
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"checkpoint {str(path)!r} is not an MLP training checkpoint "
+                         f"(missing {exc})") from None
     return out
-
-
-def _save_checkpoint(path: Path, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
-                     ) -> None:
-    header = json.dumps(dict(meta), default=_json_default)
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, meta=np.array(header), **arrays)
 
 
 class MLP:
@@ -287,14 +259,16 @@ class MLP:
     ----------
     weights : list of ndarray, shapes (n_{l−1}, n_l)
     biases : list of ndarray, shapes (n_l,)
+    history_ : History
+        Per-epoch ``epoch, train_loss, train_accuracy, test_accuracy, seconds``
+        of the last :meth:`fit` (``None`` before the first).
 
     Examples
     --------
     >>> import numpy as np
     >>> net = MLP([2, 8, 2], rng=0)
     >>> x = np.array([[0., 0.], [0., 1.], [1., 0.], [1., 1.]]); y = np.array([0, 1, 1, 0])
-    >>> _ = net.fit(x, y, epochs=500, learning_rate=0.5, batch_size=4, rng=1)
-    >>> net.predict(x).tolist()
+    >>> net.fit(x, y, epochs=500, learning_rate=0.5, batch_size=4, rng=1).predict(x).tolist()
     [0, 1, 1, 0]
     """
 
@@ -323,6 +297,7 @@ class MLP:
             self.weights.append((gen.standard_normal((n_in, n_out)) * math.sqrt(var))
                                 .astype(dt))
             self.biases.append(np.zeros(n_out, dtype=dt))
+        self.history_: History | None = None
 
     # ----------------------------------------------------------------- forward
     @property
@@ -415,8 +390,9 @@ class MLP:
     def fit(self, x: Any, labels: Any, *, epochs: int = 20, learning_rate: float = 0.05,
             batch_size: int = 32, momentum: float = 0.9, weight_decay: float = 0.0,
             x_test: Any = None, labels_test: Any = None, rng: SeedLike = None,
-            callback: Callable[[int, TrainingHistory], None] | None = None,
-            checkpoint_dir: str | os.PathLike | None = None) -> TrainingHistory:
+            callback: Callable[[int, History], None] | None = None,
+            checkpoint_dir: str | os.PathLike | None = None,
+            progress: ProgressCallback | None = None) -> MLP:
         """Minibatch SGD with momentum: ``v ← μ v − η ∇``, ``θ ← θ + v``.
 
         Parameters
@@ -440,25 +416,29 @@ class MLP:
         callback : callable, optional
             ``callback(epoch, history)`` after each epoch (after its checkpoint).
         checkpoint_dir : path-like, optional
-            Directory for ``mlp_checkpoint.npz`` (see :data:`CHECKPOINT_NAME`),
+            Directory for the checkpoint ``mlp_checkpoint/`` (see
+            :data:`CHECKPOINT_NAME`; the format of :mod:`spinnet._persist`),
             written atomically after every epoch: weights, biases, momenta,
             the minibatch generator's state, the history, the epoch, the seed,
             the settings and a SHA-256 digest of the data. If it already holds
             a checkpoint, training resumes from it (the weights are replaced by
             the checkpoint's) and the result is bitwise identical to an
             uninterrupted run; a larger ``epochs`` continues a finished run.
+        progress : ProgressCallback, optional
+            ``progress("epochs", done, epochs)`` at the start and after each epoch.
 
         Returns
         -------
-        TrainingHistory
-            All finished epochs, including those before a resume.
+        MLP
+            ``self``; :attr:`history_` holds all finished epochs, including
+            those before a resume.
 
         Raises
         ------
         ValueError
             For bad arguments; a checkpoint written with other settings (named),
             another seed or other data, or holding more than ``epochs`` epochs;
-            a truncated or corrupt checkpoint file (named).
+            a truncated or corrupt checkpoint (named).
         """
         xs = self._check_x(x)
         lab = _check_labels(labels, xs.shape[0], self.n_classes)
@@ -487,16 +467,16 @@ class MLP:
             state = load_checkpoint(ckpt)
             _check_resume(ckpt, state, settings, seed, digest, epochs)
             try:
-                gen = _generator_from_state(state["rng_state"])
+                gen = rng_from_state(state["rng_state"])
                 shapes = [w.shape for w in self.weights] + [b.shape for b in self.biases]
                 saved = state["weights"] + state["biases"]
                 moms = state["velocity_weights"] + state["velocity_biases"]
                 if ([a.shape for a in saved] != shapes or [a.shape for a in moms] != shapes
                         or any(a.dtype != self.dtype for a in saved + moms)):
                     raise ValueError("array shapes or dtypes do not match the settings")
-                history = TrainingHistory(**state["history"])
-            except (ValueError, TypeError, KeyError) as exc:
-                raise ValueError(f"checkpoint file {str(ckpt)!r} is corrupt: {exc}") from None
+                history = state["history"]
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise ValueError(f"checkpoint {str(ckpt)!r} is corrupt: {exc}") from None
             done = int(state["epoch"])
             self.weights = [w.copy() for w in state["weights"]]
             self.biases = [b.copy() for b in state["biases"]]
@@ -506,8 +486,10 @@ class MLP:
             gen = as_generator(rng)
             vw = [np.zeros_like(w) for w in self.weights]
             vb = [np.zeros_like(b) for b in self.biases]
-            history = TrainingHistory()
+            history = History()
+        self.history_ = history
         n = xs.shape[0]
+        report(progress, "epochs", done, epochs)
         for epoch in range(done + 1, epochs + 1):
             t0 = time.perf_counter()
             order = gen.permutation(n)
@@ -524,21 +506,67 @@ class MLP:
             if not math.isfinite(total):
                 raise FloatingPointError(f"training diverged at epoch {epoch} (loss "
                                          f"{total}); lower learning_rate")
-            history.epoch.append(epoch)
-            history.train_loss.append(total / n)
-            history.train_accuracy.append(float(np.mean(self.predict(xs) == lab)))
-            history.test_accuracy.append(float(np.mean(self.predict(xt) == lt))
-                                         if x_test is not None else math.nan)
-            history.seconds.append(time.perf_counter() - t0)
+            history.append(
+                epoch=epoch, train_loss=total / n,
+                train_accuracy=float(np.mean(self.predict(xs) == lab)),
+                test_accuracy=(float(np.mean(self.predict(xt) == lt))
+                               if x_test is not None else math.nan),
+                seconds=time.perf_counter() - t0)
             if ckpt is not None:
-                arrays = {f"{p}{l}": a for p, group in (("w", self.weights),
-                                                        ("b", self.biases),
-                                                        ("vw", vw), ("vb", vb))
+                arrays = {f"{name}/{l}": a for name, group in (("weights", self.weights),
+                                                               ("biases", self.biases),
+                                                               ("velocity_weights", vw),
+                                                               ("velocity_biases", vb))
                           for l, a in enumerate(group)}
-                _save_checkpoint(ckpt, {
-                    "format": _CHECKPOINT_FORMAT, "settings": settings, "seed": seed,
-                    "data_sha256": digest, "epoch": epoch, "history": asdict(history),
-                    "rng_state": gen.bit_generator.state}, arrays)
+                save_state(ckpt, kind=CHECKPOINT_KIND, config=settings, arrays=arrays,
+                           state={"settings": settings, "seed": seed, "data_sha256": digest,
+                                  "epoch": epoch, "history": history.to_dict(),
+                                  "rng_state": rng_to_state(gen)})
+            report(progress, "epochs", epoch, epochs)
             if callback is not None:
                 callback(epoch, history)
-        return history
+        return self
+
+    # ----------------------------------------------------------------- persistence
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save the network (weights, biases, ``history_``) to the directory ``path``.
+
+        The format is :mod:`spinnet._persist` (``config.json`` + ``arrays.h5``);
+        :meth:`load` restores a network that predicts bit for bit the same.
+        """
+        arrays = {f"{name}/{l}": a for name, group in (("weights", self.weights),
+                                                       ("biases", self.biases))
+                  for l, a in enumerate(group)}
+        state = {"history": None if self.history_ is None else self.history_.to_dict()}
+        return save_state(path, kind=MODEL_KIND,
+                          config={"layer_sizes": list(self.layer_sizes),
+                                  "activation": self.activation, "dtype": self.dtype.name},
+                          arrays=arrays, state=state)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> MLP:
+        """Load a network written by :meth:`save`.
+
+        Raises
+        ------
+        ValueError
+            If ``path`` is not a saved MLP or is corrupt (the message names it).
+        """
+        saved = load_state(path, kind=MODEL_KIND)
+        try:
+            cfg = saved.config
+            net = cls(cfg["layer_sizes"], activation=cfg["activation"], rng=0,
+                      dtype=np.dtype(cfg["dtype"]))
+            n_layers = len(net.weights)
+            weights = [np.asarray(saved.arrays[f"weights/{l}"]) for l in range(n_layers)]
+            biases = [np.asarray(saved.arrays[f"biases/{l}"]) for l in range(n_layers)]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{str(path)!r} is not a valid saved MLP: {exc}") from None
+        for new, old in zip(weights + biases, net.weights + net.biases, strict=True):
+            if new.shape != old.shape or new.dtype != old.dtype:
+                raise ValueError(f"{str(path)!r} is corrupt: array shapes or dtypes do not "
+                                 "match its config")
+        net.weights, net.biases = weights, biases
+        hist = saved.state.get("history")
+        net.history_ = None if hist is None else History.from_dict(hist)
+        return net

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike, as_generator, kernel_seed
 from spinnet._validation import check_array, check_int, check_option, check_positive_float
 
@@ -331,6 +332,7 @@ def capacity_experiment(ns: Sequence[int], alphas: Sequence[float], n_samples: i
                         kind: str = "gaussian", perceptron_epochs: int = 0,
                         rng: SeedLike = None,
                         callback: Callable[[dict[str, Any]], None] | None = None,
+                        progress: ProgressCallback | None = None,
                         ) -> list[dict[str, Any]]:
     """Learnable fraction of random dichotomies versus ``α = p/N`` for several ``N``.
 
@@ -353,7 +355,9 @@ def capacity_experiment(ns: Sequence[int], alphas: Sequence[float], n_samples: i
         same samples as ``rng=S``); a ``Generator``/``SeedSequence``/``None``
         contributes one 63-bit draw.
     callback : callable, optional
-        Called with each finished row (progress, persistence).
+        Called with each finished row (persistence).
+    progress : ProgressCallback, optional
+        ``progress("grid points", done, total)`` after each point.
 
     Returns
     -------
@@ -373,6 +377,8 @@ def capacity_experiment(ns: Sequence[int], alphas: Sequence[float], n_samples: i
     else:
         root = kernel_seed(rng)
     rows = []
+    total = len(ns_) * al.size
+    report(progress, "grid points", 0, total)
     for n in ns_:
         for a in al:
             p = max(1, round(float(a) * n))
@@ -382,6 +388,7 @@ def capacity_experiment(ns: Sequence[int], alphas: Sequence[float], n_samples: i
             rows.append(row)
             if callback is not None:
                 callback(row)
+            report(progress, "grid points", len(rows), total)
     return rows
 
 

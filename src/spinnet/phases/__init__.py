@@ -6,10 +6,12 @@ Pipeline (Carrasquilla & Melko, Nat. Phys. 13, 431 (2017); Chertenkov, Burovski
 1. :mod:`~spinnet.phases.data` -- equilibrium snapshots of the square /
    anisotropic Ising and Baxter-Wu models in resumable, checksummed HDF5 files,
    and the spin -> local-energy transform used for cross-model transfer;
-2. :mod:`~spinnet.phases.networks`, :mod:`~spinnet.phases.training` -- fully
-   connected, convolutional and residual classifiers trained on snapshots far
-   from ``T_c`` with early stopping and checkpoints; Kadanoff block spins let one
-   classifier serve every lattice size;
+2. :mod:`~spinnet.phases.networks`, :mod:`~spinnet.phases.training` -- the
+   :class:`PhaseClassifier` estimator (fully connected, convolutional or
+   residual; ``fit``/``predict_proba``/``score``/``save``/``load``) trained on
+   snapshots far from ``T_c`` with early stopping and checkpoints; Kadanoff
+   block spins let one classifier serve every lattice size (PyTorch is imported
+   only when a network is built);
 3. :mod:`~spinnet.phases.analysis` -- ``P(T; L)``, ``V(T; L)`` with bootstrap
    errors, peak fits, ``μ(L) − T* ∝ L^{−1/ν}`` and ``σ(L) ∝ L^{−1/ν}``, the PCA
    baseline;
@@ -33,6 +35,7 @@ from spinnet.phases.data import (
     GenerationConfig,
     ModelSpec,
     PhaseData,
+    StoreConflict,
     dense_grid,
     energy_configurations,
     generate,
@@ -40,10 +43,9 @@ from spinnet.phases.data import (
 )
 from spinnet.phases.networks import NETS, build_net
 from spinnet.phases.training import (
-    TrainedClassifier,
+    PhaseClassifier,
     block_spins,
-    load_classifier,
-    save_classifier,
+    prepare_inputs,
     train_classifier,
 )
 
@@ -54,8 +56,9 @@ __all__ = [
     "GenerationConfig",
     "ModelSpec",
     "PeakResult",
+    "PhaseClassifier",
     "PhaseData",
-    "TrainedClassifier",
+    "StoreConflict",
     "binder_crossing",
     "block_spins",
     "build_net",
@@ -65,9 +68,8 @@ __all__ = [
     "fss_fit",
     "generate",
     "load",
-    "load_classifier",
     "output_curves",
     "pca_projection",
-    "save_classifier",
+    "prepare_inputs",
     "train_classifier",
 ]

@@ -24,14 +24,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
+import threading
 import warnings
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike
 from spinnet._validation import _check_real, check_array, check_int, check_spins
 from spinnet.models.lattice import BaxterWu, SquareIsing
@@ -48,6 +51,7 @@ __all__ = [
     "GenerationConfig",
     "ModelSpec",
     "PhaseData",
+    "StoreConflict",
     "dense_grid",
     "energy_configurations",
     "generate",
@@ -61,6 +65,51 @@ MODELS = ("ising", "baxter-wu")
 
 class DataFileError(ValueError):
     """A configuration file is missing, truncated, corrupt or incomplete."""
+
+
+class StoreConflict(ValueError):
+    """Stored results were made with other parameters; ``overwrite=True`` replaces them.
+
+    Attributes
+    ----------
+    parameter : str
+        The parameter that differs (``"seed"``, ``"temperatures"``, ``"config"``, ...).
+    """
+
+    def __init__(self, message: str, parameter: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class _DeferInterrupt:
+    """Hold Ctrl-C (SIGINT) until the block is done, then raise ``KeyboardInterrupt``.
+
+    A chunk of snapshots and the chain state that continues it are several HDF5
+    writes; an interrupt between them would leave a chain state that does not
+    match the fill counter. Outside the main thread this does nothing.
+    """
+
+    def __enter__(self) -> _DeferInterrupt:
+        self.received = False
+        self.old: Any = None
+        if threading.current_thread() is threading.main_thread():
+            try:
+                self.old = signal.signal(signal.SIGINT, self._handler)
+            except ValueError:  # pragma: no cover - embedded interpreters
+                self.old = None
+        return self
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        self.received = True
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.old is None:
+            return
+        signal.signal(signal.SIGINT, self.old)
+        if self.received and self.old is not signal.SIG_IGN:
+            if callable(self.old):
+                self.old(signal.SIGINT, None)
+            raise KeyboardInterrupt
 
 
 @dataclasses.dataclass(frozen=True)
@@ -236,6 +285,10 @@ class PhaseData:
     attrs : dict
         File metadata (seed, sweeps, sampler, ...).
     path : Path or None
+    fingerprint : str
+        Identifies the content (checksums, grid, model, configuration, seed):
+        networks record it, so that they are never applied as if to their own
+        training data after the data were regenerated.
     """
 
     model: ModelSpec
@@ -248,6 +301,7 @@ class PhaseData:
     tau_abs_m: np.ndarray
     attrs: dict[str, Any]
     path: Path | None = None
+    fingerprint: str = ""
 
     @property
     def n_samples(self) -> int:
@@ -329,7 +383,7 @@ def _chain_seed(seed: int, L: int, t_index: int) -> np.random.SeedSequence:
 
 def generate(path: str | os.PathLike, model: ModelSpec, L: int, temperatures: Any,
              config: GenerationConfig = GenerationConfig(), rng: SeedLike = 0, *,
-             progress: Callable[[int, int], None] | None = None,
+             overwrite: bool = False, progress: ProgressCallback | None = None,
              stop_after_chunks: int | None = None) -> Path:
     """Generate (or resume) equilibrium snapshots into the HDF5 file ``path``.
 
@@ -338,7 +392,8 @@ def generate(path: str | os.PathLike, model: ModelSpec, L: int, temperatures: An
     path : path-like
         Target file. If it exists it must hold the same model, ``L``,
         temperatures, configuration and seed; generation then continues after
-        the last completed chunk.
+        the last completed chunk. Otherwise :class:`StoreConflict` is raised,
+        unless ``overwrite``.
     model : ModelSpec
     L : int
         Linear size, ``>= 4`` (a multiple of 3 for Baxter-Wu).
@@ -348,8 +403,12 @@ def generate(path: str | os.PathLike, model: ModelSpec, L: int, temperatures: An
     rng : int
         Seed (an integer: it is stored in the file so that a resumed run
         continues the same streams).
+    overwrite : bool
+        Replace an existing file made with other parameters (or unreadable)
+        instead of raising.
     progress : callable, optional
-        Called as ``progress(done_chunks, total_chunks)`` after every chunk.
+        ``progress("snapshots <model> L=<L>", done_chunks, total_chunks)`` after
+        every chunk (:mod:`spinnet._progress`).
     stop_after_chunks : int, optional
         Stop (as if killed) after writing this many chunks in this call; for
         testing resumption.
@@ -379,10 +438,17 @@ def generate(path: str | os.PathLike, model: ModelSpec, L: int, temperatures: An
     meta = {"format": FORMAT, "model": json.dumps(model.to_dict()), "L": L,
             "config": json.dumps(dataclasses.asdict(config)), "seed": seed,
             "sampler": _sampler(model).name}
+    f = None
     if path.exists():
-        f = _open_h5(path, "r+")
-        _check_same(f, path, meta, T)
-    else:
+        try:
+            f = _open_h5(path, "r+")
+            _check_same(f, path, meta, T)
+        except (DataFileError, StoreConflict):
+            if not overwrite:
+                raise
+            f = None
+            path.unlink()
+    if f is None:
         tmp = path.with_name(f".{path.name}.creating")
         with h5py.File(tmp, "w") as f0:
             f0.attrs.update(meta)
@@ -406,10 +472,12 @@ def generate(path: str | os.PathLike, model: ModelSpec, L: int, temperatures: An
         f = _open_h5(path, "r+")
     sampler = _sampler(model)
     total = n_T * config.n_chunks
+    stage = f"snapshots {model.label} L={L}"
     written = 0
     try:
         filled = f["filled"][...]
         done = int(filled.sum()) // config.chunk_samples
+        report(progress, stage, done, total)
         for t in range(n_T):
             k0 = int(filled[t]) // config.chunk_samples
             if k0 == config.n_chunks:
@@ -435,27 +503,28 @@ def generate(path: str | os.PathLike, model: ModelSpec, L: int, temperatures: An
                                            record_spins=True)
                 snaps = trace.spins.reshape(C * S, L, L)  # chain-major within a chunk
                 sl = slice(k * config.chunk_samples, (k + 1) * config.chunk_samples)
-                f["spins"][t, sl] = snaps
-                f["energy"][t, sl] = trace.energy.reshape(-1)
-                f["magnetization"][t, sl] = trace.magnetization.reshape(-1)
-                f["checksum"][t, k] = _crc(snaps)
-                f["chain_spins"][t] = state.spins
-                f["chain_rng"][t] = state.rng_state
-                f["chain_sweeps"][t] = state.n_sweeps
-                f.flush()
-                # The fill counter goes last: a chunk counts only once it is on disk.
-                f["filled"][t] = (k + 1) * config.chunk_samples
-                f.flush()
+                with _DeferInterrupt():  # the chunk and its chain state, or neither
+                    f["spins"][t, sl] = snaps
+                    f["energy"][t, sl] = trace.energy.reshape(-1)
+                    f["magnetization"][t, sl] = trace.magnetization.reshape(-1)
+                    f["checksum"][t, k] = _crc(snaps)
+                    f["chain_spins"][t] = state.spins
+                    f["chain_rng"][t] = state.rng_state
+                    f["chain_sweeps"][t] = state.n_sweeps
+                    f.flush()
+                    # The fill counter goes last: a chunk counts only once it is on disk.
+                    f["filled"][t] = (k + 1) * config.chunk_samples
+                    f.flush()
                 written += 1
                 done += 1
-                if progress is not None:
-                    progress(done, total)
+                report(progress, stage, done, total)
             e = f["energy"][t].reshape(config.n_chunks, C, S).transpose(1, 0, 2).reshape(C, -1)
             m = np.abs(f["magnetization"][t]).reshape(config.n_chunks, C, S)
             m = m.transpose(1, 0, 2).reshape(C, -1)
-            f["tau_energy"][t] = _tau(e)
-            f["tau_abs_m"][t] = _tau(m)
-            f.flush()
+            with _DeferInterrupt():
+                f["tau_energy"][t] = _tau(e)
+                f["tau_abs_m"][t] = _tau(m)
+                f.flush()
     finally:
         f.close()
     return path
@@ -485,13 +554,16 @@ def _check_same(f: Any, path: Path, meta: dict[str, Any], T: np.ndarray) -> None
     for key, value in meta.items():
         if f.attrs.get(key) != value:
             got = f.attrs.get(key)
+            got = got.item() if isinstance(got, np.generic) else got
             f.close()
-            raise ValueError(f"{path} exists with a different {key} ({got!r}, requested "
-                             f"{value!r}); use another output path to generate new data")
+            raise StoreConflict(f"{path} exists with a different {key} ({got!r}, requested "
+                                f"{value!r}); pass overwrite=True to replace it, or use "
+                                "another output path", key)
     if f["temperatures"].shape != T.shape or not np.allclose(f["temperatures"][...], T):
         f.close()
-        raise ValueError(f"{path} exists with a different temperature grid; use another "
-                         "output path")
+        raise StoreConflict(f"{path} exists with a different temperature grid; pass "
+                            "overwrite=True to replace it, or use another output path",
+                            "temperatures")
 
 
 # ---------------------------------------------------------------------------- loading
@@ -554,11 +626,16 @@ def load(path: str | os.PathLike, *, verify: bool = True) -> PhaseData:
                             f"{path}: checksum mismatch at T = {T[t]:g}, chunk {k}: the "
                             "snapshots are corrupt; delete the file and generate it again")
         attrs = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in f.attrs.items()}
+        fp = zlib.crc32(np.ascontiguousarray(f["checksum"][...]).tobytes())
+        fp = zlib.crc32(np.ascontiguousarray(T).tobytes(), fp)
+        fp = zlib.crc32(json.dumps([attrs.get("model"), attrs.get("config"), attrs.get("seed"),
+                                    L]).encode(), fp)
         attrs["config"] = json.loads(attrs["config"])
         attrs["model"] = json.loads(attrs["model"])
         return PhaseData(model=model, L=L, temperatures=T, spins=spins, energy=energy,
                          magnetization=mag, tau_energy=f["tau_energy"][...],
-                         tau_abs_m=f["tau_abs_m"][...], attrs=attrs, path=path)
+                         tau_abs_m=f["tau_abs_m"][...], attrs=attrs, path=path,
+                         fingerprint=f"{fp:08x}")
     except KeyError as exc:
         raise DataFileError(f"{path}: missing attribute or dataset {exc}") from exc
     finally:

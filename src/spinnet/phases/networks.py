@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from spinnet._optional import require_torch
 from spinnet._validation import check_int
 
 __all__ = ["NETS", "build_net"]
@@ -21,7 +22,7 @@ NETS = ("fcnn", "cnn", "resnet")
 
 
 def _torch():
-    import torch
+    torch = require_torch("spinnet.phases classifiers")
     from torch import nn
 
     return torch, nn

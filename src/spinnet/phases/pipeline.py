@@ -3,26 +3,31 @@
 File layout under an output directory::
 
     data/<tag>_L<L>.h5                   configurations (:mod:`spinnet.phases.data`)
-    nets/<net>_<repr>_<tag>_L<L>_s<seed>.<k>.pt     classifiers trained per size
-    nets/<net>_blocks_<tag>_pooled_s<seed>.<k>.pt   one classifier for all sizes (block spins)
+    nets/<net>_<repr>_<tag>_L<L>_s<seed>.<k>/     classifiers trained per size
+    nets/<net>_blocks_<tag>_pooled_s<seed>.<k>/   one classifier for all sizes (block spins)
     nets/checkpoints/...                  per-epoch checkpoints (resumable training)
 
-``<tag>`` names the model and its couplings (``ising``, ``ising_Jh1_Jv0.5``,
-``baxter-wu``). Every stage skips work whose output already exists, so an
-interrupted run continues where it stopped.
+Every network is a :class:`~spinnet.phases.training.PhaseClassifier` directory
+(:mod:`spinnet._persist`). ``<tag>`` names the model and its couplings (``ising``,
+``ising_Jh1_Jv0.5``, ``baxter-wu``). Every stage skips work whose output
+already exists, so an interrupted run continues where it stopped; stored work
+made with other parameters (another seed, grid, windows, or data) raises
+:class:`~spinnet.phases.data.StoreConflict` unless ``overwrite=True``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike
 from spinnet._validation import check_int
 from spinnet.phases.analysis import (
@@ -34,21 +39,22 @@ from spinnet.phases.analysis import (
     pca_projection,
 )
 from spinnet.phases.data import (
+    DataFileError,
     GenerationConfig,
     ModelSpec,
     PhaseData,
+    StoreConflict,
     check_L,
     dense_grid,
     generate,
     load,
 )
 from spinnet.phases.training import (
-    TrainedClassifier,
+    N_BLOCKS,
+    PhaseClassifier,
+    block_spins,
     check_windows,
     held_out_mask,
-    load_classifier,
-    prepare_inputs,
-    save_classifier,
     train_classifier,
 )
 
@@ -161,25 +167,97 @@ def default_grid(model: ModelSpec, *, quick: bool = False,
                       train_windows=train_windows, train_step=0.1 * s)
 
 
+def data_path(out: str | Path, model: ModelSpec, L: int) -> Path:
+    """``OUT/data/<tag>_L<L>.h5``."""
+    return Path(out) / "data" / f"{model_tag(model)}_L{L}.h5"
+
+
 def generate_sizes(out: str | Path, model: ModelSpec, sizes: Sequence[int], temperatures: Any,
-                   config: GenerationConfig, seed: int = 0, *,
-                   progress: Callable[[str, int, int], None] | None = None) -> dict[int, Path]:
-    """Generate (or resume, or reuse) ``data/<tag>_L<L>.h5`` for every size."""
+                   config: GenerationConfig, seed: int = 0, *, overwrite: bool = False,
+                   progress: ProgressCallback | None = None) -> dict[int, Path]:
+    """Generate (or resume, or reuse) ``data/<tag>_L<L>.h5`` for every size.
+
+    A file made with other parameters raises :class:`StoreConflict`; with
+    ``overwrite`` it is replaced, as is a complete file that fails verification.
+    """
     paths = {}
     for L in sizes:
         L = check_L(L)
-        path = Path(out) / "data" / f"{model_tag(model)}_L{L}.h5"
-        cb = None if progress is None else (lambda d, n, L=L: progress(f"{model.label} L={L}",
-                                                                        d, n))
-        paths[L] = generate(path, model, L, temperatures, config, seed, progress=cb)
+        path = data_path(out, model, L)
+        paths[L] = generate(path, model, L, temperatures, config, seed, overwrite=overwrite,
+                            progress=progress)
+        if overwrite:
+            try:
+                load(path)
+            except DataFileError:
+                path.unlink()
+                paths[L] = generate(path, model, L, temperatures, config, seed,
+                                    progress=progress)
     return paths
+
+
+def _net_dir(out: str | Path, name: str) -> Path:
+    return Path(out) / "nets" / name
+
+
+def _ckpt_dir(out: str | Path, name: str) -> Path:
+    return Path(out) / "nets" / "checkpoints" / name
+
+
+def _discard(*paths: Path) -> None:
+    for p in paths:
+        if p.is_dir():
+            shutil.rmtree(p)
+        elif p.exists():
+            p.unlink()
+
+
+def _stored(out: str | Path, name: str, want_windows: tuple[list[float], list[float]],
+            want_data: Any, overwrite: bool, extra: str = "",
+            extra_ok: bool = True) -> PhaseClassifier | None:
+    """The stored network ``name`` if it matches; None if it must be trained."""
+    final = _net_dir(out, name)
+    if not final.exists():
+        return None
+    try:
+        clf = PhaseClassifier.load(final)
+    except ValueError as exc:
+        if overwrite:
+            _discard(final, _ckpt_dir(out, name))
+            return None
+        raise StoreConflict(f"{final} is unreadable ({exc}); pass overwrite=True to train it "
+                            "again", "network") from None
+    got = (clf.info_.get("fm_window"), clf.info_.get("pm_window"))
+    if got != want_windows or not extra_ok:
+        if overwrite:
+            _discard(final, _ckpt_dir(out, name))
+            return None
+        raise StoreConflict(f"{final} was trained with windows {got[0]}, {got[1]}{extra}; "
+                            f"requested {want_windows[0]}, {want_windows[1]} -- pass "
+                            "overwrite=True to retrain, or use another output directory or "
+                            "seed", "windows")
+    if clf.info_.get("data") != want_data:
+        if overwrite:
+            _discard(final, _ckpt_dir(out, name))
+            return None
+        raise StoreConflict(f"{final} was trained on other data than the snapshots now under "
+                            "data/ (they were generated again); pass overwrite=True to "
+                            "retrain", "data")
+    return clf
+
+
+def _train_progress(progress: ProgressCallback | None, name: str) -> ProgressCallback | None:
+    if progress is None:
+        return None
+    return lambda stage, done, total: progress(f"train {name}", done, total)
 
 
 def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
                 windows: Sequence[tuple[Sequence[float], Sequence[float]]], *,
                 representation: str = "spins", n_networks: int = 1, seed: int = 0,
-                progress: Callable[[str, int, float, float], None] | None = None,
-                **train_kwargs: Any) -> dict[int, list[TrainedClassifier]]:
+                overwrite: bool = False, progress: ProgressCallback | None = None,
+                on_trained: Any = None,
+                **train_kwargs: Any) -> dict[int, list[PhaseClassifier]]:
     """Train (or load) ``n_networks`` classifiers per size; saved under ``nets/``.
 
     Parameters
@@ -189,6 +267,8 @@ def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
         (:func:`window_ensemble` gives the default set).
 
     Network ``k`` at size ``L`` is seeded with ``SeedSequence([seed, L, k])``.
+    ``progress("train <name>", epoch, epochs)`` reports the epochs of each
+    network; ``on_trained(name)`` is called after each network is saved.
     """
     n_networks = check_int(n_networks, "n_networks", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
@@ -196,31 +276,29 @@ def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
     for data in datasets.values():  # bad windows are an error even if nets exist
         for fm_window, pm_window in windows:
             check_windows(data.temperatures, fm_window, pm_window)
-    result: dict[int, list[TrainedClassifier]] = {}
+    result: dict[int, list[PhaseClassifier]] = {}
     for L, data in sorted(datasets.items()):
         result[L] = []
         for k in range(n_networks):
             fm_window, pm_window = windows[k % len(windows)]
             name = f"{net}_{representation}_{model_tag(data.model)}_L{L}_s{seed}.{k}"
-            final = Path(out) / "nets" / f"{name}.pt"
-            if final.exists():
-                clf = load_classifier(final)
-                want = ([float(v) for v in fm_window], [float(v) for v in pm_window])
-                if (clf.info.get("fm_window"), clf.info.get("pm_window")) != want:
-                    raise ValueError(f"{final} was trained with windows "
-                                     f"{clf.info.get('fm_window')}, {clf.info.get('pm_window')}"
-                                     f"; requested {want[0]}, {want[1]} -- use another output "
-                                     "directory or seed")
-                result[L].append(clf)
-                continue
-            cb = None if progress is None else (lambda e, a, b, name=name: progress(name, e, a,
-                                                                                      b))
-            clf = train_classifier(data, net, fm_window, pm_window,
-                                   representation=representation,
-                                   rng=np.random.SeedSequence([seed, L, k]),
-                                   checkpoint=Path(out) / "nets" / "checkpoints" / f"{name}.ckpt",
-                                   progress=cb, **train_kwargs)
-            save_classifier(clf, final)
+            want = ([float(v) for v in fm_window], [float(v) for v in pm_window])
+            clf = _stored(out, name, want, data.fingerprint, overwrite)
+            if clf is None:
+                ckpt = _ckpt_dir(out, name)
+                if overwrite:
+                    _discard(ckpt)
+                clf = train_classifier(data.spins, data.temperatures, net, fm_window, pm_window,
+                                       model=data.model, representation=representation,
+                                       rng=np.random.SeedSequence([seed, L, k]),
+                                       checkpoint=ckpt,
+                                       progress=_train_progress(progress, name),
+                                       **train_kwargs)
+                clf.info_["data"] = data.fingerprint
+                clf.save(_net_dir(out, name))
+                _discard(ckpt)
+                if on_trained is not None:
+                    on_trained(name)
             result[L].append(clf)
     return result
 
@@ -228,9 +306,9 @@ def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
 def train_pooled(out: str | Path, datasets: dict[int, PhaseData], net: str,
                  windows: Sequence[tuple[Sequence[float], Sequence[float]]], *,
                  representation: str = "blocks", n_networks: int = 1, seed: int = 0,
-                 train_fraction: float = 0.75,
-                 progress: Callable[[str, int, float, float], None] | None = None,
-                 **train_kwargs: Any) -> dict[int, list[TrainedClassifier]]:
+                 train_fraction: float = 0.75, overwrite: bool = False,
+                 progress: ProgressCallback | None = None, on_trained: Any = None,
+                 **train_kwargs: Any) -> dict[int, list[PhaseClassifier]]:
     """Train (or load) ``n_networks`` classifiers on the snapshots of *all* sizes at once.
 
     With ``representation="blocks"`` every snapshot is first mapped to the
@@ -249,11 +327,11 @@ def train_pooled(out: str | Path, datasets: dict[int, PhaseData], net: str,
     snapshots are pooled for training and validation; the rest stays held out
     per size. Network ``k`` uses ``windows[k % len(windows)]`` and the seed
     ``SeedSequence([seed, 0, k])``; it is saved as
-    ``nets/<net>_<repr>_<tag>_pooled_s<seed>.<k>.pt``.
+    ``nets/<net>_<repr>_<tag>_pooled_s<seed>.<k>/``.
 
     Returns
     -------
-    dict L -> list of TrainedClassifier
+    dict L -> list of PhaseClassifier
         The same networks for every size (with that size's ``n_train_per_T``).
 
     Raises
@@ -277,94 +355,93 @@ def train_pooled(out: str | Path, datasets: dict[int, PhaseData], net: str,
     for fm_window, pm_window in windows:
         check_windows(first.temperatures, fm_window, pm_window)
     n_tr = {L: int(train_fraction * datasets[L].n_samples) for L in sizes}
-    prep: dict[int, np.ndarray] = {}
-
-    def inputs() -> dict[int, np.ndarray]:
-        # Made once, and only if a network has to be trained.
-        if not prep:
-            prep.update({L: prepare_inputs(datasets[L].spins, datasets[L].model,
-                                           representation) for L in sizes})
-            shapes = {x.shape[2:] for x in prep.values()}
-            if len(shapes) != 1:
-                raise ValueError(f"the {representation!r} inputs of the sizes {sizes} differ "
-                                 f"in shape {sorted(shapes)}; pool sizes with "
-                                 "representation='blocks'")
-        return prep
-
+    if representation != "blocks" and len({datasets[L].L for L in sizes}) > 1:
+        raise ValueError(f"the {representation!r} inputs of the sizes {sizes} differ in shape "
+                         "(their side is L); pool sizes with representation='blocks'")
+    fingerprints = {str(L): datasets[L].fingerprint for L in sizes}
     tag = model_tag(first.model)
-    result: dict[int, list[TrainedClassifier]] = {L: [] for L in sizes}
+    result: dict[int, list[PhaseClassifier]] = {L: [] for L in sizes}
+    pooled: np.ndarray | None = None
     for k in range(n_networks):
         fm_window, pm_window = windows[k % len(windows)]
         name = f"{net}_{representation}_{tag}_pooled_s{seed}.{k}"
-        final = Path(out) / "nets" / f"{name}.pt"
         want = ([float(v) for v in fm_window], [float(v) for v in pm_window])
+        final = _net_dir(out, name)
+        stored_sizes = None
         if final.exists():
-            clf = load_classifier(final)
-            if ((clf.info.get("fm_window"), clf.info.get("pm_window")) != want
-                    or clf.info.get("pooled_sizes") != sizes):
-                raise ValueError(f"{final} was trained with windows {clf.info.get('fm_window')},"
-                                 f" {clf.info.get('pm_window')} on sizes "
-                                 f"{clf.info.get('pooled_sizes')}; requested {want[0]}, "
-                                 f"{want[1]} on {sizes} -- use another output directory or seed")
-        else:
-            # Pooled inputs: the training parts of every size first, then the held-out parts,
-            # so that train_classifier's "first n_train snapshots" are exactly those.
-            xs = inputs()
-            x = np.concatenate([xs[L][:, :n_tr[L]] for L in sizes]
-                               + [xs[L][:, n_tr[L]:] for L in sizes], axis=1)
-            pooled = dataclasses.replace(first, spins=x, L=int(x.shape[-1]),
-                                         energy=np.zeros(x.shape[:2]),
-                                         magnetization=np.zeros(x.shape[:2]))
-            frac = (sum(n_tr.values()) + 0.5) / x.shape[1]
-            cb = None if progress is None else (lambda e, a, b, name=name: progress(name, e, a,
-                                                                                      b))
-            clf = train_classifier(pooled, net, fm_window, pm_window,
-                                   representation="prepared", train_fraction=frac,
-                                   rng=np.random.SeedSequence([seed, 0, k]),
-                                   checkpoint=Path(out) / "nets" / "checkpoints" / f"{name}.ckpt",
-                                   progress=cb, **train_kwargs)
-            clf.representation = representation
-            clf.info.update(representation=representation, pooled_sizes=sizes,
-                            n_train_by_size={str(L): n for L, n in n_tr.items()})
-            save_classifier(clf, final)
+            try:
+                stored_sizes = PhaseClassifier.load(final).info_.get("pooled_sizes")
+            except ValueError:
+                stored_sizes = None  # _stored reports it
+        clf = _stored(out, name, want, fingerprints, overwrite,
+                      extra=f" on sizes {stored_sizes} (requested {sizes})",
+                      extra_ok=stored_sizes in (None, sizes))
+        if clf is None:
+            if pooled is None:  # made once, and only if a network has to be trained
+                # The training parts of every size first, then the held-out parts, so
+                # that train_classifier's "first n_train snapshots" are exactly those.
+                coarse = {L: (block_spins(datasets[L].spins, N_BLOCKS)
+                              if representation == "blocks" else datasets[L].spins)
+                          for L in sizes}
+                pooled = np.concatenate([coarse[L][:, :n_tr[L]] for L in sizes]
+                                        + [coarse[L][:, n_tr[L]:] for L in sizes], axis=1)
+            ckpt = _ckpt_dir(out, name)
+            if overwrite:
+                _discard(ckpt)
+            clf = train_classifier(pooled, first.temperatures, net, fm_window, pm_window,
+                                   model=first.model, representation=representation,
+                                   n_train=sum(n_tr.values()),
+                                   rng=np.random.SeedSequence([seed, 0, k]), checkpoint=ckpt,
+                                   progress=_train_progress(progress, name), **train_kwargs)
+            clf.info_.update(pooled_sizes=sizes, data=fingerprints,
+                             n_train_by_size={str(L): n for L, n in n_tr.items()})
+            clf.save(final)
+            _discard(ckpt)
+            if on_trained is not None:
+                on_trained(name)
         for L in sizes:
             result[L].append(_for_size(clf, L))
     return result
 
 
-def _for_size(clf: TrainedClassifier, L: int) -> TrainedClassifier:
+def _for_size(clf: PhaseClassifier, L: int) -> PhaseClassifier:
     """A pooled network as seen from size ``L`` (that size's held-out bookkeeping)."""
-    n = clf.info.get("n_train_by_size", {}).get(str(L))
-    info = clf.info if n is None else {**clf.info, "n_train_per_T": n}
-    return dataclasses.replace(clf, L=L, info=info)
+    n = clf.info_.get("n_train_by_size", {}).get(str(L))
+    return clf.view(L=L) if n is None else clf.view(L=L, n_train_per_T=n)
 
 
 def train_networks(out: str | Path, datasets: dict[int, PhaseData], net: str,
                    windows: Sequence[tuple[Sequence[float], Sequence[float]]], *,
                    representation: str = "blocks", **kwargs: Any
-                   ) -> dict[int, list[TrainedClassifier]]:
+                   ) -> dict[int, list[PhaseClassifier]]:
     """:func:`train_pooled` for ``representation="blocks"``, else :func:`train_sizes`."""
     trainer = train_pooled if representation == "blocks" else train_sizes
     return trainer(out, datasets, net, windows, representation=representation, **kwargs)
 
 
 def load_networks(out: str | Path, net: str, representation: str, train_model: ModelSpec,
-                  sizes: Sequence[int], seed: int = 0) -> dict[int, list[TrainedClassifier]]:
+                  sizes: Sequence[int], seed: int = 0) -> dict[int, list[PhaseClassifier]]:
     """The stored networks for ``sizes``: per-size ones, or the pooled ones for every size.
 
     Sizes without networks are left out (an empty dict if there are none).
     """
     nets_dir = Path(out) / "nets"
     tag = model_tag(train_model)
-    pooled = sorted(nets_dir.glob(f"{net}_{representation}_{tag}_pooled_s{seed}.*.pt"))
-    result: dict[int, list[TrainedClassifier]] = {}
+
+    def found(prefix: str) -> list[Path]:
+        dirs = [p for p in nets_dir.glob(f"{prefix}.*")
+                if p.is_dir() and p.name.rsplit(".", 1)[1].isdigit()]
+        return sorted(dirs, key=lambda p: int(p.name.rsplit(".", 1)[1]))
+
+    pooled = found(f"{net}_{representation}_{tag}_pooled_s{seed}")
+    result: dict[int, list[PhaseClassifier]] = {}
     if pooled:
-        clfs = [load_classifier(f) for f in pooled]
+        clfs = [PhaseClassifier.load(f) for f in pooled]
         return {L: [_for_size(c, L) for c in clfs] for L in sizes}
     for L in sizes:
-        files = sorted(nets_dir.glob(f"{net}_{representation}_{tag}_L{L}_s{seed}.*.pt"))
+        files = found(f"{net}_{representation}_{tag}_L{L}_s{seed}")
         if files:
-            result[L] = [load_classifier(f) for f in files]
+            result[L] = [PhaseClassifier.load(f) for f in files]
     return result
 
 
@@ -422,9 +499,10 @@ class TransferResult:
                 "sizes": " ".join(str(p.L) for p in self.peaks), "note": self.error}
 
 
-def evaluate(classifiers: dict[int, Sequence[TrainedClassifier]],
+def evaluate(classifiers: dict[int, Sequence[PhaseClassifier]],
              datasets: dict[int, PhaseData], *, held_out: bool, n_boot: int = 200,
-             seed: int = 0, train_label: str = "", level: float = 0.2) -> TransferResult:
+             seed: int = 0, train_label: str = "", level: float = 0.2,
+             progress: ProgressCallback | None = None) -> TransferResult:
     """Apply each size's classifiers to the same size's data; ``P``, ``V``, peaks and FSS.
 
     The output of an ensemble is the mean output of its networks. Errors: the
@@ -435,12 +513,15 @@ def evaluate(classifiers: dict[int, Sequence[TrainedClassifier]],
 
     Parameters
     ----------
-    classifiers : dict L -> sequence of TrainedClassifier
+    classifiers : dict L -> sequence of PhaseClassifier
     datasets : dict L -> PhaseData
         Only sizes present in both are used.
     held_out : bool
         The data are the classifiers' training data: at training temperatures
         use only the held-out snapshots.
+    progress : callable, optional
+        ``progress("bootstrap <label>", done, total)``: network outputs, then the
+        bootstrap per size, then the jackknife over networks.
     """
     t0 = time.perf_counter()
     sizes = sorted(set(classifiers) & set(datasets))
@@ -452,6 +533,10 @@ def evaluate(classifiers: dict[int, Sequence[TrainedClassifier]],
         raise ValueError("every size needs at least one classifier")
     model = datasets[sizes[0]].model
     clf0 = classifiers[sizes[0]][0]
+    stage = f"analyze {clf0.net} on {model.label}"
+    n_units = 2 * len(sizes) + (K if K >= 2 else 0)
+    done = 0
+    report(progress, stage, done, n_units)
     outputs: dict[int, list[list[np.ndarray]]] = {}
     for L in sizes:
         data = datasets[L]
@@ -461,13 +546,15 @@ def evaluate(classifiers: dict[int, Sequence[TrainedClassifier]],
             # been trained on different label windows).
             for clf in classifiers[L][:K]:
                 mask &= held_out_mask(len(data.temperatures), data.n_samples,
-                                      np.asarray(clf.info["train_index"]),
-                                      clf.info["n_train_per_T"])
+                                      np.asarray(clf.info_["train_index"]),
+                                      clf.info_["n_train_per_T"])
         per_net = []
         for clf in classifiers[L][:K]:
             f = clf.predict_proba(data.spins, data.model)
             per_net.append([f[t][mask[t]] for t in range(len(f))])
         outputs[L] = per_net
+        done += 1
+        report(progress, stage, done, n_units)
 
     def curves(L: int, keep: list[int], n: int) -> PeakResult:
         outs = [np.mean([outputs[L][k][t] for k in keep], axis=0)
@@ -475,7 +562,11 @@ def evaluate(classifiers: dict[int, Sequence[TrainedClassifier]],
         return output_curves(datasets[L].temperatures, outs, L, n_boot=n,
                              rng=np.random.SeedSequence([seed, L]), level=level)
 
-    peaks = [curves(L, list(range(K)), n_boot) for L in sizes]
+    peaks = []
+    for L in sizes:
+        peaks.append(curves(L, list(range(K)), n_boot))
+        done += 1
+        report(progress, stage, done, n_units)
     fss, error = None, ""
     T_err = nu_err = float("nan")
     try:
@@ -483,8 +574,11 @@ def evaluate(classifiers: dict[int, Sequence[TrainedClassifier]],
         fss = fss0
         T_err, nu_err = fss0.T_star_err, fss0.inv_nu_err
         if K >= 2:
-            jack = [[curves(L, [k for k in range(K) if k != j], 2) for L in sizes]
-                    for j in range(K)]
+            jack = []
+            for j in range(K):
+                jack.append([curves(L, [k for k in range(K) if k != j], 2) for L in sizes])
+                done += 1
+                report(progress, stage, done, n_units)
             mu_j = np.array([[p.mu for p in pj] for pj in jack])
             ls_j = np.log(np.array([[p.sigma for p in pj] for pj in jack]))
             var_mu = (K - 1) / K * np.sum((mu_j - mu_j.mean(0)) ** 2, axis=0)
@@ -498,7 +592,7 @@ def evaluate(classifiers: dict[int, Sequence[TrainedClassifier]],
             nu_err = float(np.hypot(fss.inv_nu_err, np.sqrt(jvar[1])))
     except ValueError as exc:
         error = str(exc)
-    return TransferResult(train_label=train_label or clf0.info.get("model", {}).get("name", ""),
+    return TransferResult(train_label=train_label or clf0.info_.get("model", {}).get("name", ""),
                           test_label=model.label, net=clf0.net,
                           representation=clf0.representation, peaks=peaks, fss=fss,
                           T_c=model.critical_temperature, inv_nu_exact=model.exact_inverse_nu,
@@ -551,6 +645,29 @@ def default_config(model: ModelSpec, *, quick: bool = False) -> GenerationConfig
                             start="up")
 
 
+def with_samples(config: GenerationConfig, n_samples: int | None) -> GenerationConfig:
+    """``config`` with ``n_samples`` snapshots per temperature (None: unchanged).
+
+    The chunk (the unit of resumption) shrinks if needed: ``snapshots_per_chunk``
+    becomes the largest divisor of ``n_samples / n_chains`` not above its default.
+
+    Raises
+    ------
+    ValueError
+        If ``n_samples`` is not a positive multiple of ``n_chains``.
+    """
+    if n_samples is None:
+        return config
+    n = check_int(n_samples, "n_samples", minimum=1)
+    if n % config.n_chains:
+        raise ValueError(f"n_samples must be a positive multiple of the number of chains "
+                         f"({config.n_chains}); got {n}")
+    per_chain = n // config.n_chains
+    per_chunk = max(d for d in range(1, min(per_chain, config.snapshots_per_chunk) + 1)
+                    if per_chain % d == 0)
+    return dataclasses.replace(config, n_samples=n, snapshots_per_chunk=per_chunk)
+
+
 # ----------------------------------------------------------------------------- full runs
 #: Anisotropic / diagonal couplings of the transfer test (``J_h, J_v, J_d``).
 ANISOTROPIC = ((1.0, 0.5, 0.0), (1.0, 2.0, 0.0), (1.0, 1.0, 0.5))
@@ -578,6 +695,10 @@ class RunPlan:
     cross_net: str = "fcnn"
     pca: bool = True
     n_boot: int = 200
+    #: Snapshots per temperature (None: :func:`default_config`), see :func:`with_samples`.
+    n_samples: int | None = None
+    #: Upper limit on training epochs of every network (early stopping may end sooner).
+    epochs: int = 25
 
     @classmethod
     def quick_plan(cls) -> RunPlan:
@@ -590,14 +711,25 @@ class RunPlan:
         return cls()
 
 
-def _sub(progress: Callable[[str], None] | None, msg: str) -> None:
-    if progress is not None:
-        progress(msg)
-
-
-def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0,
-            progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0, overwrite: bool = False,
+            progress: ProgressCallback | None = None,
+            on_kept: Any = None) -> dict[str, Any]:
     """Generate, train and analyse everything in ``plan`` under ``out``.
+
+    Every finished unit -- a chunk of snapshots, a trained network -- is on
+    disk before the next begins, so an interrupted run called again with the
+    same arguments resumes and returns the same results as an uninterrupted one.
+
+    Parameters
+    ----------
+    overwrite : bool
+        Replace stored data or networks made with other parameters (otherwise
+        :class:`StoreConflict`).
+    progress : callable, optional
+        ``progress(stage, done, total)`` per snapshot chunk, training epoch and
+        analysis step (:mod:`spinnet._progress`).
+    on_kept : callable, optional
+        ``on_kept(text)`` after every finished unit, saying what is on disk.
 
     Returns
     -------
@@ -606,17 +738,37 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0,
         ``"pca"``: PCA baseline; ``"anisotropic"``: results of the isotropic
         nets on each anisotropic model; ``"cross"``: energy-configuration
         transfer results (Ising->Ising, Ising->BW, BW->BW, BW->Ising);
-        ``"generation"``: per-file autocorrelation times and timings.
+        ``"generation"``: per-file autocorrelation times.
     """
     out = Path(out)
     res: dict[str, Any] = {"ising": {}, "anisotropic": [], "cross": [], "generation": []}
     iso = ModelSpec()
+    chunks: dict[str, int] = {}
+    trained: list[str] = []
+
+    def kept() -> None:
+        if on_kept is not None:
+            on_kept(f"{sum(chunks.values())} snapshot chunks in {out / 'data'}, "
+                    f"{len(trained)} trained networks in {out / 'nets'}")
+
+    def tracked(stage: str, done: int, total: int | None) -> None:
+        report(progress, stage, done, total)
+        if stage.startswith("snapshots") and chunks.get(stage) != done:
+            chunks[stage] = done
+            kept()
+
+    def on_trained(name: str) -> None:
+        trained.append(name)
+        kept()
+
+    train_kw = dict(seed=seed, overwrite=overwrite, progress=tracked, on_trained=on_trained,
+                    epochs=plan.epochs)
 
     def gen(model: ModelSpec, sizes: Sequence[int], train: bool) -> dict[int, PhaseData]:
-        t0 = time.perf_counter()
         grid = default_grid(model, quick=plan.quick, train_windows=None if train else ())
-        paths = generate_sizes(out, model, sizes, grid, default_config(model, quick=plan.quick),
-                               seed)
+        config = with_samples(default_config(model, quick=plan.quick), plan.n_samples)
+        paths = generate_sizes(out, model, sizes, grid, config, seed, overwrite=overwrite,
+                               progress=tracked)
         ds = {L: load(p) for L, p in paths.items()}
         for L, d in ds.items():
             res["generation"].append({
@@ -625,20 +777,17 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0,
                 "sampler": d.attrs["sampler"],
                 "tau_E_max": float(np.nanmax(d.tau_energy)),
                 "tau_abs_m_max": float(np.nanmax(d.tau_abs_m))})
-        _sub(progress, f"data {model.label}: {time.perf_counter() - t0:.0f} s")
         return ds
 
     ising = gen(iso, plan.ising_sizes, True)
     ising_nets = {}
     for net in plan.nets:
-        t0 = time.perf_counter()
         ising_nets[net] = train_networks(out, ising, net,
                                          window_ensemble(iso, plan.n_networks),
                                          representation=plan.ising_representation,
-                                         n_networks=plan.n_networks, seed=seed)
-        _sub(progress, f"trained {net} on Ising: {time.perf_counter() - t0:.0f} s")
+                                         n_networks=plan.n_networks, **train_kw)
         r = evaluate(ising_nets[net], ising, held_out=True, n_boot=plan.n_boot, seed=seed,
-                     train_label="Ising")
+                     train_label="Ising", progress=progress)
         res["ising"][net] = r
     if plan.pca:
         res["pca"] = pca_baseline(ising, n_boot=plan.n_boot, rng=seed)
@@ -648,23 +797,21 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0,
         for net in plan.nets:
             res["anisotropic"].append(evaluate(ising_nets[net], data, held_out=False,
                                                n_boot=plan.n_boot, seed=seed,
-                                               train_label="Ising"))
+                                               train_label="Ising", progress=progress))
     if plan.baxter_wu_sizes:
         bw_model = ModelSpec("baxter-wu")
         bw = gen(bw_model, plan.baxter_wu_sizes, True)
         ising_e = gen(iso, plan.baxter_wu_sizes, True)
         net = plan.cross_net
-        t0 = time.perf_counter()
         nets_i = train_sizes(out, ising_e, net, window_ensemble(iso, plan.n_networks),
-                             representation="energy", n_networks=plan.n_networks, seed=seed)
+                             representation="energy", n_networks=plan.n_networks, **train_kw)
         nets_b = train_sizes(out, bw, net, window_ensemble(bw_model, plan.n_networks),
-                             representation="energy", n_networks=plan.n_networks, seed=seed)
-        _sub(progress, f"trained {net} on energy configurations: "
-                       f"{time.perf_counter() - t0:.0f} s")
+                             representation="energy", n_networks=plan.n_networks, **train_kw)
         for train_label, nets, test, own in (("Ising", nets_i, ising_e, True),
                                              ("Ising", nets_i, bw, False),
                                              ("Baxter-Wu", nets_b, bw, True),
                                              ("Baxter-Wu", nets_b, ising_e, False)):
             res["cross"].append(evaluate(nets, test, held_out=own, n_boot=plan.n_boot,
-                                         seed=seed, train_label=train_label))
+                                         seed=seed, train_label=train_label,
+                                         progress=progress))
     return res

@@ -139,9 +139,14 @@ def basins_figure(table: list[dict]) -> Figure:
     return fig
 
 
-def phase_diagram_figure(table: list[dict], boundary: list[dict]) -> Figure:
-    """Simulated retrieval overlap on the (α, T) plane with the AGS lines."""
-    from spinnet.theory.hopfield import capacity_point, t_c, t_g, t_m, t_r
+def phase_diagram_figure(table: list[dict], boundary: list[dict],
+                         lines: dict[str, list[float]] | None = None) -> Figure:
+    """Simulated retrieval overlap on the (α, T) plane with the AGS lines.
+
+    ``lines`` as returned by :func:`spinnet.theory.hopfield.ags_lines` (computed,
+    or read from its cache, when not given).
+    """
+    from spinnet.theory.hopfield import ags_lines, t_g
 
     fig, ax = _new((8.6, 5.4))
     alphas = sorted({r["alpha"] for r in table})
@@ -152,21 +157,22 @@ def phase_diagram_figure(table: list[dict], boundary: list[dict]) -> Figure:
 
     def edges(v: list[float]) -> np.ndarray:
         v = np.asarray(v, dtype=float)
+        if v.size == 1:  # a single grid value: a cell of width ± 10 % (0.05 at zero)
+            half = 0.1 * abs(v[0]) or 0.05
+            return np.array([v[0] - half, v[0] + half])
         mid = 0.5 * (v[1:] + v[:-1])
         return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
 
     mesh = ax.pcolormesh(edges(alphas), edges(Ts), m, cmap="Blues", vmin=0, vmax=1,
                          shading="flat")
     fig.colorbar(mesh, ax=ax, label="simulated overlap m (Glauber, start at a pattern)")
-    a_c = capacity_point()[0]
-    grid = np.linspace(1e-3, a_c - 1e-4, 24)
-    ax.plot(grid, [t_m(a, tol=1e-4) for a in grid], "r-", lw=2,
-            label="T_M: retrieval states exist")
-    ax.plot(grid, [t_c(a, tol=1e-4) for a in grid], "r--", lw=1.5,
-            label="T_c: retrieval is global min")
+    lines = ags_lines(24, tol=1e-4) if lines is None else lines
+    grid = lines["alpha"]
+    ax.plot(grid, lines["T_M"], "r-", lw=2, label="T_M: retrieval states exist")
+    ax.plot(grid, lines["T_c"], "r--", lw=1.5, label="T_c: retrieval is global min")
     ga = np.linspace(0, max(alphas) * 1.05, 40)
     ax.plot(ga, t_g(ga), "-", color="darkorange", lw=2, label="T_g = 1 + √α: spin glass")
-    ax.plot(grid, [t_r(a, tol=1e-4) for a in grid], "m:", lw=1.5, label="T_R: AT line")
+    ax.plot(grid, lines["T_R"], "m:", lw=1.5, label="T_R: AT line")
     ax.plot([b["alpha"] for b in boundary], [b["T_sim"] for b in boundary], "o",
             color="gold", mec="k", ms=7, label="simulated boundary")
     ax.set_xlim(0, max(alphas) * 1.05)

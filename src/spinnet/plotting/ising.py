@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 
 from spinnet.plotting.hopfield import save_figure
 
-__all__ = ["anneal_figure", "binder_figure", "observables_figure", "save_figure"]
+__all__ = ["anneal_figure", "binder_crossing_figure", "binder_figure", "observables_figure",
+           "save_figure"]
 
 #: (row key, axis label) of the panels of :func:`observables_figure`.
 PANELS = (("E", "energy per spin $E/N$"), ("absM", r"$\langle |m| \rangle$"),
@@ -21,7 +22,7 @@ PANELS = (("E", "energy per spin $E/N$"), ("absM", r"$\langle |m| \rangle$"),
 def observables_figure(rows: Sequence[dict[str, Any]],
                        curves: dict[str, list[tuple[Any, Any, str]]] | None = None,
                        critical: Sequence[tuple[str, float]] = (), *, title: str | None = None,
-                       u4_critical: float | None = None) -> Figure:
+                       u4_critical: float | None = None, size_key: str | None = None) -> Figure:
     """``E``, ``<|m|>``, ``χ``, ``C``, ``U₄`` and autocorrelation times vs ``T``.
 
     Parameters
@@ -37,18 +38,28 @@ def observables_figure(rows: Sequence[dict[str, Any]],
     title : str, optional
     u4_critical : float, optional
         Universal crossing value ``U₄*`` drawn as a horizontal line.
+    size_key : str, optional
+        Row key of the system size (``"L"`` or ``"N"``) when ``rows`` hold
+        several sizes: one colour per size.
     """
     curves = curves or {}
     fig = Figure(figsize=(13, 7.2), layout="constrained")
     axes = fig.subplots(2, 3).ravel()
-    T = np.array([r["T"] for r in rows], dtype=float)
+    if size_key is None:
+        groups = [("Monte Carlo", list(rows))]
+    else:
+        sizes = sorted({r[size_key] for r in rows})
+        groups = [(f"{size_key} = {v}", [r for r in rows if r[size_key] == v]) for v in sizes]
     styles = ("--", "-", ":")
     for ax, (key, label) in zip(axes, PANELS, strict=False):
-        y = np.array([r[key] for r in rows], dtype=float)
-        dy = np.array([r[key + "_err"] for r in rows], dtype=float)
         for k, (tc_T, tc_y, tc_label) in enumerate(curves.get(key, [])):
             ax.plot(tc_T, tc_y, styles[k % 3], color="k", lw=1.2, label=tc_label)
-        ax.errorbar(T, y, yerr=dy, fmt="o", ms=4, color="C0", capsize=2, label="Monte Carlo")
+        for g, (glabel, grows) in enumerate(groups):
+            gT = np.array([r["T"] for r in grows], dtype=float)
+            y = np.array([r[key] for r in grows], dtype=float)
+            dy = np.array([r[key + "_err"] for r in grows], dtype=float)
+            ax.errorbar(gT, y, yerr=dy, fmt="o" if size_key is None else "o-", ms=4,
+                        color=f"C{g}", capsize=2, label=glabel)
         if key == "U4" and u4_critical is not None:
             ax.axhline(u4_critical, color="0.5", lw=0.8, ls=":", label=r"$U_4^*$ (torus)")
         ax.set_xlabel("temperature $T$")
@@ -56,9 +67,14 @@ def observables_figure(rows: Sequence[dict[str, Any]],
     tau_ax = axes[5]
     for key, lab, c in (("tau_absM", r"$\tau_{int}(|m|)$", "C1"), ("tau_E", r"$\tau_{int}(E)$",
                                                                       "C2")):
-        tau = np.array([r.get(key, np.nan) for r in rows], dtype=float)
-        err = np.array([r.get(key + "_err", np.nan) for r in rows], dtype=float)
-        tau_ax.errorbar(T, tau, yerr=err, fmt="o-", ms=4, color=c, capsize=2, label=lab)
+        for g, (glabel, grows) in enumerate(groups):
+            gT = np.array([r["T"] for r in grows], dtype=float)
+            tau = np.array([r.get(key, np.nan) for r in grows], dtype=float)
+            err = np.array([r.get(key + "_err", np.nan) for r in grows], dtype=float)
+            full = lab if size_key is None else f"{lab}, {glabel}"
+            tau_ax.errorbar(gT, tau, yerr=err, fmt="o-" if key == "tau_absM" else "s--",
+                            ms=4, color=c if size_key is None else f"C{g}", capsize=2,
+                            label=full)
     tau_ax.set_yscale("log")
     tau_ax.set_xlabel("temperature $T$")
     tau_ax.set_ylabel("autocorrelation time (sweeps)")
@@ -122,20 +138,59 @@ def anneal_figure(energies: Any, temperatures: Any, final: Any, *, exact: float 
     return fig
 
 
-def binder_figure(results: Sequence[dict[str, Any]]) -> Figure:
-    """``U₄(T)`` for several ``L`` with the fitted polynomials, one panel per coupling set.
+def binder_crossing_figure(rows: Sequence[dict[str, Any]], crossing: Any,
+                           critical: Sequence[tuple[str, float]] = (), *,
+                           size_key: str = "L", title: str | None = None) -> Figure:
+    """``U₄(T)`` per size with the located crossing (:func:`spinnet.observables.binder_crossing`).
 
-    ``results`` are outputs of :func:`spinnet.experiments.ising.binder_crossings`.
+    Parameters
+    ----------
+    rows : sequence of dict
+        Rows with ``T``, ``U4``, ``U4_err`` and ``size_key``.
+    crossing : BinderCrossing
+        Its ``T_c ± T_c_err`` is drawn as a grey band and every pair's crossing
+        as a marker.
+    critical : sequence of (label, T_c)
+        Exact critical temperatures (dashed lines), if known.
+    """
+    fig = Figure(figsize=(6.4, 4.6), layout="constrained")
+    ax = fig.subplots()
+    sizes = sorted({r[size_key] for r in rows})
+    for k, v in enumerate(sizes):
+        sub = sorted((r for r in rows if r[size_key] == v), key=lambda r: r["T"])
+        ax.errorbar([r["T"] for r in sub], [r["U4"] for r in sub],
+                    yerr=[r["U4_err"] for r in sub], fmt="o-", ms=3, lw=0.8, color=f"C{k}",
+                    capsize=2, label=f"{size_key} = {v}")
+    if np.isfinite(crossing.T_c):
+        err = crossing.T_c_err if np.isfinite(crossing.T_c_err) else 0.0
+        ax.axvspan(crossing.T_c - err, crossing.T_c + err, color="0.85", zorder=0,
+                   label=f"crossing $T_c$ = {crossing.T_c:.4f} ± {err:.4f}")
+    for p in crossing.pairs:
+        if np.isfinite(p.T_cross):
+            ax.plot([p.T_cross], [p.U4_cross], "kx", ms=7)
+    for k, (lab, tc) in enumerate(critical):
+        ax.axvline(tc, color=f"C{3 + k}", ls="--", lw=0.9, label=f"{lab} = {tc:.4f}")
+    ax.set_xlabel("temperature $T$")
+    ax.set_ylabel(r"Binder cumulant $U_4$")
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+def binder_figure(results: Sequence[dict[str, Any]]) -> Figure:
+    """``U₄(T)`` for several ``L`` with the located crossings, one panel per coupling set.
+
+    ``results`` are outputs of
+    :func:`spinnet.experiments.ising_acceptance.binder_crossings`.
     """
     fig = Figure(figsize=(4.6 * len(results), 4.2), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(results)))
     for ax, res in zip(axes, results, strict=True):
         T, tc = np.asarray(res["T"]), res["T_c"]
-        fine = np.linspace(T[0], T[-1], 200)
         for k, (L, cur) in enumerate(res["curves"].items()):
-            ax.errorbar(T, cur["U4"], yerr=cur["U4_err"], fmt="o", ms=3, color=f"C{k}",
-                        capsize=2, label=f"L = {L}")
-            ax.plot(fine, np.polyval(res["fits"][L], fine - tc), color=f"C{k}", lw=0.8)
+            ax.errorbar(T, cur["U4"], yerr=cur["U4_err"], fmt="o-", ms=3, lw=0.8,
+                        color=f"C{k}", capsize=2, label=f"L = {L}")
         ax.axvline(tc, color="k", ls="--", lw=0.9, label=f"exact $T_c$ = {tc:.4f}")
         for p in res["pairs"]:
             ax.axvspan(p["T_cross"] - p["T_cross_err"], p["T_cross"] + p["T_cross_err"],

@@ -11,7 +11,9 @@ Kirkpatrick, Gelatt & Vecchi, Science 220, 671 (1983). Schedules:
 
 After the schedule every restart is quenched at zero temperature (only
 ``ΔE < 0`` flips, sequential sweeps until none is accepted), so the returned
-states are local minima.
+states are local minima. ``record_energies=True`` also keeps the energy of
+every restart after every sweep (measuring draws no random numbers, so the
+chains are the same as without it).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike
 from spinnet._validation import _check_real, check_array, check_int
 from spinnet.models.base import SpinModel
@@ -80,6 +83,9 @@ class AnnealResult:
     all_spins : ndarray of int8, shape (n_restarts, N)
     temperatures : ndarray, shape (n_sweeps,)
         The schedule used.
+    energy_trace : ndarray, shape (n_restarts, n_sweeps), or None
+        Energy *per spin* of every restart after each sweep of the schedule
+        (before the quench); only with ``record_energies=True``.
     """
 
     spins: np.ndarray
@@ -87,12 +93,14 @@ class AnnealResult:
     energies: np.ndarray
     all_spins: np.ndarray
     temperatures: np.ndarray
+    energy_trace: np.ndarray | None = None
 
 
 def anneal(model: SpinModel, schedule: str | Any = "geometric", n_sweeps: int = 1000,
            n_restarts: int = 8, rng: SeedLike = None, *, T0: float = 5.0,
            T_final: float = 0.05, order: str | None = None,
-           max_quench_sweeps: int = 10_000) -> AnnealResult:
+           max_quench_sweeps: int = 10_000, record_energies: bool = False,
+           progress: ProgressCallback | None = None) -> AnnealResult:
     """Simulated annealing with independent restarts and a final zero-T quench.
 
     Parameters
@@ -112,6 +120,11 @@ def anneal(model: SpinModel, schedule: str | Any = "geometric", n_sweeps: int = 
     max_quench_sweeps : int
         Safety bound on zero-T sweeps (each accepted flip lowers ``E``, so the
         quench always ends).
+    record_energies : bool
+        Keep the energy per spin of every restart after every sweep
+        (``AnnealResult.energy_trace``).
+    progress : ProgressCallback, optional
+        Called as ``progress("anneal", sweeps_done, n_sweeps)`` as the schedule runs.
 
     Returns
     -------
@@ -128,14 +141,27 @@ def anneal(model: SpinModel, schedule: str | Any = "geometric", n_sweeps: int = 
     sampler = Metropolis(order)
     state = sampler.init(model, float(temps[0]), n_restarts, rng=rng)
     C = state.n_chains
+    n = len(temps)
     empty_e = np.zeros((C, 0))
     empty_s = np.zeros((C, 0, model.n_spins), np.int8)
+    trace = np.empty((C, n)) if record_energies else None
     # Blocks of equal temperature share one kernel call.
     change = np.flatnonzero(np.diff(temps)) + 1
-    bounds = np.concatenate([[0], change, [len(temps)]])
+    bounds = np.concatenate([[0], change, [n]])
+    every = max(1, n // 200)  # ~200 progress reports at most
+    last = 0
     for a, b in itertools.pairwise(bounds):
         state.beta[:] = 1.0 / temps[a]
-        sampler._advance(model, state, int(b - a), 1, empty_e, empty_e, empty_s)
+        if trace is None:
+            sampler._advance(model, state, int(b - a), 1, empty_e, empty_e, empty_s)
+        else:
+            out_e = np.zeros((C, b - a))
+            out_m = np.zeros((C, b - a))
+            sampler._advance(model, state, int(b - a), 1, out_e, out_m, empty_s)
+            trace[:, a:b] = out_e
+        if b - last >= every or b == n:
+            report(progress, "anneal", int(b), n)
+            last = b
     # Zero-temperature quench: sequential sweeps, ΔE < 0 only, until no flip.
     quench = Metropolis("sequential")
     for _ in range(max_quench_sweeps):
@@ -146,4 +172,5 @@ def anneal(model: SpinModel, schedule: str | Any = "geometric", n_sweeps: int = 
     energies = np.asarray(model.energy(state.spins), dtype=np.float64).reshape(C)
     best = int(np.argmin(energies))
     return AnnealResult(spins=state.spins[best].copy(), energy=float(energies[best]),
-                        energies=energies, all_spins=state.spins.copy(), temperatures=temps)
+                        energies=energies, all_spins=state.spins.copy(), temperatures=temps,
+                        energy_trace=trace)

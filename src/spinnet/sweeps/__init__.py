@@ -15,11 +15,12 @@ See ``docs/sweeps.md``.
 from __future__ import annotations
 
 from spinnet.sweeps.grid import Grid, task_key, task_seed
-from spinnet.sweeps.runner import Sweep, SweepError, TaskFailure, run_sweep
+from spinnet.sweeps.runner import StoreMismatchError, Sweep, SweepError, TaskFailure, run_sweep
 from spinnet.sweeps.store import load_results, store_path, to_csv
 
 __all__ = [
     "Grid",
+    "StoreMismatchError",
     "Sweep",
     "SweepError",
     "TaskFailure",

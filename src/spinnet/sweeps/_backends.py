@@ -123,6 +123,28 @@ class InProcess:
         pass
 
 
+def _start_method() -> str | None:
+    """``"spawn"`` once Numba's OpenMP threading layer runs in this process, else the default.
+
+    Numba's OpenMP layer aborts a forked child ("fork() called from a process already
+    using GNU OpenMP"), so a process that has already run a parallel kernel (e.g. an
+    earlier experiment in the same Python session) must spawn its workers. Otherwise the
+    platform default (fork on Linux) is kept: it starts fast and, unlike spawn, does not
+    need an ``if __name__ == "__main__"`` guard in the user's script.
+    """
+    import sys
+
+    numba = sys.modules.get("numba")
+    if numba is not None:
+        try:
+            layer = numba.threading_layer()
+        except ValueError:          # no parallel kernel has run yet
+            layer = None
+        if layer == "omp":
+            return "spawn"
+    return None
+
+
 class LocalPool(InProcess):
     """A :class:`~concurrent.futures.ProcessPoolExecutor` with ``n_workers`` processes."""
 
@@ -130,9 +152,12 @@ class LocalPool(InProcess):
         self.func = func
         self.max_in_flight = 2 * n_workers  # keeps every worker busy, few tasks queued
         self.description = f"{n_workers} processes"
-        self._pool = ProcessPoolExecutor(max_workers=n_workers)
-        # Start the workers now, before the progress bar starts its thread (fork
-        # with live threads is unsafe) and before the store is opened.
+        import multiprocessing
+
+        context = multiprocessing.get_context(_start_method())
+        self._pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
+        # Start the workers now, before the progress bar starts its thread and before
+        # the store is opened.
         self._pool.submit(int).result()
 
     def submit(self, key: str, params: dict[str, Any], entropy: list[int]) -> Future:

@@ -35,12 +35,13 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from spinnet._progress import ProgressCallback, report
 from spinnet._validation import check_int
 from spinnet.sweeps._backends import DaskCluster, InProcess, LocalPool, Outcome
 from spinnet.sweeps.grid import Grid, seed_entropy
 from spinnet.sweeps.store import STORE_FORMAT, ResultStore, load_results, store_path, to_csv
 
-__all__ = ["Sweep", "SweepError", "TaskFailure", "run_sweep"]
+__all__ = ["StoreMismatchError", "Sweep", "SweepError", "TaskFailure", "run_sweep"]
 
 TaskFunction = Callable[..., dict[str, Any]]
 # Log lines hold paths: no markup (brackets), no highlighting, no hard wrapping.
@@ -87,6 +88,29 @@ class SweepError(RuntimeError):
         if len(self.failures) > 10:
             lines.append(f"  ... and {len(self.failures) - 10} more (see SweepError.failures)")
         super().__init__("\n".join(lines))
+
+
+class StoreMismatchError(ValueError):
+    """A sweep store was made by another task function or seed.
+
+    Attributes
+    ----------
+    path : Path
+        The store.
+    differences : dict
+        ``{"function" | "seed": (stored value, requested value)}``.
+    """
+
+    def __init__(self, path: Path, differences: dict[str, tuple[Any, Any]]) -> None:
+        self.path = path
+        self.differences = dict(differences)
+        wrong = [f"{name} {old!r} (got {new!r})" if name == "function" else
+                 f"{name} {old} (got {new})" for name, (old, new) in self.differences.items()]
+        super().__init__(
+            f"out_dir store {path} was made by {' and '.join(wrong)}; "
+            "resuming would mix incompatible results. Use another out_dir, or "
+            "overwrite=True to discard the stored results"
+        )
 
 
 def _function_name(func: Any) -> str:
@@ -136,9 +160,10 @@ class Sweep:
 
     Raises
     ------
-    ValueError
-        If ``out_dir`` holds a store made by a different function or seed
-        (and ``overwrite`` is false).
+    StoreMismatchError
+        (a ``ValueError``) If ``out_dir`` holds a store made by a different
+        function or seed (and ``overwrite`` is false); its ``differences``
+        say which.
     """
 
     def __init__(self, func: TaskFunction, grid: Grid, out_dir: str | os.PathLike, *,
@@ -161,6 +186,8 @@ class Sweep:
         self.function = _function_name(func)
         self.name = name or getattr(func, "__name__", None) or type(func).__name__
         self._overwrite = overwrite
+        #: Tasks run (and stored) by the latest :meth:`run`.
+        self.last_run_count = 0
         if not overwrite:
             self._check_store()
 
@@ -178,17 +205,13 @@ class Sweep:
         if meta.get("store_format", STORE_FORMAT) > STORE_FORMAT:
             raise ValueError(f"{self.path} was written by a newer spinnet "
                              f"(store format {meta['store_format']})")
-        wrong = []
+        wrong: dict[str, tuple[Any, Any]] = {}
         if meta["function"] != self.function:
-            wrong.append(f"function {meta['function']!r} (got {self.function!r})")
+            wrong["function"] = (meta["function"], self.function)
         if meta["seed"] != self.seed:
-            wrong.append(f"seed {meta['seed']} (got {self.seed})")
+            wrong["seed"] = (meta["seed"], self.seed)
         if wrong:
-            raise ValueError(
-                f"out_dir store {self.path} was made by {' and '.join(wrong)}; "
-                "resuming would mix incompatible results. Use another out_dir, or "
-                "overwrite=True to discard the stored results"
-            )
+            raise StoreMismatchError(self.path, wrong)
 
     def _wipe(self) -> None:
         for suffix in ("", "-wal", "-shm"):
@@ -240,7 +263,7 @@ class Sweep:
         return LocalPool(self.func, n)
 
     def run(self, *, scheduler: Any = None, n_workers: int | None = None,
-            progress: bool = True) -> list[dict[str, Any]]:
+            progress: bool | ProgressCallback = True) -> list[dict[str, Any]]:
         """Run every task not yet in the store; return the grid's results.
 
         Parameters
@@ -251,9 +274,13 @@ class Sweep:
         n_workers : int, optional
             Local worker processes (default: the CPUs available to this
             process). ``1`` runs every task in this process, without a pool.
-        progress : bool
-            Show a progress bar (done/total, counting tasks already stored, and
-            the estimated time left) and a summary line, on stderr.
+        progress : bool or callable
+            ``True``: show a progress bar (done/total, counting tasks already
+            stored, and the estimated time left) and a summary line, on stderr.
+            A callable ``progress(stage, completed, total)``
+            (:data:`spinnet._progress.ProgressCallback`) is called instead, with
+            ``stage`` the sweep's name, after each stored task (and once at the
+            start, counting the tasks already stored); nothing is printed.
 
         Returns
         -------
@@ -266,14 +293,20 @@ class Sweep:
             If some tasks raised. All other tasks are stored; running again
             retries only the failed ones.
         """
-        if not isinstance(progress, bool):
-            raise TypeError(f"progress must be a bool; got {type(progress).__name__}")
+        callback: ProgressCallback | None = None
+        if callable(progress) and not isinstance(progress, bool):
+            callback, progress = progress, False
+        elif not isinstance(progress, bool):
+            raise TypeError(f"progress must be a bool or a callable; got "
+                            f"{type(progress).__name__}")
         if self._overwrite:
             self._wipe()
         self._check_store()
         todo = self._pending_items()
         n_total = len(self.grid)
+        self.last_run_count = 0
         console = Console(stderr=True)
+        report(callback, self.name, n_total - len(todo), n_total)
         if not todo:
             if progress:
                 console.print(f"{self.name}: nothing to do, all {n_total} tasks are "
@@ -327,10 +360,13 @@ class Sweep:
                         store.add(key, params, outcome.result, entropy, outcome.elapsed,
                                   outcome.worker)
                         n_run += 1
+                        self.last_run_count = n_run
                     else:
                         failures.append(TaskFailure(params, key, outcome.error or ""))
                     bar.update(task, advance=1,
                                failed=f"{len(failures)} failed" if failures else "")
+                    report(callback, self.name, n_total - len(todo) + n_run + len(failures),
+                           n_total)
                     submit_more()
         finally:
             if in_flight:
@@ -362,7 +398,8 @@ class Sweep:
 
 
 def run_sweep(func: TaskFunction, grid: Grid, out_dir: str | os.PathLike, *, seed: int,
-              scheduler: Any = None, n_workers: int | None = None, progress: bool = True,
+              scheduler: Any = None, n_workers: int | None = None,
+              progress: bool | ProgressCallback = True,
               name: str | None = None, overwrite: bool = False) -> list[dict[str, Any]]:
     """Run ``func`` over ``grid``, storing each result in ``out_dir`` as it finishes.
 

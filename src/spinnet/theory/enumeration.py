@@ -2,12 +2,15 @@
 
 The oracle behind the chi-square tests of every sampler: for ``N <= ~20`` the
 partition function ``Z = Σ_s exp(-βE(s))`` is a finite sum, evaluated with
-log-sum-exp so that large ``β`` does not overflow.
+log-sum-exp so that large ``β`` does not overflow. :func:`exact_ground_state`
+enumerates up to ``N = 26`` spins by meeting in the middle (the oracle of the
+annealing checks).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import numpy as np
@@ -17,9 +20,11 @@ from spinnet._validation import _check_real, check_int
 
 __all__ = [
     "ExactAverages",
+    "GroundState",
     "enumerate_states",
     "exact_averages",
     "exact_distribution",
+    "exact_ground_state",
     "state_index",
 ]
 
@@ -164,3 +169,88 @@ def exact_averages(model: Any, T: float) -> ExactAverages:
         temperature=T, energy=e1 / N, abs_magnetization=am / N, magnetization_sq=m2 / N**2,
         specific_heat=beta**2 * e2 / N, susceptibility=beta * (m2 - am**2) / N,
         susceptibility_m2=beta * m2 / N, log_z=log_z)
+
+
+@dataclasses.dataclass(frozen=True)
+class GroundState:
+    """Exact ground state by enumeration: total ``energy``, one ground ``spins``
+    configuration, and the number of configurations within ``1e-9 |E|`` of it
+    (``degeneracy``; 2 for a generic spin glass at zero field)."""
+
+    energy: float
+    spins: np.ndarray
+    degeneracy: int
+
+
+def _half_states(n: int) -> np.ndarray:
+    """:func:`enumerate_states` as float64 (and the single empty state for ``n = 0``)."""
+    if n == 0:
+        return np.zeros((1, 0))
+    return enumerate_states(n).astype(np.float64)
+
+
+def exact_ground_state(model: Any, max_spins: int = 26) -> GroundState:
+    """Ground state of a model with ``N <= max_spins`` by complete enumeration.
+
+    Meet in the middle: with ``s = (a, b)`` split into two halves,
+    ``E(s) = E_a(a) + E_b(b) - a^T J_ab b``, so all ``2^N`` energies are the
+    ``2^{N-n} x 2^n`` matrix ``E_a[:, None] + E_b[None, :] - A J_ab B^T`` --
+    one matrix product per block of rows (``N = 20``: ~10 ms; ``N = 24``: ~1 s).
+    Models without a coupling matrix (Baxter-Wu) are enumerated in blocks with
+    their own ``energy``.
+
+    Parameters
+    ----------
+    model : SpinModel
+        ``SparsePairwiseModel`` or ``DensePairwiseModel`` (any other model is
+        evaluated state by state, in blocks).
+    max_spins : int
+        Refuse larger systems (the cost is ``2^N``).
+
+    Returns
+    -------
+    GroundState
+    """
+    from spinnet.models import DensePairwiseModel, SparsePairwiseModel
+
+    N = model.n_spins
+    if N > max_spins:
+        raise ValueError(f"exact ground state by enumeration needs N <= {max_spins}; "
+                         f"got N = {N}")
+    b = N // 2
+    a = N - b
+    B = _half_states(b)                                  # spins 0 .. b-1 (low bits)
+    A = _half_states(a)                                  # spins b .. N-1 (high bits)
+    pairwise = isinstance(model, SparsePairwiseModel | DensePairwiseModel)
+    if pairwise:
+        J = model.to_dense()
+        h = np.asarray(model.field, dtype=np.float64)
+        Jbb, Jaa, Jab = J[:b, :b], J[b:, b:], J[b:, :b]
+        Eb = -0.5 * np.einsum("ki,ki->k", B @ Jbb, B) - B @ h[:b]
+        Ea = -0.5 * np.einsum("ki,ki->k", A @ Jaa, A) - A @ h[b:]
+        AJ = A @ Jab                                     # (2^a, b)
+    rows = max(1, (1 << (22 if pairwise else 18)) // B.shape[0])
+
+    def blocks():
+        for start in range(0, A.shape[0], rows):
+            stop = min(start + rows, A.shape[0])
+            if pairwise:
+                yield start, Ea[start:stop, None] + Eb[None, :] - AJ[start:stop] @ B.T
+            else:
+                conf = np.concatenate(
+                    [np.broadcast_to(B[None], (stop - start, *B.shape)),
+                     np.broadcast_to(A[start:stop, None], (stop - start, B.shape[0], a))],
+                    axis=-1).astype(np.int8)
+                yield start, np.asarray(model.energy(conf), dtype=np.float64)
+
+    best_e, best_k = math.inf, -1
+    for start, E in blocks():
+        k = int(np.argmin(E))
+        if E.flat[k] < best_e:
+            best_e, best_k = float(E.flat[k]), start * B.shape[0] + k
+    tol = 1e-9 * max(1.0, abs(best_e))
+    degeneracy = sum(int(np.count_nonzero(E <= best_e + tol)) for _, E in blocks())
+    ka, kb = divmod(best_k, B.shape[0])
+    spins = np.concatenate([B[kb], A[ka]]).astype(np.int8)
+    energy = float(np.asarray(model.energy(spins)))
+    return GroundState(energy=energy, spins=spins, degeneracy=degeneracy)

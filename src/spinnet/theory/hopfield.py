@@ -30,6 +30,7 @@ from spinnet._validation import (
 
 __all__ = [
     "AGSSolution",
+    "ags_lines",
     "ags_solve",
     "alpha_c",
     "alpha_c_global",
@@ -470,3 +471,62 @@ def _mixture_state(n_mix: int, alpha: float | None) -> tuple[tuple[str, float], 
         y = brentq(lambda y: branch(y)[0] - alpha, ys[j], 50.0)
         out["m"] = branch(y)[1]
     return tuple(out.items())
+
+
+def ags_lines(n_points: int = 24, *, tol: float = 1e-4, cache: bool = True,
+              progress: Any = None) -> dict[str, list[float]]:
+    """The lines of the AGS phase diagram on ``n_points`` loads in ``(0, α_c)``.
+
+    ``alpha`` is ``linspace(1e-3, α_c - 1e-4, n_points)``; ``T_M``, ``T_c`` and
+    ``T_R`` are :func:`t_m`, :func:`t_c` and :func:`t_r` there (bisection to
+    ``tol``). The computation takes tens of seconds, so with ``cache`` the
+    result is kept as JSON in the user cache directory (keyed by spinnet
+    version, ``n_points`` and ``tol``) and read back on later calls.
+    ``progress(stage, completed, total)`` is called after each point.
+
+    Returns
+    -------
+    dict
+        ``alpha, T_M, T_c, T_R``: lists of floats of length ``n_points``.
+    """
+    import json
+    import os
+
+    from spinnet import __version__
+    from spinnet._progress import report
+
+    n_points = check_int(n_points, "n_points", minimum=2)
+    tol = check_positive_float(tol, "tol")
+    path = None
+    if cache:
+        from platformdirs import user_cache_dir
+
+        path = os.path.join(user_cache_dir("spinnet"), "theory",
+                            f"ags_lines-{__version__}-{n_points}-{tol:g}.json")
+        try:
+            with open(path) as fh:
+                lines = json.load(fh)
+            if all(len(lines.get(k, ())) == n_points for k in ("alpha", "T_M", "T_c", "T_R")):
+                report(progress, "AGS lines", n_points, n_points)
+                return lines
+        except (OSError, ValueError):
+            pass
+    a_c = capacity_point()[0]
+    grid = np.linspace(1e-3, a_c - 1e-4, n_points)
+    lines: dict[str, list[float]] = {"alpha": [float(a) for a in grid], "T_M": [], "T_c": [],
+                                     "T_R": []}
+    for k, a in enumerate(grid):
+        report(progress, "AGS lines", k, n_points)
+        lines["T_M"].append(float(t_m(a, tol=tol)))
+        lines["T_c"].append(float(t_c(a, tol=tol)))
+        lines["T_R"].append(float(t_r(a, tol=tol)))
+    report(progress, "AGS lines", n_points, n_points)
+    if path is not None:
+        from spinnet._io import atomic_path
+
+        try:
+            with atomic_path(path) as tmp:
+                tmp.write_text(json.dumps(lines))
+        except OSError:
+            pass  # a read-only cache only costs time
+    return lines

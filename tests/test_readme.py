@@ -1,0 +1,125 @@
+"""Every example of the README runs as written, at its smallest setting.
+
+The test extracts each ``spinnet ...`` line of the README's command-line block and
+the Python example, and runs them in order in one scratch directory (so
+``rbm eval --from rbm/`` finds the model ``rbm train ... --out rbm/`` wrote). The
+README's own options come first; the options below are appended and override them
+only to shrink the run (click keeps the last value of an option). An example without
+an entry here fails the test: a new README example must say how it runs small.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spinnet.cli import app
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+runner = CliRunner()
+
+#: command path -> options appended to shrink the run (after the README's own).
+SMALLEST: dict[str, list[str]] = {
+    "demo": [],
+    "hopfield recall": ["--N", "200", "--p", "5", "--sweeps", "5"],
+    "hopfield one-step": ["--N", "200", "--alpha", "0.1,0.2", "--trials", "2"],
+    "theory ags": [],
+    "ising simulate": ["--L", "8,12", "--T", "2.1:2.4:4", "--sweeps", "200",
+                       "--thermalize", "50"],
+    "anneal": ["--N", "50", "--sweeps", "50"],
+    "data fetch": ["--split", "test", "--base-url", "{base_url}", "--dest", "fetched"],
+    "rbm train": ["--hidden", "8", "--epochs", "1"],
+    "rbm eval": ["--runs", "4", "--ais-steps", "100"],
+    "rbm sample": ["--samples", "4", "--sweeps", "10"],
+    "dbn train": ["--layers", "16,8", "--pretrain-epochs", "1", "--finetune-epochs", "1"],
+    "inverse-ising": ["--N", "6", "--samples", "200,400"],
+    "dam capacity": ["--N", "20,30", "--trials", "2", "--probes", "2"],
+    "modern retrieve": ["--p", "50", "--queries", "10", "--beta", "1"],
+    "neurons gates": ["--grid-points", "5"],
+    "perceptron capacity": ["--N", "10,20", "--alpha", "1,2,3", "--samples", "5"],
+    "mlp train": ["--epochs", "1", "--hidden", "16", "--no-baseline"],
+    "attractor online": ["--N", "100", "--classes", "3"],
+    "phases run": ["--L", "8,12,16", "--samples", "40", "--net", "fcnn", "--networks", "2",
+                   "--epochs", "2", "--n-boot", "4"],
+    "tsp": ["--cities", "5", "--instances", "2", "--restarts", "1"],
+    "hopfield phase-diagram": ["--N", "100", "--alpha", "0.05,0.1", "--T", "0.2,0.5",
+                               "--sweeps", "5", "--trials", "1"],
+    "hopfield capacity": ["--N", "50,100", "--alpha", "0.1,0.2", "--trials", "2",
+                          "--workers", "1"],
+}
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", README.read_text(), flags=re.S)
+
+
+def readme_commands() -> list[list[str]]:
+    cmds = []
+    for block in _blocks("bash"):
+        for line in block.splitlines():
+            words = shlex.split(line, comments=True)
+            if words and words[0] == "spinnet":
+                cmds.append(words[1:])
+    return cmds
+
+
+def _command_path(args: list[str]) -> str:
+    group = typer_groups()
+    if args[0] in group and len(args) > 1:
+        return f"{args[0]} {args[1]}"
+    return args[0]
+
+
+def typer_groups() -> set[str]:
+    import typer
+
+    root = typer.main.get_command(app)
+    return {name for name, c in root.commands.items() if hasattr(c, "commands")}
+
+
+def test_readme_has_examples_and_each_is_sized():
+    cmds = readme_commands()
+    assert len(cmds) >= 20
+    missing = sorted({_command_path(c) for c in cmds} - set(SMALLEST))
+    assert not missing, f"README examples without a smallest setting in this test: {missing}"
+
+
+@pytest.fixture
+def mnist_server(tmp_path):
+    """The shared MNIST test set served on 127.0.0.1 (``data fetch`` never leaves the machine)."""
+    import functools
+    import http.server
+    import threading
+
+    shared = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mnist"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(shared))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_readme_examples_run(tmp_path, monkeypatch, mnist_server):
+    monkeypatch.chdir(tmp_path)
+    for args in readme_commands():
+        extra = [a.format(base_url=mnist_server) for a in SMALLEST[_command_path(args)]]
+        res = runner.invoke(app, [*args, *extra])
+        assert res.exit_code == 0, (f"spinnet {shlex.join(args)} (+ {shlex.join(extra)}) "
+                                    f"failed:\n{res.output}")
+        assert "Traceback" not in res.output
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    blocks = _blocks("python")
+    assert blocks, "README lost its Python example"
+    for code in blocks:
+        exec(compile(code, str(README), "exec"), {})
