@@ -218,3 +218,14 @@ def test_import_is_light():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]", ("spinnet / spinnet.cli import heavy modules at "
                                          f"module level: {proc.stdout}")
+
+
+def test_top_level_names_resolve():
+    import spinnet
+
+    for name in spinnet.__all__:
+        assert getattr(spinnet, name) is not None, name
+    assert spinnet.RBM.__module__ == "spinnet.boltzmann.rbm"
+    with pytest.raises(AttributeError, match="no attribute 'Bogus'"):
+        spinnet.Bogus  # noqa: B018
+

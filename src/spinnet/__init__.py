@@ -45,6 +45,8 @@ _LAZY: dict[str, str] = {
     "DeepBeliefNet": "spinnet.boltzmann.dbn",
     "DeepAutoencoder": "spinnet.boltzmann.dbn",
     "BoltzmannMachine": "spinnet.boltzmann.machine",
+    # machine learning of phase transitions [torch]
+    "PhaseClassifier": "spinnet.phases.training",
     # one training-history record
     "History": "spinnet._history",
 }
