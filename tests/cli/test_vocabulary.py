@@ -93,3 +93,16 @@ def test_every_command_has_help_and_out_options_are_unique_defaults():
     shared = {d: names for d, names in defaults.items() if len(names) > 1}
     assert not shared, f"commands sharing a default --out directory: {shared}"
     assert all(d.startswith("spinnet-") for d in defaults), defaults
+
+
+def test_help_of_every_command_renders_cleanly():
+    """`-h` works everywhere, and rich turns no ':name:' in a help text into an emoji
+    (it did: 'a:b:n' rendered as 'a🅱n')."""
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    for name, _ in _commands():
+        res = runner.invoke(app, [*name.split(), "-h"])
+        assert res.exit_code == 0, f"{name} -h: {res.output}"
+        emoji = {ch for ch in res.output if ord(ch) >= 0x1F000}
+        assert not emoji, f"{name} -h renders emoji {emoji}"
