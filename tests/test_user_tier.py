@@ -183,6 +183,10 @@ def _toy_app():
         note_kept("2 of 5 grid points in out/results.sqlite")
         raise KeyboardInterrupt
 
+    @toy.command("interrupt-early")
+    def interrupt_early() -> None:
+        raise KeyboardInterrupt
+
     @toy.command("needs-torch")
     def needs_torch() -> None:
         raise MissingExtraError("spinnet.boltzmann needs torch, which is not installed: "
@@ -196,6 +200,14 @@ def test_ctrl_c_prints_what_was_kept_and_the_resume_command():
     assert res.exit_code == 130
     assert "Interrupted." in res.output and "2 of 5 grid points" in res.output
     assert "Resume with:" in res.output and "Traceback" not in res.output
+
+
+def test_ctrl_c_before_anything_was_kept_says_so():
+    toy = _toy_app()
+    runner.invoke(toy, ["interrupt"])           # leaves "2 of 5 grid points" behind
+    res = runner.invoke(toy, ["interrupt-early"])
+    assert res.exit_code == 130 and "Kept: nothing of this run" in res.output
+    assert "grid points" not in res.output
 
 
 def test_missing_extra_exits_2_naming_the_extra():

@@ -247,6 +247,54 @@ def test_fine_tune_resumes_exactly(tmp_path):
         resumed.fine_tune(data, epochs=5, batch_size=16, checkpoint_dir=tmp_path)
 
 
+def test_pretraining_resumes_per_layer_and_epoch_bit_identically(tmp_path):
+    """Interrupted in layer 2 (after its first epoch), a re-run loads layer 1, continues
+    layer 2 from its epoch checkpoint and ends bit-identical to an uninterrupted fit."""
+    data = _toy(n=60)
+    sizes, kw = (12, 8, 6, 3), dict(epochs=3, batch_size=16, rng=1)
+    ref = DeepBeliefNet(sizes, top_hidden="gaussian", rng=0).fit(data, **kw)
+
+    def stop(stage, done, total):
+        if stage == "pretrain layer 2/3" and done == 1:
+            raise KeyboardInterrupt
+
+    part = DeepBeliefNet(sizes, top_hidden="gaussian", rng=0)
+    before = [{k: v.clone() for k, v in r.params.items()} for r in part.rbms]
+    with pytest.raises(KeyboardInterrupt):
+        part.fit(data, **kw, checkpoint_dir=tmp_path, tag={"run": "a"}, progress=stop)
+    for r, saved in zip(part.rbms, before, strict=True):  # the net is left as it was
+        assert all(torch.equal(r.params[k], saved[k]) for k in saved)
+    root = tmp_path / "pretrain"
+    assert sorted(p.name for p in root.iterdir()) == ["layer1", "layer2"]
+    seen = []
+    resumed = DeepBeliefNet(sizes, top_hidden="gaussian", rng=0).fit(
+        data, **kw, checkpoint_dir=tmp_path, tag={"run": "a"},
+        progress=lambda stage, done, total: seen.append((stage, done)))
+    # layer 1 is loaded whole, layer 2 continues after its first epoch
+    assert [d for s, d in seen if s == "pretrain layer 1/3"] == [3]
+    assert [d for s, d in seen if s == "pretrain layer 2/3"] == [1, 2, 3]
+    assert [d for s, d in seen if s == "pretrain layer 3/3"] == [0, 1, 2, 3]
+    for a, b in zip(ref.rbms, resumed.rbms, strict=True):
+        for key in ("W", "b", "c"):
+            assert torch.equal(a.params[key], b.params[key]), key
+    assert resumed.history == ref.history and resumed.fitted
+    strip = [{k: v for k, v in r.items() if k != "wall_time"} for r in ref.history_.rows]
+    assert [{k: v for k, v in r.items() if k != "wall_time"}
+            for r in resumed.history_.rows] == strip
+    # another tag, seed-independent settings or data are refused, not mixed in
+    with pytest.raises(ValueError, match="run"):
+        DeepBeliefNet(sizes, top_hidden="gaussian", rng=0).fit(
+            data, **kw, checkpoint_dir=tmp_path, tag={"run": "b"})
+    with pytest.raises(ValueError, match="learning_rate"):
+        DeepBeliefNet(sizes, top_hidden="gaussian", rng=0).fit(
+            data, **{**kw, "learning_rate": 0.01}, checkpoint_dir=tmp_path, tag={"run": "a"})
+    with pytest.raises(ValueError, match="data differ"):
+        DeepBeliefNet(sizes, top_hidden="gaussian", rng=0).fit(
+            _toy(n=60, seed=5), **kw, checkpoint_dir=tmp_path, tag={"run": "a"})
+    with pytest.raises(TypeError, match="tag"):
+        DeepBeliefNet(sizes).fit(data, epochs=1, tag="run")
+
+
 @pytest.mark.slow
 def test_dbn_autoencoder_beats_pca_on_mnist_split():
     """Acceptance: MNIST t10k binarised at 0.5, first 8000 train / last 2000 test.

@@ -253,6 +253,71 @@ def test_rbm_train_ctrl_c_keeps_checkpoint_and_resumes_bit_identically(tmp_path)
         assert a.params[key].dtype == b.params[key].dtype
 
 
+def test_dbn_train_ctrl_c_in_pretraining_resumes_per_layer_bit_identically(tmp_path,
+                                                                           monkeypatch):
+    """Ctrl-C right after the first pretrained layer (KeyboardInterrupt, as SIGINT raises
+    it, from the progress report once layer 1's checkpoint is written): exit 130, what is
+    kept and 'Resume with:'; other settings are refused; the same command continues with
+    layer 2 and every saved array equals an uninterrupted run's bit for bit."""
+    import torch
+
+    import spinnet.experiments.boltzmann as experiment
+    from spinnet._persist import load_state
+
+    args = ["dbn", "train", "--data", "digits", "--layers", "32,16,8", "--pretrain-epochs",
+            "2", "--finetune-epochs", "1"]
+    out, straight = tmp_path / "interrupted", tmp_path / "straight"
+    real, seen = experiment.report, []
+
+    def interrupting(progress, stage, done, total=None):
+        seen.append((stage, done))
+        if (stage, done) == ("pretrain layer 2/3", 0):  # layer 1 finished and saved
+            raise KeyboardInterrupt
+        return real(progress, stage, done, total)
+
+    monkeypatch.setattr(experiment, "report", interrupting)
+    res = runner.invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 130, res.output
+    text = " ".join(res.output.split())
+    assert "Interrupted." in text and "Resume with:" in text
+    assert "Kept: the pretraining checkpoints" in text and "layers below it finished" in text
+    layer1 = out / "pretrain" / "layer1" / "checkpoint"
+    assert (layer1 / "arrays.h5").is_file()
+    assert not (out / "pretrain" / "layer2").exists() and not (out / "dbn").exists()
+    kept_bytes = (layer1 / "arrays.h5").read_bytes()
+    # another seed against the kept layer is refused without --overwrite
+    monkeypatch.setattr(experiment, "report", real)
+    res = runner.invoke(app, [*args, "--seed", "1", "--out", str(out)])
+    assert res.exit_code == 2 and "--overwrite" in res.output and "'seed'" in res.output
+    # the same command continues with layer 2: layer 1 is loaded, not retrained
+    seen.clear()
+    monkeypatch.setattr(experiment, "report", lambda progress, stage, done, total=None: (
+        seen.append((stage, done)), real(progress, stage, done, total))[1])
+    res = runner.invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "resumed" in res.output
+    assert [d for s, d in seen if s == "pretrain layer 1/3"] == [2]
+    assert [d for s, d in seen if s == "pretrain layer 2/3"] == [0, 1, 2]
+    assert (layer1 / "arrays.h5").read_bytes() == kept_bytes
+    monkeypatch.setattr(experiment, "report", real)
+    res = runner.invoke(app, [*args, "--out", str(straight)])
+    assert res.exit_code == 0, res.output
+    names = ["dbn", "finetune"] + [f"pretrain/layer{i}/checkpoint" for i in (1, 2, 3)]
+    for name in names:
+        a, b = load_state(out / name), load_state(straight / name)
+        assert sorted(a.arrays) == sorted(b.arrays), name
+        for key, x in a.arrays.items():
+            y = b.arrays[key]
+            if isinstance(x, torch.Tensor):
+                assert x.dtype == y.dtype and torch.equal(x, y), (name, key)
+            else:
+                assert x.dtype == y.dtype and np.array_equal(x, y), (name, key)
+    ra = json.loads((out / "results.json").read_text())
+    rb = json.loads((straight / "results.json").read_text())
+    assert ra == rb
+    assert _rows(out / "finetune.csv") == _rows(straight / "finetune.csv")
+
+
 def test_rbm_eval_finds_the_mnist_directory_the_model_recorded(tmp_path, monkeypatch):
     import shutil
     from pathlib import Path

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ import numpy as np
 import torch
 
 from spinnet._history import History
-from spinnet._persist import load_state, save_state
+from spinnet._persist import load_state, save_state, strict_json
 from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike, as_generator, torch_generator
 from spinnet._validation import (
@@ -48,11 +49,14 @@ from spinnet._validation import (
 )
 from spinnet.boltzmann.rbm import RBM, VISIBLE_TYPES
 
-__all__ = ["FINETUNE_CHECKPOINT", "DeepAutoencoder", "DeepBeliefNet",
+__all__ = ["FINETUNE_CHECKPOINT", "PRETRAIN_CHECKPOINT", "DeepAutoencoder", "DeepBeliefNet",
            "pca_reconstruction_error"]
 
 #: Directory name of :meth:`DeepAutoencoder.fine_tune`'s checkpoint (``_persist`` format).
 FINETUNE_CHECKPOINT = "finetune"
+#: Directory name of :meth:`DeepBeliefNet.fit`'s per-layer checkpoints: RBM ``l`` (from 1)
+#: keeps its per-epoch training checkpoint in ``pretrain/layer<l>/checkpoint/``.
+PRETRAIN_CHECKPOINT = "pretrain"
 _FINETUNE_KIND = "spinnet.boltzmann.DeepAutoencoder.checkpoint"
 
 
@@ -201,6 +205,8 @@ class DeepBeliefNet:
             learning_rate: float = 0.05, k: int = 1, batch_size: int = 100,
             momentum: float = 0.9, weight_decay: float = 2e-4, rng: SeedLike = None,
             top_learning_rate: float | None = None, method: str = "cd",
+            checkpoint_dir: str | os.PathLike | None = None,
+            tag: Mapping[str, Any] | None = None,
             progress: ProgressCallback | None = None) -> DeepBeliefNet:
         """Greedy layer-wise pretraining (Hinton, Osindero & Teh 2006, §4).
 
@@ -233,8 +239,22 @@ class DeepBeliefNet:
         method : str
             Training rule (default CD-k); a Gaussian top layer needs a rule that
             supports linear-Gaussian hidden units (``"cd"``, ``"pcd"``).
+        checkpoint_dir : path-like, optional
+            Make pretraining resumable: RBM ``l`` writes its full training state
+            (weights, momentum, persistent chains, seed, history; the
+            :func:`spinnet.boltzmann.training.train` checkpoint) atomically to
+            ``checkpoint_dir/pretrain/layer<l>/checkpoint/`` after every epoch, so a
+            finished layer is kept whole. If they exist, a call with the same
+            arguments continues from them (finished layers are loaded, not
+            retrained; their seeds are used, ``rng`` is ignored for them) and ends
+            with a net bit-identical to an uninterrupted run's. A checkpoint made
+            with other settings, data or ``tag`` raises ``ValueError``.
+        tag : mapping, optional
+            JSON description of the run (e.g. the seed) stored in each layer's
+            checkpoint; a resume with another tag is refused.
         progress : callable, optional
-            ``progress("pretrain layer i/L", epochs_done, epochs)`` after each epoch.
+            ``progress("pretrain layer i/L", epochs_done, epochs)`` after each epoch
+            (with ``checkpoint_dir``: after that epoch's checkpoint).
 
         Returns
         -------
@@ -263,7 +283,15 @@ class DeepBeliefNet:
         k = check_int(k, "k", minimum=1)
         batch_size = check_int(batch_size, "batch_size", minimum=1)
         get_rule(method)
+        if tag is not None and not isinstance(tag, Mapping):
+            raise TypeError(f"tag must be a mapping or None; got {type(tag).__name__}")
         x, _ = self._tensor(data, "data")
+        root = None if checkpoint_dir is None else Path(checkpoint_dir) / PRETRAIN_CHECKPOINT
+        # What every layer's checkpoint must agree on beyond its own RBM, data and config
+        # (in its JSON form, as the checkpoint stores it: tuples become lists).
+        stack = {"layer_sizes": list(self.layer_sizes), "visible": self.visible,
+                 "top_hidden": self.top_hidden, "epochs": epoch_list}
+        run_tag = strict_json({**(tag or {}), "dbn": stack})
         streams = as_generator(rng).spawn(n_rbms)
         backup = [{key: p.clone() for key, p in r.params.items()} for r in self.rbms]
         history: list[list[float]] = []
@@ -280,7 +308,8 @@ class DeepBeliefNet:
                         weight_decay=weight_decay, track_log_likelihood=False,
                         initial_momentum_epochs=min(5, epoch_list[i] // 2))
                     h = _train(rbm, x, config, rng=streams[i], progress=progress,
-                               gaussian_hidden=gaussian,
+                               checkpoint_dir=None if root is None else root / f"layer{i + 1}",
+                               tag={**run_tag, "layer": i + 1}, gaussian_hidden=gaussian,
                                metrics=_reconstruction_metric(gaussian),
                                stage=f"pretrain layer {i + 1}/{n_rbms}")
                     errors = [float(e) for e in h["reconstruction_error"]]

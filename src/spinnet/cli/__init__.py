@@ -41,6 +41,7 @@ class SpinnetGroup(typer.core.TyperGroup):
     """Root command group: uniform Ctrl-C and missing-extra handling for every command."""
 
     def invoke(self, ctx: Any) -> Any:
+        _common.reset_kept()
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
@@ -48,8 +49,8 @@ class SpinnetGroup(typer.core.TyperGroup):
             err.print("\n[bold]Interrupted.[/bold]", highlight=False)
             what = _common.kept()
             err.print(f"Kept: {what}" if what else
-                      "Kept: every unit of work finished before the interrupt "
-                      "(nothing is half-written).", highlight=False, markup=False)
+                      "Kept: nothing of this run (it writes its results when it finishes; "
+                      "no file was left half-written).", highlight=False, markup=False)
             err.print(f"Resume with: {command_line()}", highlight=False, markup=False,
                       soft_wrap=True)
             raise typer.Exit(130) from None

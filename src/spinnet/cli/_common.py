@@ -38,6 +38,11 @@ def note_kept(text: str) -> None:
     _KEPT.append(text)
 
 
+def reset_kept() -> None:
+    """Forget what an earlier command kept (one process may run several commands)."""
+    _KEPT.clear()
+
+
 def kept() -> str | None:
     """What :func:`note_kept` last recorded, if anything."""
     return _KEPT[-1] if _KEPT else None

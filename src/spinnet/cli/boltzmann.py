@@ -385,8 +385,9 @@ def dbn_train(
     """Pretrain a DBN greedily, unroll it into a deep autoencoder, fine-tune it by
     backprop and compare its test reconstruction error with PCA at the same code size.
 
-    Resumable: the pretrained stack (dbn/) and the fine-tuning state (finetune/,
-    every epoch) are saved in --out, and re-running continues. Writes
+    Resumable: greedy pretraining (pretrain/, every layer and epoch), the pretrained
+    stack (dbn/) and the fine-tuning state (finetune/, every epoch) are saved in
+    --out, and re-running continues bit-identically. Writes
     results.json, finetune.csv, reconstructions.png, samples.png, finetune.png
     and manifest.json.
     """

@@ -428,9 +428,12 @@ def dbn_train(*, data: str = "digits", data_dir: str | Path | None = None,
               kept: KeptCallback | None = None) -> dict[str, Any]:
     """Pretrain a DBN, unroll it into a deep autoencoder, fine-tune, compare with PCA.
 
-    Resumable: the pretrained stack (``out/dbn``) and the fine-tuning state
-    (``out/finetune``, every epoch) are saved; re-running continues. Other
-    pretraining settings in the same ``out`` are refused unless ``overwrite``.
+    Resumable: pretraining keeps each RBM's per-epoch checkpoint in
+    ``out/pretrain/layer<l>/`` (finished layers are loaded, not retrained), then
+    the pretrained stack (``out/dbn``) and the fine-tuning state (``out/finetune``,
+    every epoch) are saved; re-running continues and ends bit-identical to an
+    uninterrupted run. Other pretraining settings in the same ``out`` are refused
+    unless ``overwrite``.
 
     Returns
     -------
@@ -443,6 +446,7 @@ def dbn_train(*, data: str = "digits", data_dir: str | Path | None = None,
     from spinnet._persist import is_saved_state
     from spinnet.boltzmann.dbn import (
         FINETUNE_CHECKPOINT,
+        PRETRAIN_CHECKPOINT,
         DeepAutoencoder,
         DeepBeliefNet,
         pca_reconstruction_error,
@@ -468,11 +472,12 @@ def dbn_train(*, data: str = "digits", data_dir: str | Path | None = None,
     meta = {"layer_sizes": list(sizes), "top_hidden": top, "epochs": pretrain_epochs,
             "lr": lr, "batch_size": batch_size, "seed": seed, "data_sha256": digest}
     if overwrite:
-        for name in (DBN_NAME, FINETUNE_CHECKPOINT):
+        for name in (DBN_NAME, PRETRAIN_CHECKPOINT, FINETUNE_CHECKPOINT):
             _remove(out / name)
     path = out / DBN_NAME
-    resumed = path.exists()
-    if resumed:
+    pretrain_dir = out / PRETRAIN_CHECKPOINT
+    resumed = path.exists() or pretrain_dir.exists()
+    if path.exists():
         if not is_saved_state(path):
             raise OptionError(f"{str(path)!r} is not a saved DBN; pass --overwrite to "
                               "replace it", "--out")
@@ -488,8 +493,30 @@ def dbn_train(*, data: str = "digits", data_dir: str | Path | None = None,
                               "another --out", "--overwrite")
     else:
         dbn = DeepBeliefNet(sizes, rng=seed, top_hidden=top)
-        dbn.fit(x_train, epochs=pretrain_epochs, learning_rate=lr, batch_size=batch_size,
-                rng=seed, progress=progress)
+
+        def pretrain_progress(stage: str, done: int, total: int | None) -> None:
+            # Called after the epoch's checkpoint is written; a layer's first call
+            # (done = 0 unless resumed) means the layers below it are finished and kept.
+            if done or not stage.startswith("pretrain layer 1/"):
+                _note(kept, f"the pretraining checkpoints in {pretrain_dir} ({stage}: "
+                            f"{done} of {total} epochs done, the layers below it finished)")
+            report(progress, stage, done, total)
+
+        try:
+            dbn.fit(x_train, epochs=pretrain_epochs, learning_rate=lr, batch_size=batch_size,
+                    rng=seed, checkpoint_dir=out, tag=meta,
+                    progress=pretrain_progress)
+        except ValueError as exc:
+            msg = str(exc)
+            if "corrupt" in msg or "not a spinnet" in msg or "not a directory" in msg:
+                raise OptionError(f"{msg} (the pretraining checkpoint in --out {out} is "
+                                  "damaged; pass --overwrite to start afresh)",
+                                  "--out") from None
+            if "checkpoint" in msg:
+                raise OptionError(f"{msg} (--out {out} holds a pretraining run with other "
+                                  "settings; pass --overwrite to replace it or use another "
+                                  "--out)", "--overwrite") from None
+            raise
         dbn.metadata = {"pretrain": meta, **d.describe()}
         dbn.save(path)
     _note(kept, f"the pretrained DBN in {path}")
@@ -520,6 +547,8 @@ def dbn_train(*, data: str = "digits", data_dir: str | Path | None = None,
     write_json(out / "results.json", result)
     write_csv(out / "finetune.csv", [{"epoch": i + 1, "loss": v} for i, v in enumerate(losses)])
     files = [DBN_NAME, FINETUNE_CHECKPOINT, "results.json", "finetune.csv", "manifest.json"]
+    if pretrain_dir.exists():
+        files.insert(1, PRETRAIN_CHECKPOINT)
     if losses:
         save_figure(rbm_history_figure({"epoch": list(range(1, len(losses) + 1)),
                                         "cross_entropy": losses},
