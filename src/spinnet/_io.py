@@ -64,9 +64,9 @@ def write_json(target: str | os.PathLike, data: Mapping[str, Any]) -> Path:
     """Write ``data`` as indented strict JSON (NaN and inf become null), atomically."""
     from spinnet._persist import strict_json
 
-    clean = strict_json(json.loads(json.dumps(data, default=_jsonable)))
     with atomic_path(target) as tmp:
-        tmp.write_text(json.dumps(clean, indent=2, allow_nan=False) + "\n")
+        tmp.write_text(json.dumps(strict_json(data), indent=2, allow_nan=False,
+                                  default=_jsonable) + "\n")
     return Path(target)
 
 

@@ -53,11 +53,10 @@ def fail(message: str, param: str | None = None) -> None:
     raise typer.BadParameter(message, param_hint=param)
 
 
-def out_dir(path: Path, overwrite: bool = False) -> Path:
+def out_dir(path: Path) -> Path:
     """Create ``--out`` if needed; refuse a path that is a file.
 
-    ``overwrite`` is accepted for symmetry with the stores that use it; the
-    directory itself is never emptied here (each store decides what to replace).
+    The directory is never emptied here: each store decides what ``--overwrite`` replaces.
     """
     if path.exists() and not path.is_dir():
         fail(f"{path} exists and is not a directory", "--out")
@@ -191,6 +190,31 @@ def progress_bar(transient: bool = False) -> Iterator[ProgressCallback]:
             bar.update(tasks[stage], completed=completed, total=total)
 
         yield callback
+
+
+def run_experiment(fn: Any, *args: Any, also: tuple[type[BaseException], ...] = (),
+                   **kwargs: Any) -> Any:
+    """Call an experiment function; its ``OptionError`` exits 2 naming ``exc.option``.
+
+    Exceptions of the types in ``also`` (e.g. ``ValueError`` from a library check) exit 2
+    with their message too.
+    """
+    from spinnet.experiments._errors import OptionError
+
+    try:
+        return fn(*args, **kwargs)
+    except OptionError as exc:
+        fail(str(exc), exc.option)
+    except also as exc:
+        fail(str(exc))
+    raise AssertionError("unreachable")
+
+
+def check_seed(seed: int) -> int:
+    """Return ``seed`` if it is a valid ``--seed`` (>= 0), else exit 2 naming it."""
+    if seed < 0:
+        fail(f"--seed must be >= 0; got {seed}", "--seed")
+    return seed
 
 
 def load_mnist_cli(data_dir: Path | None) -> MnistSplit:

@@ -14,12 +14,14 @@ import typer
 
 from spinnet.cli._common import (
     check_finite,
+    check_seed,
     console,
     fail,
     note_kept,
     out_dir,
     print_table,
     progress_bar,
+    run_experiment,
 )
 
 attractor_app = typer.Typer(help="Attractor networks that learn while they recall (synaptic "
@@ -28,15 +30,7 @@ attractor_app = typer.Typer(help="Attractor networks that learn while they recal
 
 def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
     """Call an experiment; its OptionError/ValueError become exit 2 naming the option."""
-    from spinnet.experiments.neurons import OptionError
-
-    try:
-        return func(*args, **kwargs)
-    except OptionError as exc:
-        fail(str(exc), exc.option)
-    except (ValueError, TypeError) as exc:
-        fail(str(exc))
-    raise AssertionError("unreachable")
+    return run_experiment(func, *args, also=(ValueError, TypeError), **kwargs)
 
 
 # ------------------------------------------------------------------------ attractor online
@@ -92,8 +86,7 @@ def online(
     check_finite(probe_noise, "--probe-noise", minimum=0, maximum=0.5, max_inclusive=False)
     if record_every < 1:
         fail(f"--record-every must be >= 1; got {record_every}", "--record-every")
-    if seed < 0:
-        fail(f"--seed must be >= 0; got {seed}", "--seed")
+    check_seed(seed)
     out = out_dir(out)
     note_kept("nothing yet: the outputs are written when the run ends (a re-run recomputes "
               "it; same --seed, same result)")
@@ -168,11 +161,10 @@ def tsp(
         fail(f"--restarts must be >= 1; got {restarts}", "--restarts")
     if anneal_sweeps < 1:
         fail(f"--anneal-sweeps must be >= 1; got {anneal_sweeps}", "--anneal-sweeps")
-    if seed < 0:
-        fail(f"--seed must be >= 0; got {seed}", "--seed")
+    check_seed(seed)
     for value, option in ((ht_d, "--ht-d"), (ht_n_tilde, "--ht-n-tilde")):
         check_finite(value, option, minimum=0)
-    out = out_dir(out, overwrite)
+    out = out_dir(out)
     with progress_bar() as bar:
         def progress(stage: str, done: int, total: int | None) -> None:
             bar(stage, done, total)

@@ -26,6 +26,7 @@ from spinnet.cli._common import (
     parse_ints,
     print_table,
     progress_bar,
+    run_experiment,
 )
 
 bm_app = typer.Typer(help="Boltzmann machines with hidden units (Ackley, Hinton & Sejnowski "
@@ -73,12 +74,7 @@ _DATA_DIR_HELP = ("Directory with the MNIST IDX files (default: $SPINNET_DATA, t
 
 def _run(fn: Callable[..., Any], **kwargs: Any) -> Any:
     """Call a pipeline; turn its :class:`OptionError` into exit 2 naming the option."""
-    from spinnet.experiments.boltzmann import OptionError
-
-    try:
-        return fn(**kwargs)
-    except OptionError as exc:
-        fail(str(exc), exc.option)
+    return run_experiment(fn, **kwargs)
 
 
 def _seeds(text: str) -> list[int]:

@@ -58,21 +58,14 @@ def where(
                                          help="Check this directory only."),
 ) -> None:
     """Print the places searched for MNIST, in order, and what each holds."""
-    from spinnet.datasets.mnist import MNIST_FILES, mnist_search_path, resolve_mnist_dir
-
-    def present(d: Path) -> list[str]:
-        found = []
-        for kind, stems in MNIST_FILES.items():
-            if all((d / s).is_file() or (d / f"{s}.gz").is_file() for s in stems):
-                found.append(kind)
-        return found
+    from spinnet.datasets.mnist import mnist_kinds, mnist_search_path, resolve_mnist_dir
 
     console.print("MNIST search order:", highlight=False)
     for i, (label, d) in enumerate(mnist_search_path(data_dir), 1):
         if not d.is_dir():
             state = "missing"
         else:
-            kinds = present(d)
+            kinds = mnist_kinds(d)
             state = ("found: " + " + ".join(kinds)) if kinds else "no MNIST files"
         console.print(f"  {i}. {label:<18} {d}  [{state}]", highlight=False, markup=False)
     try:
@@ -81,6 +74,6 @@ def where(
         console.print("Not found anywhere. Get it with: spinnet data fetch mnist",
                       highlight=False)
         raise typer.Exit(1) from None
-    kinds = present(chosen)
+    kinds = mnist_kinds(chosen)
     split = "train60k/t10k" if "train" in kinds else "t10k 8000/2000"
     console.print(f"Using {chosen} (split {split})", highlight=False)

@@ -11,6 +11,7 @@ import typer
 
 from spinnet.cli._common import (
     check_finite,
+    check_seed,
     console,
     fail,
     note_kept,
@@ -91,8 +92,7 @@ def capacity(
     if noise is None:
         noise = 0.1 if kind == "exp" else 0.0
     check_finite(noise, "--noise", minimum=0, maximum=0.5, max_inclusive=False)
-    if seed < 0:
-        fail(f"--seed must be >= 0; got {seed}", "--seed")
+    check_seed(seed)
     out = out_dir(out)
 
     def kept(done: int, total: int) -> None:
@@ -175,8 +175,7 @@ def retrieve(
         fail(f"--p must be >= 1; got {p}", "--p")
     if not 1 <= queries <= p:
         fail(f"--queries must be in 1..{p} (--p); got {queries}", "--queries")
-    if seed < 0:
-        fail(f"--seed must be >= 0; got {seed}", "--seed")
+    check_seed(seed)
     if data_dir is not None and data != Data.mnist:
         fail("--data-dir applies to --data mnist only", "--data-dir")
     require_torch("spinnet modern retrieve")
@@ -237,8 +236,7 @@ def threshold_cmd(
         fail(f"--probes must be >= 1; got {probes}", "--probes")
     if points < 3:
         fail(f"--points must be >= 3; got {points}", "--points")
-    if seed < 0:
-        fail(f"--seed must be >= 0; got {seed}", "--seed")
+    check_seed(seed)
     try:
         a1 = lm_alpha1(lam, ensemble.value)
     except ValueError as exc:

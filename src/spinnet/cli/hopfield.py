@@ -17,6 +17,7 @@ import typer
 
 from spinnet.cli._common import (
     check_finite,
+    check_seed,
     console,
     fail,
     note_kept,
@@ -45,12 +46,6 @@ class Dynamics(StrEnum):
 
 _DATA_HELP = ("Patterns to store: letters, digits (scikit-learn 8x8), mnist (t10k test set), "
               "random, or the path of a .npy/.csv file of ±1 patterns (one per row).")
-
-
-def _check_seed(seed: int) -> int:
-    if seed < 0:
-        fail(f"--seed must be >= 0; got {seed}", "--seed")
-    return seed
 
 
 def _load_patterns(data: str, p: int | None, size: int, N: int, data_dir: Path | None,
@@ -99,7 +94,7 @@ def _run_recall(data: str, rule: str, noise: float, dynamics: str, T: float,
         fail(f"--N must be >= 2; got {N}", "--N")
     if p is not None and p < 1:
         fail(f"--p must be >= 1; got {p}", "--p")
-    _check_seed(seed)
+    check_seed(seed)
     out = out_dir(out)
     xi, shape, names, info = _load_patterns(data, p, size, N, data_dir, seed)
     label = Path(data).name if info.get("data_file") else data
@@ -184,7 +179,7 @@ def one_step(
     alphas = parse_floats(alpha, "--alpha", minimum=0, min_inclusive=False)
     if trials < 2:
         fail(f"--trials must be >= 2 (the error bar needs two); got {trials}", "--trials")
-    _check_seed(seed)
+    check_seed(seed)
     out = out_dir(out)
     with progress_bar(transient=True) as bar:
         rows = one_step_scan(sizes, alphas, n_trials=trials, rng=seed, progress=bar)
@@ -243,7 +238,7 @@ def _experiment(name: str, func_name: str, out: Path, quick: bool, seed: int,
     from spinnet.sweeps import StoreMismatchError
 
     started = time.time()
-    _check_seed(seed)
+    check_seed(seed)
     if workers is not None and workers < 1:
         fail(f"--workers must be >= 1; got {workers}", "--workers")
     if workers is not None and scheduler is not None:

@@ -15,6 +15,7 @@ import typer
 
 from spinnet.cli._common import (
     check_finite,
+    check_seed,
     check_sgd_options,
     console,
     fail,
@@ -24,6 +25,7 @@ from spinnet.cli._common import (
     parse_ints,
     print_table,
     progress_bar,
+    run_experiment,
 )
 
 neurons_app = typer.Typer(help="Formal neurons: McCulloch–Pitts threshold units and logic "
@@ -34,23 +36,10 @@ mlp_app = typer.Typer(help="Multilayer perceptrons: backpropagation from scratch
                            "Hinton's forward-forward (PyTorch).", no_args_is_help=True)
 
 
-def _seed(seed: int) -> int:
-    if seed < 0:
-        fail(f"--seed must be >= 0; got {seed}", "--seed")
-    return seed
-
-
 def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
     """Call an experiment; its OptionError/ValueError become exit 2 naming the option."""
-    from spinnet.experiments.neurons import OptionError
-
-    try:
-        return func(*args, **kwargs)
-    except OptionError as exc:
-        fail(str(exc), exc.option)
-    except (ValueError, TypeError, FloatingPointError) as exc:
-        fail(str(exc))
-    raise AssertionError("unreachable")
+    return run_experiment(func, *args, also=(ValueError, TypeError, FloatingPointError),
+                          **kwargs)
 
 
 # ---------------------------------------------------------------------------- gates
@@ -146,8 +135,8 @@ def capacity(
     if perceptron_epochs < 0:
         fail(f"--perceptron-epochs must be >= 0; got {perceptron_epochs}",
              "--perceptron-epochs")
-    seed = _seed(seed)
-    out = out_dir(out, overwrite)
+    seed = check_seed(seed)
+    out = out_dir(out)
     with progress_bar() as bar:
         def progress(stage: str, done: int, total: int | None) -> None:
             bar(stage, done, total)
@@ -266,7 +255,7 @@ def mlp_train(
         from spinnet.cli._common import load_mnist_cli
 
         mnist = load_mnist_cli(data_dir)
-    out = out_dir(out, overwrite)
+    out = out_dir(out)
     with progress_bar() as bar:
         def progress(stage: str, done: int, total: int | None) -> None:
             bar(stage, done, total)

@@ -17,6 +17,7 @@ import typer
 
 from spinnet.cli._common import (
     check_finite,
+    check_seed,
     console,
     fail,
     note_kept,
@@ -190,8 +191,7 @@ def generate_cmd(
         temps = parse_floats(T, "--T", minimum=0.0, min_inclusive=False)
         if any(b <= a for a, b in itertools.pairwise(temps)):
             fail(f"--T must be strictly increasing; got {T!r}", "--T")
-    if seed < 0:
-        fail(f"--seed must be >= 0; got {seed}", "--seed")
+    check_seed(seed)
     _count(samples, "--samples")
     _count(chains, "--chains")
     _count(per_chunk, "--per-chunk")
@@ -261,8 +261,7 @@ def train_cmd(
     _count(patience, "--patience")
     _count(batch_size, "--batch-size")
     _count(threads, "--threads")
-    if seed < 0:
-        fail(f"--seed must be >= 0; got {seed}", "--seed")
+    check_seed(seed)
     if not from_dir.is_dir():
         fail(f"{from_dir} is not a directory; run 'spinnet phases generate' first", "--from")
     out = out_dir(out)
@@ -390,8 +389,7 @@ def run_cmd(
     _count(threads, "--threads")
     if n_boot < 2:
         fail(f"--n-boot must be >= 2; got {n_boot}", "--n-boot")
-    if seed < 0:
-        fail(f"--seed must be >= 0; got {seed}", "--seed")
+    check_seed(seed)
     sizes = _sizes(L)
     if sizes is not None and len(sizes) < 3:
         fail(f"--L needs at least 3 sizes for finite-size scaling; got {L!r}", "--L")

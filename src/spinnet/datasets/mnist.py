@@ -41,6 +41,7 @@ __all__ = [
     "default_mnist_path",
     "load_mnist",
     "load_mnist_split",
+    "mnist_kinds",
     "mnist_search_path",
     "read_idx",
     "resolve_mnist_dir",
@@ -269,6 +270,13 @@ MNIST_FILES: dict[str, tuple[str, str]] = {
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
 }
+
+
+def mnist_kinds(directory: str | os.PathLike[str]) -> list[str]:
+    """Which MNIST sets ``directory`` holds: a sublist of ``["test", "train"]``."""
+    d = Path(directory)
+    return [split for split, kind in (("test", "t10k"), ("train", "train"))
+            if d.is_dir() and _has_kind(d, kind)]
 
 
 class MnistNotFoundError(FileNotFoundError):

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from spinnet._progress import ProgressCallback, report
+from spinnet.experiments._errors import OptionError
 
 __all__ = [
     "DIGITS_TRAIN",
@@ -52,14 +53,6 @@ INVERSE_ALIASES = {"nmf": "naive_mean_field", "tap": "tap", "pl": "pseudo_likeli
                    "bl": "boltzmann_learning"}
 
 KeptCallback = Callable[[str], None]
-
-
-class OptionError(ValueError):
-    """Bad input found by a pipeline; ``option`` is the CLI option to name."""
-
-    def __init__(self, message: str, option: str) -> None:
-        super().__init__(message)
-        self.option = option
 
 
 # ------------------------------------------------------------------------------ data

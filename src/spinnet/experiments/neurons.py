@@ -31,16 +31,9 @@ from typing import Any
 import numpy as np
 
 from spinnet._progress import ProgressCallback, report
+from spinnet.experiments._errors import OptionError
 
 __all__ = ["OptionError", "gates_experiment", "mlp_train", "perceptron_capacity"]
-
-
-class OptionError(ValueError):
-    """A problem that a command-line option fixes; ``option`` names it (e.g. ``--overwrite``)."""
-
-    def __init__(self, message: str, option: str) -> None:
-        super().__init__(message)
-        self.option = option
 
 
 def _stage(progress: ProgressCallback | None, name: str) -> ProgressCallback | None:
