@@ -1,4 +1,4 @@
-"""Optional dependencies: PyTorch is an extra, imported only when a feature needs it.
+"""Optional dependencies: PyTorch and the lab's web stack are extras, imported on demand.
 
 Core spinnet (spin models, Monte Carlo, Hopfield networks, theory, perceptrons,
 attractor networks, TSP) runs without PyTorch. Torch-based modules call
@@ -13,7 +13,7 @@ import importlib
 import importlib.util
 from types import ModuleType
 
-__all__ = ["MissingExtraError", "has_torch", "require", "require_torch"]
+__all__ = ["MissingExtraError", "has_torch", "require", "require_lab", "require_torch"]
 
 
 class MissingExtraError(ImportError):
@@ -63,3 +63,25 @@ def require_torch(feature: str = "this feature") -> ModuleType:
         What needs PyTorch, for the message (e.g. ``"spinnet.boltzmann"``).
     """
     return require("torch", "torch", feature)
+
+
+#: Modules the browser lab (``spinnet lab``) needs, all from the ``[lab]`` extra.
+LAB_MODULES = ("fastapi", "uvicorn", "pydantic", "torch")
+
+
+def require_lab(feature: str = "spinnet lab") -> None:
+    """Check that the ``[lab]`` extra (FastAPI, uvicorn, pydantic, PyTorch) is installed.
+
+    Parameters
+    ----------
+    feature : str
+        What needs the extra, for the message.
+
+    Raises
+    ------
+    MissingExtraError
+        Naming ``pip install 'spinnet[lab]'`` when any of :data:`LAB_MODULES`
+        cannot be imported.
+    """
+    for module in LAB_MODULES:
+        require(module, "lab", feature)
