@@ -101,7 +101,7 @@ def test_default_out_is_unique_per_command():
                     defaults[f"{group.name} {cmd.name}"] = str(p.default.default)
     mine = {k: v for k, v in defaults.items() if k.split()[0] in ("hopfield", "dam", "modern")}
     assert mine == {f"{k}": f"spinnet-{k.replace(' ', '-')}" for k in mine}, mine
-    assert len(mine) == 9
+    assert len(mine) == 13  # 9 before hopfield dynamics | hetero | sequence | names
     demo_out = __import__("inspect").signature(root.registered_commands[0].callback)
     assert str(demo_out.parameters["out"].default.default) == "spinnet-demo"
 

@@ -42,6 +42,7 @@ class Dynamics(StrEnum):
     async_ = "async"
     sync = "sync"
     glauber = "glauber"
+    little = "little"
 
 
 _DATA_HELP = ("Patterns to store: letters, digits (scikit-learn 8x8), mnist (t10k test set), "
@@ -83,9 +84,9 @@ def _run_recall(data: str, rule: str, noise: float, dynamics: str, T: float,
     if not 0 <= noise <= 1:
         fail(f"--noise: flip fraction must lie in [0, 1]; got {noise:g}", "--noise")
     check_finite(T, "--T", minimum=0)
-    if T > 0 and dynamics != "glauber":
-        fail(f"--T {T:g} needs --dynamics glauber (async and sync dynamics are at T = 0)",
-             "--T")
+    if T > 0 and dynamics not in ("glauber", "little"):
+        fail(f"--T {T:g} needs --dynamics glauber or little (async and sync dynamics are "
+             "at T = 0)", "--T")
     if sweeps < 1:
         fail(f"--sweeps must be >= 1; got {sweeps}", "--sweeps")
     if size < 4:
@@ -138,7 +139,7 @@ def recall(
     noise: float = typer.Option(0.25, "--noise",
                                 help="Fraction of spins flipped in each probe, in [0, 1]."),
     dynamics: Dynamics = typer.Option(Dynamics.async_, "--dynamics", help="Recall dynamics."),
-    T: float = typer.Option(0.0, "--T", help="Temperature (glauber dynamics only)."),
+    T: float = typer.Option(0.0, "--T", help="Temperature (glauber and little dynamics only)."),
     p: int = typer.Option(None, "--p", help="Number of patterns (default: 8 letters, "
                                             "10 digits/MNIST classes, 10 random, all rows "
                                             "of a file)."),

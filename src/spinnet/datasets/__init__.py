@@ -2,6 +2,9 @@
 
 - :func:`letters` — characters rasterized from matplotlib's bundled DejaVu
   font at any size; :data:`DEMO_LETTERS` is a weakly correlated 8-letter set.
+- :func:`typefaces` — letter classes drawn in every font that ships with
+  matplotlib (DejaVu, STIX, Computer Modern; :func:`font_inventory` lists what is
+  found and why a file is skipped), one class per letter.
 - :func:`digits` — scikit-learn's bundled 8 × 8 handwritten digits.
 - :func:`load_mnist` / :func:`read_idx` — MNIST (or any IDX file) from a
   directory the user points to; :func:`resolve_mnist_dir` searches ``--data-dir``,
@@ -26,6 +29,13 @@ from spinnet.datasets.mnist import (
     read_idx,
     resolve_mnist_dir,
 )
+from spinnet.datasets.typefaces import (
+    Typeface,
+    TypefaceSet,
+    font_inventory,
+    typeface_names,
+    typefaces,
+)
 
 __all__ = [
     "DEMO_LETTERS",
@@ -33,8 +43,11 @@ __all__ = [
     "MNIST_SHAPE",
     "MnistNotFoundError",
     "MnistSplit",
+    "Typeface",
+    "TypefaceSet",
     "default_mnist_path",
     "digits",
+    "font_inventory",
     "letters",
     "letters_shape",
     "load_mnist",
@@ -42,4 +55,6 @@ __all__ = [
     "mnist_search_path",
     "read_idx",
     "resolve_mnist_dir",
+    "typeface_names",
+    "typefaces",
 ]

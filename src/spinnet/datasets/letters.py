@@ -26,7 +26,7 @@ import numpy as np
 
 from spinnet._validation import check_int, check_option
 
-__all__ = ["DEMO_LETTERS", "letters", "letters_shape"]
+__all__ = ["DEMO_LETTERS", "glyph_from_file", "letters", "letters_shape"]
 
 #: Eight capitals with small mutual overlaps at ``size=32`` (bold DejaVu Sans):
 #: mean ``|m| = 0.22``, max ``|m| = 0.38`` over the 28 pairs (measured; for
@@ -95,10 +95,41 @@ def _font_properties(font: str, weight: str):
 @functools.lru_cache(maxsize=4096)
 def _glyph(char: str, size: int, font: str, weight: str, pad: int) -> np.ndarray:
     """Rasterize one glyph; returns a read-only int8 (size * size,) array of ±1."""
+    return _rasterize_char(char, size, _font_properties(font, weight), pad)
+
+
+@functools.lru_cache(maxsize=16384)
+def glyph_from_file(char: str, size: int, fname: str, pad: int) -> np.ndarray:
+    """Rasterize one character of the font file ``fname`` (the same rasteriser as :func:`letters`).
+
+    Parameters
+    ----------
+    char : str
+        One character the font has a glyph for (not checked here: a missing
+        glyph draws the font's "notdef" box).
+    size : int
+        Side of the square image.
+    fname : str
+        Path of a TrueType font file.
+    pad : int
+        Margin in pixels.
+
+    Returns
+    -------
+    ndarray of int8, shape (size * size,)
+        Read-only ±1 image (cached; copy before modifying).
+    """
+    from matplotlib.font_manager import FontProperties
+
+    return _rasterize_char(char, size, FontProperties(fname=fname), pad)
+
+
+def _rasterize_char(char: str, size: int, prop: Any, pad: int) -> np.ndarray:
+    """Scale the outline of ``char`` to the box and rasterize it (nonzero winding)."""
     from matplotlib.path import Path
     from matplotlib.textpath import TextPath
 
-    path = TextPath((0.0, 0.0), char, size=_FONT_POINTS, prop=_font_properties(font, weight))
+    path = TextPath((0.0, 0.0), char, size=_FONT_POINTS, prop=prop)
     ext = path.get_extents()
     x0, y0, x1, y1 = ext.x0, ext.y0, ext.x1, ext.y1
     width, height = x1 - x0, y1 - y0

@@ -5,6 +5,11 @@
   the overlap of the attractor reached from a noisy prototype with every
   class prototype vs presentation time, the forgetting curve, and checks that
   no exemplar is stored verbatim.
+* :func:`online_typefaces` -- the same with letter classes drawn in every
+  matplotlib font (:func:`spinnet.datasets.typefaces`), the binarised mean
+  glyph as prototype, and the glyphs of a held-out font classified by the
+  attractor they reach; :func:`typefaces_experiment` is its pipeline
+  (``spinnet attractor online --data typefaces``).
 * :func:`tsp_comparison` -- Hopfield-Tank vs exact / 2-opt / annealing on
   random instances.
 * :func:`online_experiment` and :func:`tsp_experiment` -- the pipelines of
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import string
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,12 +34,14 @@ import numpy as np
 
 from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike, as_generator, spawn
-from spinnet._validation import check_fraction, check_int, check_option
+from spinnet._validation import check_array, check_fraction, check_int, check_option
 from spinnet.hopfield.online import OnlineAttractorNetwork, SynapticDynamics, noisy_exemplars
 from spinnet.spins import flip, random_patterns
 
-__all__ = ["TSP_METHODS", "OnlineLearningResult", "online_experiment", "online_learning",
-           "tsp_comparison", "tsp_experiment"]
+__all__ = ["HELD_OUT_FONT", "TSP_METHODS", "OnlineLearningResult", "TypefaceLearningResult",
+           "class_mean_reference", "online_experiment", "online_learning", "online_typefaces",
+           "tsp_comparison", "tsp_experiment", "typeface_prototypes_figure",
+           "typefaces_experiment", "typefaces_figure"]
 
 
 @dataclass
@@ -217,6 +225,486 @@ def online_learning(n_neurons: int = 400, n_classes: int = 12, n_exemplars: int 
         exemplar_fixed_fraction=fixed / (k * p), parameters=params)
 
 
+# ------------------------------------------------------------------------- typefaces
+#: Default held-out typeface of :func:`online_typefaces` (a serif face whose relatives
+#: DejaVu Serif and STIX are among the training fonts).
+HELD_OUT_FONT = "Computer Modern Roman (cmr10)"
+
+
+@dataclass
+class TypefaceLearningResult(OnlineLearningResult):
+    """:class:`OnlineLearningResult` of :func:`online_typefaces`, plus the typeface checks.
+
+    The prototypes are the binarised class means over the training fonts.
+
+    Attributes
+    ----------
+    chars : str
+        The ``K`` classes, in presentation order.
+    fonts : tuple of str
+        Training typefaces.
+    held_out_font : str
+    prototypes : ndarray of int8, shape (K, N)
+        ``sign`` of the mean training glyph of each class.
+    held_out : ndarray of int8, shape (K, N)
+        The held-out font's glyphs.
+    attractors : ndarray of int8, shape (K, N)
+        Attractor reached from prototype ``k`` at the end of the last block in
+        which class ``k`` was shown (block ``k + window - 1``, or the last
+        block; ``k`` for ``window = 1``). Glyph part only.
+    held_out_attractors : ndarray of int8, shape (K, N)
+        Attractor reached from held-out glyph ``k`` at the same time.
+    window_overlap : ndarray, shape (K,)
+        Overlap of ``attractors[k]``'s probe result with prototype ``k`` at that time.
+    window_correct : ndarray, shape (K,)
+        Whether held-out glyph ``k`` was classified right at that time, among
+        the ``recent`` classes (``nan`` if ``k`` was not among them).
+    overlap_by_age : ndarray, shape (K, K)
+        ``[c, a]``: at the end of block ``c``, overlap of the attractor from
+        prototype ``c - a`` with that prototype (``nan`` for ``a > c``).
+    held_out_correct : ndarray, shape (K, K)
+        ``[c, k]``: at the end of block ``c``, whether held-out glyph ``k``
+        (``k <= c``) relaxes to a state nearest (largest overlap) to prototype
+        ``k`` among the classes shown so far (``nan`` for ``k > c``).
+    recent_correct : ndarray, shape (K, K)
+        ``[c, k]``: at the end of block ``c``, for the ``R = recent`` classes
+        shown last (``c - R < k <= c``; ``nan`` otherwise), whether the state
+        held-out glyph ``k`` relaxes to is nearest to prototype ``k`` among
+        those ``R`` candidates (chance ``1/R``).
+    recent_direct : ndarray, shape (K, K)
+        The same classification of the held-out glyph itself, without the
+        network (the control: what the representation alone gives).
+    recent_retrieved : ndarray, shape (K, K)
+        ``[c, k]``: whether that state overlaps prototype ``k`` by at least
+        ``retrieval_threshold`` (the glyph reached its class attractor).
+    recent_overlap : ndarray, shape (K, K)
+        ``[c, k]``: overlap with prototype ``k`` of the attractor reached from
+        prototype ``k``, for the ``R`` classes shown last.
+    """
+
+    chars: str = ""
+    fonts: tuple = ()
+    held_out_font: str = ""
+    prototypes: np.ndarray | None = None
+    held_out: np.ndarray | None = None
+    attractors: np.ndarray | None = None
+    held_out_attractors: np.ndarray | None = None
+    overlap_by_age: np.ndarray | None = None
+    held_out_correct: np.ndarray | None = None
+    recent_correct: np.ndarray | None = None
+    recent_direct: np.ndarray | None = None
+    recent_retrieved: np.ndarray | None = None
+    recent_overlap: np.ndarray | None = None
+    window_overlap: np.ndarray | None = None
+    window_correct: np.ndarray | None = None
+
+    def held_out_rows(self) -> list[dict]:
+        """One row per block ``c``: held-out accuracy on the current class and on all shown."""
+        rows = []
+        for c in range(len(self.chars)):
+            seen = self.held_out_correct[c, :c + 1]
+            rows.append({"block": c, "class": self.chars[c],
+                         "current_correct": bool(seen[c]),
+                         "seen_accuracy": float(np.mean(seen)), "chance": 1.0 / (c + 1),
+                         "m_age0": float(self.overlap_by_age[c, 0]),
+                         "m_age1": float(self.overlap_by_age[c, 1]) if c >= 1 else math.nan,
+                         "m_age2": float(self.overlap_by_age[c, 2]) if c >= 2 else math.nan,
+                         "recent_accuracy": float(np.nanmean(self.recent_correct[c])),
+                         "recent_chance": 1.0 / int(np.sum(np.isfinite(self.recent_correct[c]))),
+                         "recent_min_overlap": float(np.nanmin(self.recent_overlap[c]))})
+        return rows
+
+
+def class_mean_reference(class_means: Any, overlap: str = "weighted"
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Reference vectors and norms of "the overlap of a state with a class mean".
+
+    The overlap of a ±1 state ``s`` with class ``k`` is ``s · r_k / z_k``:
+
+    * ``"weighted"``: ``r_k = μ_k`` (the mean glyph), ``z_k = Σ_i |μ_ki|`` --
+      1 iff ``s = sign(μ_k)`` wherever ``μ_ki ≠ 0``; pixels weigh by how
+      consistently the exemplars agree on them;
+    * ``"support"``: ``r_k = sign(μ_k)``, ``z_k = #{i: μ_ki ≠ 0}`` -- the
+      fraction-of-agreement overlap on the pixels where the mean has a sign;
+    * ``"all"``: ``r_k = ξ_k`` the binarised mean (``μ_ki = 0`` → -1),
+      ``z_k = n`` -- the Mattis overlap with the binarised prototype.
+
+    Parameters
+    ----------
+    class_means : array_like, shape (K, n)
+        Mean exemplar of each class, entries in [-1, 1].
+    overlap : {"weighted", "support", "all"}
+
+    Returns
+    -------
+    reference : ndarray, shape (K, n)
+    norm : ndarray, shape (K,)
+        Positive; ``s · reference[k] / norm[k]`` lies in [-1, 1].
+
+    References
+    ----------
+    Mattis overlap: D. J. Amit, *Modeling Brain Function* (1989), sec. 4.1.
+    """
+    mu = check_array(class_means, "class_means", ndim=2, dtype=np.float64)
+    if np.any(np.abs(mu) > 1):
+        raise ValueError(f"class_means must lie in [-1, 1]; got max |mu| = "
+                         f"{float(np.max(np.abs(mu)))}")
+    if overlap == "all":
+        return np.where(mu > 0, 1.0, -1.0), np.full(mu.shape[0], float(mu.shape[1]))
+    if overlap == "support":
+        ref = np.sign(mu)
+    elif overlap == "weighted":
+        ref = mu.copy()
+    else:
+        raise ValueError(f"overlap must be 'weighted', 'support' or 'all'; got {overlap!r}")
+    norm = np.abs(ref).sum(axis=1)
+    if np.any(norm == 0):
+        raise ValueError("class_means: a class mean is zero everywhere")
+    return ref, norm
+
+
+def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 0.0, *,
+                     size: int = 16, chars: str | None = None,
+                     held_out_font: str = HELD_OUT_FONT, code: str = "blur",
+                     sigma: float = 1.0, recent: int = 2, window: int = 2,
+                     code_length: int = 128, decay: float = 0.03,
+                     learning_rate: float = 0.05, bound: float | None = None,
+                     stimulus: float = 0.8, temperature: float = 0.0,
+                     probe_noise: float = 0.0, record_every: int = 2,
+                     retrieval_threshold: float = 0.9, overlap: str = "weighted",
+                     rng: SeedLike = None,
+                     progress: ProgressCallback | None = None) -> TypefaceLearningResult:
+    """Letter classes in many typefaces learnt online; a held-out font classified.
+
+    Protocol (the lectures' A = (**A**, A, 𝒜, …) experiment). The classes are
+    the first ``K = n_classes`` letters of ``chars`` (default A-Z), introduced
+    one after another, ``P = n_exemplars`` presentations per block (``K·P``
+    presentations in all; 26 × 38 = 988 by default). A presentation is the
+    glyph of the current class (a random one of the last ``window`` classes)
+    in a random training typeface
+    (:func:`spinnet.datasets.typefaces`: every matplotlib font except
+    ``held_out_font``), each pixel further flipped with probability ``noise``,
+    shown to an :class:`~spinnet.hopfield.online.OnlineAttractorNetwork`
+    (``N = size²``) exactly as in :func:`online_learning`. The class
+    prototype, never shown, is the binarised mean glyph over the training
+    fonts. Records, as :func:`online_learning`: the overlap of the attractor
+    reached from each prototype (with a fraction ``probe_noise`` flipped) with
+    the class mean (``overlap``, below), vs time; and at the end of every block, the attractor
+    reached from each held-out-font glyph of the classes shown so far,
+    classified by the nearest prototype (chance ``1/(classes shown)``), and
+    among the ``R = recent`` classes shown last (chance ``1/R``), with the
+    same classification of the unrelaxed glyph as a control.
+
+    Representation (``code``). ``"pixels"``: the glyph itself (±1 pixels).
+    Letters are then strongly correlated, biased patterns (mean pairwise
+    overlap of the prototypes ≈ 0.45 at ``size=16``), far from the random
+    patterns of :func:`online_learning`; measured, the palimpsest holds one
+    class at a time and classifies held-out glyphs at chance.
+    ``"blur"`` (default): the decorrelated code of
+    :func:`spinnet.datasets.typefaces.glyph_codes` (sign of the blurred glyph
+    minus the mean blurred training glyph, width ``sigma``): prototype
+    overlaps ≈ 0.1, exemplars overlap their class mean by ≈ 0.6 -- the regime
+    of :func:`online_learning`. The network, prototypes and probes all live in
+    the chosen representation.
+
+    Defaults: ``K = 8`` letters (A-H) × ``P = 125`` presentations (1000 in
+    all: every training font is shown about 11 times per letter), blur code,
+    ``window=2`` interleaved classes, ``R = 2``, ``L = 128`` name spins,
+    ``a = 0.03``, ``H₀ = 0.8``, ``overlap="weighted"`` (docs/attractor.md:
+    the attractors of the two classes of the window overlap their class
+    means by 0.96 on average, >= 0.9 for 43 of 45 (class, age) pairs over
+    seeds 0-2). The previous defaults are ``n_classes=26, n_exemplars=38,
+    window=3, recent=3, decay=0.02, stimulus=0.5, overlap="all"``; the earlier
+    protocol ``code="pixels", window=1, code_length=0, decay=0.05, stimulus=1,
+    overlap="all"``.
+
+    Parameters
+    ----------
+    n_classes : int
+        ``K <= len(chars)``.
+    n_exemplars : int
+        Presentations per class.
+    noise : float in [0, 0.5)
+        Extra pixel noise of the presented glyphs.
+    size : int
+        Image side.
+    chars : str, optional
+        Letters (default A-Z).
+    held_out_font : str
+        Typeface name (:func:`spinnet.datasets.typeface_names`) never shown.
+    code : {"blur", "pixels"}
+        Representation of a glyph (above).
+    sigma : float >= 0
+        Blur width in pixels of ``code="blur"``.
+    recent : int >= 1
+        ``R``: candidate classes of the recent-class readout.
+    window : int >= 1
+        Classes interleaved: during block ``c`` (``P`` presentations) each
+        presentation is a random one of the classes ``c - window + 1 … c``
+        (the lectures' random A, B, C sequences; 1: one class per block).
+    code_length : int >= 0
+        ``L``: spins of a random ±1 name code per class appended to every
+        presented glyph (composite ``[glyph | name]``, the names of
+        :mod:`spinnet.hopfield.names`; ``N = size² + L``). Probes carry a
+        random name part; overlaps and classifications use the glyph part.
+        0: glyphs only.
+    decay, learning_rate, bound, stimulus, temperature, probe_noise, record_every,
+    retrieval_threshold
+        As in :func:`online_learning`.
+    overlap : {"support", "weighted", "all"}
+        What "overlap with the class mean" ``μ_k`` (the mean training glyph of
+        class ``k`` in the chosen representation) means. ``"support"``
+        (default): ``m = Σ_i s_i sign(μ_ki) / #{i: μ_ki ≠ 0}`` -- agreement
+        with the sign of the class mean on the pixels where it has one (1 iff
+        ``s`` is the sign of the mean there). ``"weighted"``:
+        ``m = Σ_i s_i μ_ki / Σ_i |μ_ki|`` -- the overlap with the mean glyph
+        itself, normalised to 1 at ``s = sign(μ_k)``; pixels weigh by how
+        consistently the fonts draw them. ``"all"``: ``m = s·ξ_k / n``
+        with ``ξ_k`` the binarised mean, ties ``μ_ki = 0`` (an even number of
+        fonts split evenly, ≈ 3-4 % of the blur-code pixels at 22 fonts) set
+        to -1 -- the earlier measure, which charges an attractor for the
+        arbitrary sign it takes where the fonts are evenly split. Both are
+        picture-part overlaps (the name code is never included);
+        classifications use the same normalised overlaps.
+    rng : SeedLike
+    progress : ProgressCallback, optional
+        ``progress("presentations", done, total)``.
+
+    Returns
+    -------
+    TypefaceLearningResult
+    """
+    from spinnet.datasets.typefaces import glyph_codes, typeface_names, typefaces
+
+    chars = string.ascii_uppercase if chars is None else chars
+    if not isinstance(chars, str) or not chars:
+        raise TypeError(f"chars must be a non-empty string of letters; got {chars!r}")
+    k = check_int(n_classes, "n_classes", minimum=1, maximum=len(chars))
+    chars = chars[:k]
+    p = check_int(n_exemplars, "n_exemplars", minimum=1)
+    noise = check_fraction(noise, "noise")
+    if noise >= 0.5:
+        raise ValueError(f"noise must be < 0.5; got {noise}")
+    probe_noise = check_fraction(probe_noise, "probe_noise")
+    if probe_noise >= 0.5:
+        raise ValueError(f"probe_noise must be < 0.5; got {probe_noise}")
+    record_every = check_int(record_every, "record_every", minimum=1)
+    retrieval_threshold = check_fraction(retrieval_threshold, "retrieval_threshold")
+    if overlap not in ("support", "weighted", "all"):
+        raise ValueError(f"overlap must be 'support', 'weighted' or 'all'; got {overlap!r}")
+    if code not in ("blur", "pixels"):
+        raise ValueError(f"code must be 'blur' or 'pixels'; got {code!r}")
+    recent = check_int(recent, "recent", minimum=1)
+    window = check_int(window, "window", minimum=1)
+    code_length = check_int(code_length, "code_length", minimum=0)
+    names = typeface_names(chars)
+    if held_out_font not in names:
+        raise ValueError(f"held_out_font must be one of the typefaces drawing {chars!r}: "
+                         f"{names}; got {held_out_font!r}")
+    train_names = [n for n in names if n != held_out_font]
+    ts = typefaces(chars, size, fonts=[*train_names, held_out_font])
+    glyphs, held = ts.images[:-1], ts.images[-1]
+    if code == "blur":
+        glyphs, center = glyph_codes(glyphs, size, sigma=sigma)
+        held, _ = glyph_codes(held, size, sigma=sigma, mean=center)
+        prototypes = np.where(glyphs.astype(np.float64).mean(axis=0) > 0, 1,
+                              -1).astype(np.int8)
+    else:
+        prototypes = ts.prototypes(range(len(train_names)))
+    n = size * size
+    xf, norm = class_mean_reference(glyphs.astype(np.float64).mean(axis=0), overlap)
+    rule = SynapticDynamics(decay=decay, learning_rate=learning_rate, bound=bound)
+    gen = as_generator(rng)
+    net = OnlineAttractorNetwork(n + code_length, rule, stimulus=stimulus,
+                                 temperature=temperature, rng=gen)
+    name_codes = (random_patterns(k, code_length, rng=gen) if code_length
+                  else np.empty((k, 0), dtype=np.int8))
+
+    def with_names(pictures: np.ndarray, classes: Any = None) -> np.ndarray:
+        """[picture | name code of its class] (``classes``) or [picture | random ±1]."""
+        if not code_length:
+            return pictures
+        lead = pictures.shape[:-1]
+        if classes is None:
+            tail = np.where(gen.random((*lead, code_length)) < 0.5, 1, -1)
+        else:
+            tail = name_codes[classes]
+        return np.concatenate([pictures, tail], axis=-1).astype(np.int8)
+
+    def relax(pictures: np.ndarray) -> np.ndarray:
+        """Free relaxation of pictures (name part random); the picture part of the result."""
+        return net.recall(with_names(pictures), rng=gen)[..., :n]
+
+    def probe() -> np.ndarray:
+        att = relax(flip(prototypes, probe_noise, rng=gen))
+        return np.einsum("kn,kn->k", att.astype(np.float64), xf) / norm
+
+    times, records = [0], [probe()]
+    class_start = np.arange(k) * p
+    formation = np.full(k, math.nan)
+    retrieved_after = np.zeros(k, dtype=np.int64)
+    st_proto, st_ex = np.empty(k * p), np.empty(k * p)
+    ex_att, ex_proto_att = np.empty(k), np.empty(k)
+    by_age = np.full((k, k), math.nan)
+    held_ok = np.full((k, k), math.nan)
+    attractors = np.empty((k, n), dtype=np.int8)
+    held_att = np.empty((k, n), dtype=np.int8)
+    rec_ok, rec_direct = np.full((k, k), math.nan), np.full((k, k), math.nan)
+    rec_ret, rec_ov = np.full((k, k), math.nan), np.full((k, k), math.nan)
+    win_ov, win_ok = np.full(k, math.nan), np.full(k, math.nan)
+    fixed = 0
+    t = 0
+    for c in range(k):
+        fonts = gen.integers(0, glyphs.shape[0], size=p)
+        cls = (gen.integers(max(0, c - window + 1), c + 1, size=p) if window > 1
+               else np.full(p, c))
+        exemplars = glyphs[fonts, cls]
+        if noise > 0:
+            exemplars = np.where(gen.random(exemplars.shape) < noise, -exemplars,
+                                 exemplars).astype(np.int8)
+        shown = with_names(exemplars, cls)
+        for j in range(p):
+            s = net.present(shown[j], rng=gen)[:n].astype(np.float64)
+            st_proto[t] = s @ xf[cls[j]] / norm[cls[j]]
+            st_ex[t] = s @ exemplars[j] / n
+            t += 1
+            if t % record_every == 0 or j == p - 1:
+                m = probe()
+                times.append(t)
+                records.append(m)
+                if math.isnan(formation[c]) and m[c] > retrieval_threshold:
+                    formation[c] = j + 1
+            report(progress, "presentations", t, k * p)
+        last = records[-1]
+        retrieved_after[c] = int(np.sum(last[:c + 1] > retrieval_threshold))
+        by_age[c, :c + 1] = last[c::-1]
+        first = max(0, c - window + 1)
+        done = list(range(first, c + 1)) if c == k - 1 else ([first] if c >= window - 1
+                                                                else [])
+        for j in done:
+            attractors[j] = relax(prototypes[j])
+        h_att = relax(held[:c + 1])
+        held_att[done] = h_att[done]
+        nearest = np.argmax(h_att.astype(np.float64) @ xf[:c + 1].T / norm[:c + 1], axis=1)
+        held_ok[c, :c + 1] = nearest == np.arange(c + 1)
+        cand = np.arange(max(0, c - recent + 1), c + 1)
+        hf = h_att[cand].astype(np.float64)
+        rec_ok[c, cand] = cand[np.argmax(hf @ xf[cand].T / norm[cand], axis=1)] == cand
+        direct = held[cand].astype(np.float64) @ xf[cand].T / norm[cand]
+        rec_direct[c, cand] = cand[np.argmax(direct, axis=1)] == cand
+        rec_ret[c, cand] = (np.einsum("kn,kn->k", hf, xf[cand]) / norm[cand]
+                            >= retrieval_threshold)
+        rec_ov[c, cand] = last[cand]
+        win_ov[done] = last[done]
+        win_ok[done] = rec_ok[c, done]
+        fixed += int(net.is_fixed_point(shown).sum())
+        att = net.recall(shown, rng=gen)[:, :n].astype(np.float64)
+        ex_att[c] = float(np.mean(np.einsum("pn,pn->p", att, exemplars) / n))
+        ex_proto_att[c] = float(np.mean(np.einsum("pn,pn->p", att, xf[cls]) / norm[cls]))
+    overlaps = np.asarray(records)
+    params = dict(data="typefaces", chars=chars, size=size, n_neurons=n + code_length,
+                  window=window, code_length=code_length, n_classes=k,
+                  n_exemplars=p, noise=noise, held_out_font=held_out_font, code=code,
+                  sigma=sigma if code == "blur" else None, recent=recent,
+                  n_train_fonts=len(train_names), decay=rule.decay,
+                  learning_rate=rule.learning_rate, bound=rule.bound, stimulus=net.stimulus,
+                  temperature=net.temperature, probe_noise=probe_noise,
+                  record_every=record_every, retrieval_threshold=retrieval_threshold,
+                  overlap=overlap)
+    return TypefaceLearningResult(
+        times=np.asarray(times), overlaps=overlaps, class_start=class_start,
+        final_overlaps=overlaps[-1].copy(), age=(k - 1 - np.arange(k)),
+        retrieved_after_class=retrieved_after, formation_time=formation,
+        state_prototype_overlap=st_proto, state_exemplar_overlap=st_ex,
+        exemplar_attractor_overlap=ex_att, exemplar_prototype_attractor=ex_proto_att,
+        exemplar_fixed_fraction=fixed / (k * p), parameters=params, chars=chars,
+        fonts=tuple(train_names), held_out_font=held_out_font, prototypes=prototypes,
+        held_out=held, attractors=attractors, held_out_attractors=held_att,
+        overlap_by_age=by_age, held_out_correct=held_ok, recent_correct=rec_ok,
+        recent_direct=rec_direct, recent_retrieved=rec_ret, recent_overlap=rec_ov,
+        window_overlap=win_ov, window_correct=win_ok)
+
+
+def typeface_prototypes_figure(result: TypefaceLearningResult, *, title: str | None = None
+                               ) -> Any:
+    """Prototypes, the attractors the network formed, a held-out font and its attractors.
+
+    Parameters
+    ----------
+    result : TypefaceLearningResult
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Four rows of images, one column per class: the class mean glyph
+        (binarised, never shown; in the network's representation, e.g. the
+        blur code), the attractor reached from it at the end of the last block
+        in which the class was shown (its overlap above), the held-out font's
+        glyph, and the attractor reached from that glyph at the same time
+        (green label: nearest class mean among the ``recent`` classes is its
+        class; red: another; black: not among them).
+    """
+    from matplotlib.figure import Figure
+
+    k = len(result.chars)
+    size = int(result.parameters["size"])
+    fig = Figure(figsize=(0.62 * k + 1.6, 3.3), layout="constrained")
+    axes = fig.subplots(4, k, squeeze=False)
+    blur = result.parameters.get("code") == "blur"
+    rows = [(result.prototypes, "class mean\n(blur code)" if blur else "class mean\n(binarised)"),
+            (result.attractors, "attractor\nfrom it"),
+            (result.held_out, "held-out font\n(blur code)" if blur else "held-out\nfont"),
+            (result.held_out_attractors, "attractor\nfrom it")]
+    for r, (imgs, label) in enumerate(rows):
+        for c in range(k):
+            ax = axes[r, c]
+            ax.imshow(imgs[c].reshape(size, size), cmap="gray_r", vmin=-1, vmax=1,
+                      interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_ylabel(label, fontsize=7)
+        if r == 1:
+            for c in range(k):
+                axes[r, c].set_title(f"{result.window_overlap[c]:.2f}", fontsize=6, pad=1)
+        if r == 3:
+            for c in range(k):
+                ok = result.window_correct[c]
+                axes[r, c].set_title(result.chars[c], fontsize=7, pad=1,
+                                     color="black" if np.isnan(ok) else
+                                     "green" if ok else "red")
+    fig.suptitle(title or f"{k} letter classes, {len(result.fonts)} training fonts, held out: "
+                          f"{result.held_out_font}", fontsize=9)
+    return fig
+
+
+def typefaces_figure(chars: str = "AGQRag", size: int = 24) -> Any:
+    """Every typeface of :func:`spinnet.datasets.typefaces` drawing ``chars``, as a grid.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row per typeface (name on the left), one column per character.
+    """
+    from matplotlib.figure import Figure
+
+    from spinnet.datasets.typefaces import typefaces
+
+    ts = typefaces(chars, size)
+    f, c = len(ts.fonts), len(chars)
+    fig = Figure(figsize=(1.0 + 0.45 * c + 2.6, 0.42 * f + 0.3), layout="constrained")
+    axes = fig.subplots(f, c, squeeze=False)
+    for i in range(f):
+        for j in range(c):
+            axes[i, j].imshow(ts.images[i, j].reshape(size, size), cmap="gray_r", vmin=-1,
+                              vmax=1, interpolation="nearest")
+            axes[i, j].set_xticks([])
+            axes[i, j].set_yticks([])
+        axes[i, 0].set_ylabel(ts.fonts[i], rotation=0, ha="right", va="center", fontsize=7)
+    return fig
+
+
 # ------------------------------------------------------------------------------- TSP
 TSP_METHODS = ("exact", "2opt", "anneal", "hopfield-tank")
 
@@ -374,6 +862,114 @@ def online_experiment(out: str | Path, *, n_neurons: int = 400, n_classes: int =
                    summary=summary)
     return {"result": res, "class_rows": class_rows, "summary": summary, "files": files,
             "threshold": thr}
+
+
+def typefaces_experiment(out: str | Path, *, n_classes: int = 8, n_exemplars: int = 125,
+                         noise: float = 0.0, size: int = 16,
+                         held_out_font: str = HELD_OUT_FONT, code: str = "blur",
+                         sigma: float = 1.0, recent: int = 2, window: int = 2,
+                         code_length: int = 128, decay: float = 0.03,
+                         learning_rate: float = 0.05, bound: float | None = None,
+                         stimulus: float = 0.8, temperature: float = 0.0,
+                         probe_noise: float = 0.0, record_every: int = 2,
+                         overlap: str = "weighted", seed: int = 0,
+                         progress: ProgressCallback | None = None) -> dict[str, Any]:
+    """Run :func:`online_typefaces`; write its tables, figures and manifest into ``out``.
+
+    Files: ``overlaps.csv`` and ``classes.csv`` (as :func:`online_experiment`),
+    ``typefaces.csv`` (per block: held-out accuracy on the current class and
+    on all classes shown, chance, overlaps at ages 0-2), ``online.png``,
+    ``typefaces-prototypes.png``, ``manifest.json`` (with the font list).
+
+    Returns
+    -------
+    dict
+        ``result``, ``class_rows``, ``block_rows``, ``summary``, ``files``, ``threshold``.
+    """
+    from spinnet._io import write_csv, write_manifest
+    from spinnet.plotting.attractor import online_learning_figure
+    from spinnet.plotting.hopfield import save_figure
+
+    started = time.time()
+    out = Path(out)
+    res = online_typefaces(n_classes, n_exemplars, noise, size=size,
+                           held_out_font=held_out_font, code=code, sigma=sigma,
+                           recent=recent, window=window, code_length=code_length,
+                           decay=decay,
+                           learning_rate=learning_rate, bound=bound, stimulus=stimulus,
+                           temperature=temperature, probe_noise=probe_noise,
+                           record_every=record_every, overlap=overlap, rng=seed,
+                           progress=progress)
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(out / "overlaps.csv", res.overlap_rows())
+    class_rows = res.class_rows()
+    for r, ch in zip(class_rows, res.chars, strict=True):
+        r["letter"] = ch
+    write_csv(out / "classes.csv", class_rows)
+    block_rows = res.held_out_rows()
+    write_csv(out / "typefaces.csv", block_rows)
+    k = len(res.chars)
+    fig = online_learning_figure(res, title=f"{k} letter classes × {n_exemplars} glyphs from "
+                                            f"{len(res.fonts)} typefaces, N = {size}², "
+                                            f"a = {decay:g}, H0 = {stimulus:g}")
+    save_figure(fig, out / "online.png")
+    save_figure(typeface_prototypes_figure(res), out / "typefaces-prototypes.png")
+    files = ["overlaps.csv", "classes.csv", "typefaces.csv", "online.png",
+             "typefaces-prototypes.png", "manifest.json"]
+    thr = res.parameters["retrieval_threshold"]
+    m0 = res.overlap_by_age[:, 0]
+    m1 = res.overlap_by_age[1:, 1] if k > 1 else np.array([math.nan])
+    final = res.held_out_correct[-1]
+    summary = {
+        "fonts_used": len(res.fonts) + 1,
+        "retrieved_at_end": int(np.sum(res.final_overlaps > thr)),
+        "current_class_overlap_mean": float(np.mean(m0)),
+        "current_class_overlap_min": float(np.min(m0)),
+        "current_class_fraction_above_threshold": float(np.mean(m0 >= thr)),
+        "previous_class_overlap_mean": float(np.mean(m1)),
+        "final_overlap_by_age": [float(v) for v in res.final_overlaps[::-1]],
+        "held_out_current_class_accuracy": float(np.mean(
+            [res.held_out_correct[c, c] for c in range(k)])),
+        "held_out_seen_accuracy_mean": float(np.mean([r["seen_accuracy"] for r in block_rows])),
+        "held_out_seen_chance_mean": float(np.mean([r["chance"] for r in block_rows])),
+        "held_out_final_accuracy": float(np.mean(final)),
+        "held_out_final_chance": 1.0 / k,
+        **_recent_summary(res),
+        "exemplar_fixed_fraction": res.exemplar_fixed_fraction,
+    }
+    write_manifest(out, "attractor online", res.parameters | {"seed": seed}, started, files,
+                   summary=summary, fonts=list(res.fonts), held_out_font=res.held_out_font)
+    return {"result": res, "class_rows": class_rows, "block_rows": block_rows,
+            "summary": summary, "files": files, "threshold": thr}
+
+
+def _recent_summary(res: TypefaceLearningResult) -> dict[str, Any]:
+    """Recent-class readout pooled over the blocks, with its binomial standard error."""
+    ok = res.recent_correct[np.isfinite(res.recent_correct)]
+    n_trials = int(ok.size)
+    acc = float(np.mean(ok))
+    chance = float(np.mean([1.0 / np.sum(np.isfinite(row)) for row in res.recent_correct
+                            for v in row if np.isfinite(v)]))
+    ov = res.recent_overlap[np.isfinite(res.recent_overlap)]
+    w = int(res.parameters["window"])
+    old = res.overlap_by_age[:, w:]
+    old = old[np.isfinite(old)]
+    return {"recent_overlap_mean": float(np.mean(ov)), "recent_overlap_min": float(np.min(ov)),
+            "recent_overlap_count": int(ov.size),
+            "old_overlap_mean": float(np.mean(old)) if old.size else None,
+            "old_overlap_max": float(np.max(old)) if old.size else None,
+"held_out_recent_accuracy": acc,
+            "held_out_recent_error": math.sqrt(acc * (1.0 - acc) / n_trials),
+            "held_out_recent_trials": n_trials,
+            "held_out_recent_chance": chance,
+            "held_out_recent_direct": float(np.nanmean(res.recent_direct)),
+            "held_out_recent_retrieved": float(np.nanmean(res.recent_retrieved)),
+            "recent_overlap_fraction_above_threshold":
+                float(np.mean(ov >= res.parameters["retrieval_threshold"])),
+            "window_overlap_mean": float(np.mean(res.window_overlap)),
+            "window_overlap_fraction_above_threshold":
+                float(np.mean(res.window_overlap >= res.parameters["retrieval_threshold"])),
+            "window_held_out_accuracy": float(np.nanmean(res.window_correct))}
 
 
 TSP_PARTIAL = "tsp.partial.json"

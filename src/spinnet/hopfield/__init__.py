@@ -6,6 +6,7 @@ from spinnet.hopfield.dynamics import (
     local_fields,
     run_async,
     run_glauber,
+    run_little,
     run_sync,
 )
 from spinnet.hopfield.network import HopfieldNetwork
@@ -31,6 +32,7 @@ __all__ = [
     "pseudo_inverse",
     "run_async",
     "run_glauber",
+    "run_little",
     "run_sync",
     "storkey",
     "storkey_update",
@@ -59,3 +61,20 @@ __all__ += [
 from spinnet.hopfield.dense import DenseAssociativeMemory, DenseTrajectory  # noqa: E402
 
 __all__ += ["DenseAssociativeMemory", "DenseTrajectory"]
+
+# Hetero-associative and sequence memories.
+from spinnet.hopfield.hetero import BAM, BAMTrajectory, LinearAssociator  # noqa: E402
+from spinnet.hopfield.sequence import (  # noqa: E402
+    DelayedSequenceNetwork,
+    SequenceMemory,
+    sequence_couplings,
+    sequence_replay,
+)
+
+__all__ += ["BAM", "BAMTrajectory", "DelayedSequenceNetwork", "LinearAssociator",
+            "SequenceMemory", "sequence_couplings", "sequence_replay"]
+
+# Pictures stored with their names (composite patterns [picture | name code]).
+from spinnet.hopfield.names import NamedMemory, decode_names  # noqa: E402
+
+__all__ += ["NamedMemory", "decode_names"]

@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["chain_dense", "chain_lowrank", "relax_dense", "relax_lowrank"]
+__all__ = ["chain_dense", "chain_lowrank", "delayed_sequence_chain", "relax_dense",
+           "relax_lowrank"]
 
 
 @njit(cache=True)
@@ -183,3 +184,70 @@ def relax_lowrank(xi_t, states, M, beta, max_sweeps, seeds, record, energies, ov
                                    energies[b], overlaps[b])
         n_sweeps[b] = done
         converged[b] = conv
+
+
+@njit(cache=True)
+def delayed_sequence_chain(J_sym, J_delay, s, tau, beta, orders, uniforms, patterns,
+                           overlaps):
+    """Asynchronous dynamics with a delayed input, in place on ``s`` (N,) int8.
+
+    ``h_i = Σ_j J_sym[i, j] s_j(now) + Σ_j J_delay[i, j] s_j(t + 1 − tau)`` during
+    sweep ``t → t + 1`` (both diagonals zero); the delayed state is 0 before
+    ``t = 0``. ``orders`` (T, N) are the visiting orders, ``uniforms`` (T, N)
+    the heat-bath numbers (unused at ``beta = inf``, where a zero field keeps
+    the spin). ``overlaps`` (T + 1, p) receives ``ξ^μ·s/N`` after each sweep.
+    """
+    n = s.shape[0]
+    n_sweeps = orders.shape[0]
+    zero_t = np.isinf(beta)
+    history = np.zeros((n_sweeps + 1, n))  # s after each sweep
+    for i in range(n):
+        history[0, i] = s[i]
+    h = np.zeros(n)
+    g = np.zeros(n)
+    tol = 1e-10 * (np.abs(J_sym).sum(axis=1).max() + np.abs(J_delay).sum(axis=1).max() + 1e-300)
+    p = patterns.shape[0]
+    for mu in range(p):
+        acc = 0
+        for i in range(n):
+            acc += patterns[mu, i] * s[i]
+        overlaps[0, mu] = acc / n
+    for t in range(n_sweeps):
+        # fields of the current state (exact each sweep: no drift) and the delayed input
+        for i in range(n):
+            h[i] = 0.0
+            g[i] = 0.0
+        for j in range(n):
+            sj = s[j]
+            for i in range(n):
+                h[i] += J_sym[j, i] * sj  # J_sym symmetric: row access
+        k = t + 1 - tau
+        if k >= 0:
+            for i in range(n):
+                acc = 0.0
+                for j in range(n):
+                    acc += J_delay[i, j] * history[k, j]
+                g[i] = acc
+        for kk in range(n):
+            i = orders[t, kk]
+            f = h[i] + g[i]
+            if zero_t:
+                new = s[i]
+                if f > tol:
+                    new = 1
+                elif f < -tol:
+                    new = -1
+            else:
+                new = 1 if uniforms[t, kk] * (1.0 + np.exp(-2.0 * beta * f)) < 1.0 else -1
+            if new != s[i]:
+                delta = 2.0 * new
+                for j in range(n):
+                    h[j] += delta * J_sym[i, j]
+                s[i] = new
+        for i in range(n):
+            history[t + 1, i] = s[i]
+        for mu in range(p):
+            acc = 0
+            for i in range(n):
+                acc += patterns[mu, i] * s[i]
+            overlaps[t + 1, mu] = acc / n

@@ -1,11 +1,21 @@
-"""Hopfield network dynamics: synchronous, asynchronous and Glauber (NumPy in/out).
+"""Hopfield network dynamics: synchronous, asynchronous, Glauber and Little (NumPy in/out).
 
 All functions take couplings ``J`` (N, N), symmetric, and a batch of states
 (B, N) or a single state (N,), and return new arrays (inputs are never
-modified). The diagonal of ``J`` is ignored (energy sums run over ``i ≠ j``).
-Zero-temperature updates are ``s_i ← sign(h_i)`` with ``h_i = Σ_{j≠i} J_ij s_j + θ_i``;
-**a zero field keeps the current spin** (fields with ``|h_i|`` below a
-round-off tolerance count as zero).
+modified). By default the diagonal of ``J`` is ignored (energy sums run over
+``i ≠ j``). Zero-temperature updates are ``s_i ← sign(h_i)`` with
+``h_i = Σ_{j≠i} J_ij s_j + θ_i``; **a zero field keeps the current spin**
+(fields with ``|h_i|`` below a round-off tolerance count as zero).
+
+Self-coupling: ``run_sync``, ``run_async`` and ``run_little`` take
+``self_coupling=True`` to keep ``J_ii`` in the field, ``h_i = Σ_j J_ij s_j + θ_i``
+(e.g. the Hebb rule with ``diagonal="keep"``). A positive ``J_ii`` only shifts
+the energy by the constant ``-½ Σ_i J_ii``, but it biases every zero-temperature
+update towards the current spin (a spin flips only if the field of the others
+exceeds ``J_ii``), and it enters the parallel heat bath of Little dynamics.
+Glauber dynamics has no such option: a heat bath that samples
+``exp(-E/T)`` must use the field of the *other* spins, on which the constant
+self-energy has no effect, so ``run_glauber`` always ignores the diagonal.
 
 References
 ----------
@@ -14,6 +24,9 @@ References
 - E. Goles-Chacc, F. Fogelman-Soulie & D. Pellegrin, Discrete Appl. Math.
   12, 261 (1985): synchronous dynamics with symmetric J reach fixed points
   or 2-cycles.
+- W. A. Little, Math. Biosci. 19, 101 (1974): parallel stochastic dynamics.
+- P. Peretto, Biol. Cybern. 50, 51 (1984): its stationary distribution,
+  ``P(s) ∝ exp(β θ·s) Π_i 2 cosh(β h_i(s))`` for symmetric ``J``.
 """
 
 from __future__ import annotations
@@ -41,6 +54,7 @@ __all__ = [
     "prepare_couplings",
     "run_async",
     "run_glauber",
+    "run_little",
     "run_sync",
 ]
 
@@ -71,18 +85,20 @@ class Trajectory:
     cycled: np.ndarray
 
 
-def prepare_couplings(couplings: Any, field: Any = None, *, validate: bool = True
-                      ) -> tuple[np.ndarray, np.ndarray, float]:
+def prepare_couplings(couplings: Any, field: Any = None, *, validate: bool = True,
+                      self_coupling: bool = False) -> tuple[np.ndarray, np.ndarray, float]:
     """Validate couplings and field once: ``(J with zero diagonal, θ, tie tolerance)``.
 
     Estimators call this at ``fit`` time and reuse the result, so repeated
     recalls do not re-check an (N, N) matrix. ``validate=False`` skips the
     finiteness and symmetry checks, for couplings built by
     :mod:`spinnet.hopfield.rules` (symmetric and finite by construction).
+    ``self_coupling=True`` keeps the diagonal of ``J`` (the kernels then add
+    ``J_ii s_i`` to the field of spin ``i``).
     """
     J = check_couplings(couplings) if validate else np.asarray(couplings, dtype=np.float64)
     n = J.shape[0]
-    if np.any(np.diagonal(J) != 0.0):
+    if not self_coupling and np.any(np.diagonal(J) != 0.0):
         J = J.copy()
         np.fill_diagonal(J, 0.0)
     if field is None:
@@ -102,8 +118,10 @@ def _prepare_states(states: Any, n: int) -> tuple[np.ndarray, bool]:
     return np.array(s.reshape(-1, n), dtype=np.int8, order="C", copy=True), single
 
 
-def _prepare(couplings: Any, states: Any, field: Any):
-    J, theta, tol = prepare_couplings(couplings, field)
+def _prepare(couplings: Any, states: Any, field: Any, self_coupling: bool = False):
+    if not isinstance(self_coupling, bool | np.bool_):
+        raise TypeError(f"self_coupling must be a bool; got {self_coupling!r}")
+    J, theta, tol = prepare_couplings(couplings, field, self_coupling=bool(self_coupling))
     s, single = _prepare_states(states, J.shape[0])
     return J, s, theta, tol, single
 
@@ -176,7 +194,8 @@ def _relax(J, s, theta, tol, beta, n_sweeps, rng, patterns, record, single, lowr
 
 
 def run_async(couplings: Any, states: Any, *, max_sweeps: int = 100, rng: SeedLike = None,
-              field: Any = None, patterns: Any = None, record: bool = False):
+              field: Any = None, patterns: Any = None, record: bool = False,
+              self_coupling: bool = False):
     """Zero-temperature asynchronous (random-sequential) dynamics to a fixed point.
 
     Each sweep updates every spin once in a fresh random order with
@@ -200,13 +219,17 @@ def run_async(couplings: Any, states: Any, *, max_sweeps: int = 100, rng: SeedLi
         Stored patterns for recording overlaps in the trajectory.
     record : bool
         Also return a :class:`Trajectory` (energy, overlaps per sweep).
+    self_coupling : bool
+        Keep ``J_ii`` in the field (``h_i`` includes ``J_ii s_i``); default
+        False ignores the diagonal. With ``J_ii >= 0`` the energy (which then
+        includes the constant ``-½ Σ J_ii``) still never increases.
 
     Returns
     -------
     states : ndarray of int8, same shape as the input
     trajectory : Trajectory (only if ``record``)
     """
-    J, s, theta, tol, single = _prepare(couplings, states, field)
+    J, s, theta, tol, single = _prepare(couplings, states, field, self_coupling)
     max_sweeps = check_int(max_sweeps, "max_sweeps", minimum=1)
     return _relax(J, s, theta, tol, np.inf, max_sweeps, rng, patterns, record, single)
 
@@ -221,6 +244,8 @@ def run_glauber(couplings: Any, states: Any, temperature: float, *, n_sweeps: in
     ``temperature = 0`` runs :func:`run_async`; as ``T → 0`` the trajectory
     converges to that of :func:`run_async` with the same seed (same random
     stream, and the heat-bath probability tends to the sign rule).
+    The diagonal of ``J`` is always ignored: a self-coupling only adds a
+    constant to ``E`` and leaves ``exp(-E/T)`` unchanged.
 
     Parameters
     ----------
@@ -239,7 +264,7 @@ def run_glauber(couplings: Any, states: Any, temperature: float, *, n_sweeps: in
 
 
 def run_sync(couplings: Any, states: Any, *, max_steps: int = 100, field: Any = None,
-             patterns: Any = None, record: bool = False):
+             patterns: Any = None, record: bool = False, self_coupling: bool = False):
     """Synchronous (parallel) dynamics ``s ← sign(J s + θ)`` for a batch of probes.
 
     Every step is one matrix product for the whole active batch (BLAS). A probe
@@ -252,10 +277,11 @@ def run_sync(couplings: Any, states: Any, *, max_steps: int = 100, field: Any = 
     max_steps : int
         Maximum number of parallel steps.
 
-    Other parameters and returns as in :func:`run_async`; the trajectory's
-    ``n_sweeps`` counts parallel steps and ``cycled`` flags 2-cycles.
+    Other parameters and returns as in :func:`run_async` (``self_coupling``
+    included); the trajectory's ``n_sweeps`` counts parallel steps and
+    ``cycled`` flags 2-cycles.
     """
-    J, s, theta, tol, single = _prepare(couplings, states, field)
+    J, s, theta, tol, single = _prepare(couplings, states, field, self_coupling)
     max_steps = check_int(max_steps, "max_steps", minimum=1)
     return _sync(J, theta, tol, s, single, max_steps, patterns, record)
 
@@ -304,4 +330,93 @@ def _sync(J, theta, tol, s, single, max_steps, patterns, record):
         energies=np.stack(history_e, axis=1),
         overlaps=np.stack(history_m, axis=1) if patterns is not None else None,
         n_sweeps=steps, converged=conv, cycled=cyc)
+    return out, traj
+
+
+def run_little(couplings: Any, states: Any, temperature: float, n_steps: int = 100, *,
+               rng: SeedLike = None, field: Any = None, patterns: Any = None,
+               record: bool = False, self_coupling: bool = False):
+    """Little dynamics: parallel heat-bath updates of all spins at temperature ``T``.
+
+    Every step draws all spins at once from the field of the previous state,
+    ``P(s_i(t+1) = +1) = 1 / (1 + exp(-2 h_i(t) / T))`` with
+    ``h_i(t) = Σ_j J_ij s_j(t) + θ_i`` (Little 1974), for exactly ``n_steps``
+    steps (one matrix product per step for the whole batch). At ``T = 0`` it
+    is the synchronous rule ``s ← sign(h)`` (zero field keeps the spin) of
+    :func:`run_sync`, without its stopping rule. For symmetric ``J`` the chain
+    satisfies detailed balance with the stationary distribution
+    ``P(s) ∝ exp(β θ·s) Π_i 2 cosh(β h_i(s))`` (Peretto 1984, eq. 7), i.e. the
+    pseudo-Hamiltonian ``H(s) = -θ·s - T Σ_i ln 2 cosh(h_i(s)/T)``, not the
+    Boltzmann distribution of ``E``.
+
+    Parameters
+    ----------
+    couplings : array_like, shape (N, N)
+        Symmetric couplings; the diagonal is ignored unless ``self_coupling``.
+    states : array_like, shape (N,) or (B, N)
+        Initial ±1 states.
+    temperature : float >= 0
+    n_steps : int >= 1
+        Number of parallel steps.
+    rng : SeedLike
+        One generator for the whole batch: the uniform numbers of step ``t``
+        are one (B, N) draw, so the same seed gives the same chains.
+    field : array_like, shape (N,), optional
+        External field ``θ``.
+    patterns : array_like, shape (p, N), optional
+        Stored patterns for recording overlaps.
+    record : bool
+        Also return a :class:`Trajectory` (energy ``E(s)`` and overlaps after
+        each step; ``converged`` is set at ``T = 0`` when the last step changed
+        nothing; ``cycled`` is always False).
+    self_coupling : bool
+        Keep ``J_ii`` in the field.
+
+    Returns
+    -------
+    states : ndarray of int8, same shape as the input
+    trajectory : Trajectory (only if ``record``)
+    """
+    from scipy.special import expit
+
+    J, s, theta, tol, single = _prepare(couplings, states, field, self_coupling)
+    temperature = check_nonneg_float(temperature, "temperature")
+    n_steps = check_int(n_steps, "n_steps", minimum=1)
+    gen = as_generator(rng)
+    xi = _patterns_arg(patterns, J.shape[0])
+    n = J.shape[0]
+    history_e, history_m = [], []
+
+    def snapshot(x):
+        history_e.append(-0.5 * np.einsum("bi,bi->b", x @ J, x) - x @ theta)
+        if xi.shape[0]:
+            history_m.append(x @ xi.T.astype(np.float64) / n)
+
+    prev = s.copy()
+    x = s.astype(np.float64)
+    if record:
+        snapshot(x)
+    for _ in range(n_steps):
+        h = x @ J
+        h += theta
+        if temperature == 0.0:
+            new = np.where(h > tol, 1, np.where(h < -tol, -1, s)).astype(np.int8)
+        else:
+            u = gen.random(s.shape)
+            # expit(2βh) = 1/(1 + e^{-2βh}) without overflow warnings.
+            new = np.where(u < expit(2.0 * h / temperature), 1, -1).astype(np.int8)
+        prev, s = s, new
+        x = s.astype(np.float64)
+        if record:
+            snapshot(x)
+    out = s[0] if single else s
+    if not record:
+        return out
+    n_chains = s.shape[0]
+    fixed = np.all(s == prev, axis=1) if temperature == 0.0 else np.zeros(n_chains, bool)
+    traj = Trajectory(
+        energies=np.stack(history_e, axis=1),
+        overlaps=np.stack(history_m, axis=1) if patterns is not None else None,
+        n_sweeps=np.full(n_chains, n_steps, dtype=np.int64), converged=fixed,
+        cycled=np.zeros(n_chains, dtype=np.bool_))
     return out, traj

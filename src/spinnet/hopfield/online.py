@@ -104,10 +104,12 @@ class SynapticDynamics:
             raise ValueError(f"decay * dt must be <= 1 for the explicit step; got {a * dt:g}")
 
 
-def synaptic_update(couplings: Any, state: Any, rule: SynapticDynamics) -> np.ndarray:
+def synaptic_update(couplings: Any, state: Any, rule: SynapticDynamics, *,
+                    center: Any = None) -> np.ndarray:
     """One explicit step of the synaptic dynamics (pure function).
 
-    ``J' = clip((1 - aΔt) J + Δt (ε/N) s sᵀ, ±J_max/N)`` with ``J'_ii = 0``.
+    ``J' = clip((1 - aΔt) J + Δt (ε/N) (s - c)(s - c)ᵀ, ±J_max/N)`` with
+    ``J'_ii = 0``; ``c = 0`` (the default) is the plain rule ``(ε/N) s sᵀ``.
 
     Parameters
     ----------
@@ -115,6 +117,11 @@ def synaptic_update(couplings: Any, state: Any, rule: SynapticDynamics) -> np.nd
     state : array_like of ±1, shape (N,)
         The network's state during the step.
     rule : SynapticDynamics
+    center : array_like, shape (N,), optional
+        Mean activity ``c_i = <s_i>`` subtracted before the Hebbian product:
+        the covariance rule for biased (correlated) patterns (Amit, Gutfreund
+        & Sompolinsky 1987, Phys. Rev. A 35, 2293, eq. 2.3; Tsodyks &
+        Feigel'man 1988). Default ``None``: ``c = 0``.
 
     Returns
     -------
@@ -128,11 +135,23 @@ def synaptic_update(couplings: Any, state: Any, rule: SynapticDynamics) -> np.nd
     if J.shape != (n, n):
         raise ValueError(f"couplings must be a square (N, N) matrix; got shape {J.shape}")
     s = check_spins(state, "state", ndim=1, n=n).astype(np.float64)
+    if center is not None:
+        s = s - _check_center(center, n)
     out = (1.0 - rule.decay * rule.dt) * J + (rule.dt * rule.learning_rate / n) * np.outer(s, s)
     if rule.bound is not None:
         np.clip(out, -rule.bound / n, rule.bound / n, out=out)
     np.fill_diagonal(out, 0.0)
     return out
+
+
+def _check_center(center: Any, n: int) -> np.ndarray:
+    c = check_array(center, "center", ndim=1, dtype=np.float64)
+    if c.shape[0] != n:
+        raise ValueError(f"center must have length N = {n}; got {c.shape[0]}")
+    if not np.all(np.isfinite(c)) or np.any(np.abs(c) > 1.0):
+        raise ValueError("center must hold finite mean activities in [-1, 1]; got values "
+                         f"in [{np.nanmin(c):g}, {np.nanmax(c):g}]")
+    return c
 
 
 def noisy_exemplars(prototype: Any, n_exemplars: int, noise: float,
@@ -180,6 +199,15 @@ class OnlineAttractorNetwork:
         with the couplings). ``False`` continues from the previous state, so
         an existing attractor can capture every later stimulus weaker than
         its field.
+    center : array_like, shape (N,), optional
+        Mean activity ``c`` of the patterns (e.g. the mean glyph over a data
+        set). With it the synapses learn the covariance rule
+        ``(ε/N)(s - c)(s - c)ᵀ`` (:func:`synaptic_update`) and the neurons
+        feel ``Σ_j J_ij (s_j - c_j)``, i.e. the threshold ``h + J c``: the
+        biased-pattern network of Amit, Gutfreund & Sompolinsky (1987), in
+        which correlated patterns sharing the mean ``c`` (letters sharing
+        their background) are stored as if their deviations ``ξ - c`` were
+        the patterns. Default ``None``: ``c = 0``, the plain rule (unchanged).
     rng : SeedLike
         Initial state (random).
 
@@ -195,7 +223,8 @@ class OnlineAttractorNetwork:
 
     def __init__(self, n_neurons: int, rule: SynapticDynamics | None = None, *,
                  stimulus: float = 0.2, threshold: Any = 0.0, temperature: float = 0.0,
-                 n_sweeps: int = 20, reset: bool = True, rng: SeedLike = None) -> None:
+                 n_sweeps: int = 20, reset: bool = True, center: Any = None,
+                 rng: SeedLike = None) -> None:
         n = check_int(n_neurons, "n_neurons", minimum=2)
         rule = SynapticDynamics() if rule is None else rule
         if not isinstance(rule, SynapticDynamics):
@@ -214,6 +243,7 @@ class OnlineAttractorNetwork:
         if not isinstance(reset, bool):
             raise TypeError(f"reset must be a bool; got {type(reset).__name__}")
         self.reset = reset
+        self.center = None if center is None else _check_center(center, n).copy()
         self.couplings = np.zeros((n, n))
         gen = as_generator(rng)
         self.state = np.where(gen.random(n) < 0.5, 1, -1).astype(np.int8)
@@ -224,6 +254,12 @@ class OnlineAttractorNetwork:
         """``N``."""
         return self.couplings.shape[0]
 
+    def _centering_field(self) -> np.ndarray | float:
+        """``-J c``: the field that makes the neurons feel ``J (s - c)`` (0 without center)."""
+        if self.center is None:
+            return 0.0
+        return -(self.couplings @ self.center)
+
     def _relax(self, states: np.ndarray, field: np.ndarray, rng: SeedLike) -> np.ndarray:
         if self.temperature == 0.0:
             return run_async(self.couplings, states, max_sweeps=self.n_sweeps, rng=rng,
@@ -231,12 +267,59 @@ class OnlineAttractorNetwork:
         return run_glauber(self.couplings, states, self.temperature, n_sweeps=self.n_sweeps,
                            rng=rng, field=field)
 
-    def present(self, exemplar: Any, rng: SeedLike = None, *, learn: bool = True
-                ) -> np.ndarray:
+    def _clamp_mask(self, clamp: Any) -> np.ndarray | None:
+        if clamp is None:
+            return None
+        mask = np.asarray(clamp)
+        if mask.dtype != np.bool_:
+            raise TypeError(f"clamp must be a boolean mask of shape (N,) = ({self.n_neurons},); "
+                            f"got dtype {mask.dtype}")
+        if mask.shape != (self.n_neurons,):
+            raise ValueError(f"clamp must have shape (N,) = ({self.n_neurons},); "
+                             f"got {mask.shape}")
+        if mask.all():
+            raise ValueError("clamp must leave at least one neuron free; got all clamped")
+        return mask
+
+    def _relax_clamped(self, states: np.ndarray, field: np.ndarray, mask: np.ndarray,
+                       rng: SeedLike, *, zero_t: bool = False, max_sweeps: int | None = None
+                       ) -> np.ndarray:
+        """Relax the free neurons of each row of ``states``; clamped ones keep their values.
+
+        A clamped neuron acts on the free ones through ``J_{free,clamped} s_clamped``,
+        an extra field (so the sub-network has couplings ``J_{free,free}``).
+        """
+        gen = as_generator(rng)
+        free = ~mask
+        J_ff = self.couplings[np.ix_(free, free)]
+        J_fc = self.couplings[np.ix_(free, mask)]
+        out = states.copy()
+        for b in range(states.shape[0]):
+            h = field[free] + J_fc @ states[b, mask].astype(np.float64)
+            if zero_t or self.temperature == 0.0:
+                out[b, free] = run_async(J_ff, states[b, free],
+                                         max_sweeps=max_sweeps or self.n_sweeps, rng=gen,
+                                         field=h)
+            else:
+                out[b, free] = run_glauber(J_ff, states[b, free], self.temperature,
+                                           n_sweeps=self.n_sweeps, rng=gen, field=h)
+        return out
+
+    def present(self, exemplar: Any, rng: SeedLike = None, *, learn: bool = True,
+                clamp: Any = None) -> np.ndarray:
         """Show one exemplar: neuronal relaxation under ``J + H₀η - h``, then one synaptic step.
 
         The relaxation starts from ``η`` when :attr:`reset` is set, from the
         current state otherwise.
+
+        **Supervised learning** (Amit 1989, ch. 9: a label is a part of the
+        pattern that the teacher imposes): with a ``clamp`` mask, the clamped
+        neurons are held at the exemplar's values ``η_i`` during the relaxation
+        (the teacher's label), the free ones relax in ``J + H₀η - h`` plus the
+        field of the clamped ones, and the synapses learn from the whole state.
+        Store ``[picture | label code]`` with the label part clamped, then
+        :meth:`recall` with the label part free (a blank, e.g. random ±1) to
+        read the label the network completes.
 
         Parameters
         ----------
@@ -245,6 +328,9 @@ class OnlineAttractorNetwork:
             Update order (and heat-bath noise at ``T > 0``).
         learn : bool
             ``False`` runs the neuronal dynamics only.
+        clamp : array_like of bool, shape (N,), optional
+            Neurons held at the exemplar's values (default: none, the
+            unsupervised protocol, unchanged).
 
         Returns
         -------
@@ -252,34 +338,50 @@ class OnlineAttractorNetwork:
             The state the synapses saw (also kept as :attr:`state`).
         """
         eta = check_spins(exemplar, "exemplar", ndim=1, n=self.n_neurons)
-        field = self.stimulus * eta.astype(np.float64) - self.threshold
-        self.state = self._relax(eta if self.reset else self.state, field, rng)
+        mask = self._clamp_mask(clamp)
+        field = (self.stimulus * eta.astype(np.float64) - self.threshold
+                 + self._centering_field())
+        start = eta if self.reset else self.state
+        if mask is None:
+            self.state = self._relax(start, field, rng)
+        else:
+            start = np.where(mask, eta, start).astype(np.int8)
+            self.state = self._relax_clamped(start[None, :], field, mask, rng)[0]
         if learn:
-            self.couplings = synaptic_update(self.couplings, self.state, self.rule)
+            self.couplings = synaptic_update(self.couplings, self.state, self.rule,
+                                             center=self.center)
             self.time += self.rule.dt
         return self.state.copy()
 
-    def recall(self, probes: Any, rng: SeedLike = None, *, max_sweeps: int = 100
-               ) -> np.ndarray:
+    def recall(self, probes: Any, rng: SeedLike = None, *, max_sweeps: int = 100,
+               clamp: Any = None) -> np.ndarray:
         """Free relaxation (no stimulus, no learning) of probes (N,) or (B, N) at ``T = 0``.
 
         Returns the fixed points reached (asynchronous dynamics, at most
-        ``max_sweeps`` sweeps): the attractors of the current couplings.
+        ``max_sweeps`` sweeps): the attractors of the current couplings. With
+        a ``clamp`` mask (shape (N,), bool) the clamped neurons keep the
+        probe's values (e.g. a picture held while its label part completes).
         """
         s = check_spins(probes, "probes", ndim=(1, 2), n=self.n_neurons)
         max_sweeps = check_int(max_sweeps, "max_sweeps", minimum=1)
-        return run_async(self.couplings, s, max_sweeps=max_sweeps, rng=rng,
-                         field=-self.threshold)
+        mask = self._clamp_mask(clamp)
+        field = -self.threshold + self._centering_field()
+        if mask is None:
+            return run_async(self.couplings, s, max_sweeps=max_sweeps, rng=rng, field=field)
+        out = self._relax_clamped(s.reshape(-1, self.n_neurons), field, mask, rng,
+                                  zero_t=True, max_sweeps=max_sweeps)
+        return out[0] if s.ndim == 1 else out
 
     def is_fixed_point(self, states: Any) -> np.ndarray:
         """Whether each state (N,) or (B, N) is a zero-temperature fixed point without stimulus.
 
         A state is fixed when no spin has a field of the opposite sign
-        (``s_i h_i >= 0``; a zero field keeps the spin).
+        (``s_i h_i >= 0``; a zero field keeps the spin); with a :attr:`center`
+        ``c`` the field is ``Σ_j J_ij (s_j - c_j) - h_i``.
         """
         s = check_spins(states, "states", ndim=(1, 2), n=self.n_neurons)
         x = s.astype(np.float64)
-        h = x @ self.couplings - self.threshold
+        h = x @ self.couplings - self.threshold + self._centering_field()
         tol = 1e-10 * max(float(np.abs(self.couplings).sum(axis=1).max()), 1e-300)
         return np.all(x * h >= -tol, axis=-1)
 

@@ -1,6 +1,7 @@
 """Learning rules: pure functions from patterns ``(p, N)`` to couplings ``(N, N)``.
 
-Every rule returns a symmetric float64 matrix with zero diagonal, so that the
+Every rule returns a symmetric float64 matrix with zero diagonal (unless
+:func:`hebbian` is asked to keep it), so that the
 energy ``E(s) = -½ Σ_{i≠j} J_ij s_i s_j`` is a Lyapunov function of zero-
 temperature asynchronous dynamics. Each rule also has an incremental form
 that adds patterns to existing couplings without a rebuild.
@@ -20,9 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from spinnet._validation import check_couplings, check_spins
+from spinnet._validation import check_couplings, check_option, check_spins
 
 __all__ = [
+    "HEBB_DIAGONALS",
+    "HEBB_NORMALIZATIONS",
     "RULES",
     "hebbian",
     "hebbian_update",
@@ -43,25 +46,64 @@ def _zero_diagonal(J: np.ndarray) -> np.ndarray:
     return J
 
 
-def hebbian(patterns: Any) -> np.ndarray:
-    """Hebb rule ``J_ij = (1/N) Σ_μ ξ^μ_i ξ^μ_j``, ``J_ii = 0`` (Hopfield 1982, eq. 2).
+HEBB_NORMALIZATIONS = ("N", "p", "none")
+HEBB_DIAGONALS = ("zero", "keep")
+
+
+def hebbian(patterns: Any, *, normalize: str = "N", diagonal: str = "zero") -> np.ndarray:
+    """Hebb rule ``J_ij = c Σ_μ ξ^μ_i ξ^μ_j`` (Hopfield 1982, eq. 2), three normalisations.
+
+    The default ``J_ij = (1/N) Σ_μ ξ^μ_i ξ^μ_j`` with ``J_ii = 0`` is Hopfield's
+    rule and the convention of the whole library. The lectures also write it
+    without normalisation (``J = Σ_μ ξ^μ ξ^μᵀ``, with the diagonal; Hopfield
+    1982 eq. 2 before dividing by N), as the correlation matrix
+    ``M = XᵀX/N − I`` (that is ``normalize="N", diagonal="zero"``), and as
+    ``J = (1/(αN)) Σ_μ ξ^μ ξ^μᵀ = (1/p) Σ_μ ξ^μ ξ^μᵀ``.
+
+    Consequences (derived in ``docs/single-pattern.md`` and tested in
+    ``tests/hopfield/test_hebb_variants.py``):
+
+    - the three normalisations differ by a positive factor, so with a zero
+      diagonal every zero-temperature dynamics (sign of the field; ties are
+      relative to the coupling scale) is identical;
+    - at ``T > 0`` only ``J/T`` matters: ``J^(p) = J^(N)/α`` with ``α = p/N``,
+      so the 1/p network at temperature ``T'`` is the 1/N network at
+      ``T = α T'`` (Glauber trajectories coincide for the same seed);
+    - ``diagonal="keep"`` leaves the self-coupling ``J_ii = c p`` (``α`` for
+      1/N, ``1`` for 1/p, ``p`` for none). It adds only a constant to the energy
+      but enters the local field ``h_i = Σ_j J_ij s_j`` as ``J_ii s_i``, which
+      favours the current spin: a spin flips only where the field of the others
+      exceeds ``J_ii`` in magnitude, so more states (spurious mixtures
+      included) become fixed points. Dynamics honour it only when asked
+      (``self_coupling=True`` in :mod:`spinnet.hopfield.dynamics`, or
+      ``HopfieldNetwork(diagonal="keep")``); by default they ignore ``J_ii``.
 
     Parameters
     ----------
     patterns : array_like, shape (p, N)
         Patterns of ±1 spins.
+    normalize : {"N", "p", "none"}
+        Prefactor ``c``: ``1/N`` (default), ``1/p`` or ``1``.
+    diagonal : {"zero", "keep"}
+        Set ``J_ii = 0`` (default) or keep ``J_ii = c p``.
 
     Returns
     -------
     ndarray, shape (N, N), float64
+        Symmetric couplings.
     """
+    normalize = check_option(normalize, "normalize", HEBB_NORMALIZATIONS)
+    diagonal = check_option(diagonal, "diagonal", HEBB_DIAGONALS)
     xi = _patterns(patterns)
-    n = xi.shape[1]
+    p, n = xi.shape
     # One BLAS product; float32 is exact for integer sums below 2^24 (p < 16.7M).
     x = xi.astype(np.float32)
     J = (x.T @ x).astype(np.float64)
-    J /= n
-    return _zero_diagonal(J)
+    if normalize == "N":
+        J /= n
+    elif normalize == "p":
+        J /= p
+    return _zero_diagonal(J) if diagonal == "zero" else J
 
 
 def hebbian_update(couplings: Any, patterns: Any) -> np.ndarray:
