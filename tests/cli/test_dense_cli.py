@@ -179,3 +179,37 @@ def test_modern_retrieve_resume_reuses_kept_units(tmp_path, monkeypatch):
     other, _ = exp.mnist_retrieval(xi, [0.01, 0.1], checkpoint=ckpt,
                                    **{**kw, "rng": 6})
     assert other == exp.mnist_retrieval(xi, [0.01, 0.1], **{**kw, "rng": 6})[0]
+
+
+def test_modern_threshold_bounds_and_lambda_list(tmp_path):
+    # --lam list with the overlap sampler (alpha1), then the all-pattern bound (alphac)
+    out1 = tmp_path / "a1"
+    res = runner.invoke(app, ["modern", "threshold", "--lam", "0.5,1", "--N", "20",
+                              "--sampler", "overlaps", "--probes", "60", "--points", "5",
+                              "--out", str(out1)])
+    assert res.exit_code == 0, res.output
+    summary = _rows(out1 / "threshold_summary.csv")
+    assert [float(s["lam"]) for s in summary] == [0.5, 1.0]
+    for s in summary:  # N = 20: finite-size shift < 0.005, crossing on the 0.6..1.4 α₁ grid
+        assert abs(float(s["alpha_cross"]) - float(s["alpha1_theory"])) < 0.02
+    for f in ("threshold.csv", "threshold.png", "phase.png", "manifest.json"):
+        assert (out1 / f).stat().st_size > 0
+    manifest = json.loads((out1 / "manifest.json").read_text())
+    assert manifest["parameters"]["bound"] == "alpha1"
+    out2 = tmp_path / "ac"
+    res = runner.invoke(app, ["modern", "threshold", "--lam", "2", "--N", "16",
+                              "--ensemble", "gaussian", "--bound", "alphac", "--probes", "4",
+                              "--points", "3", "--out", str(out2)])
+    assert res.exit_code == 0, res.output
+    rows = _rows(out2 / "threshold.csv")
+    assert len(rows) == 3 and "fraction_all_retrieved" in rows[0]
+    s = _rows(out2 / "threshold_summary.csv")[0]
+    assert float(s["alphac_theory"]) == pytest.approx(0.17328679513998632)
+    assert (out2 / "phase.png").exists()
+
+
+def test_modern_threshold_default_writes_phase_figure(tmp_path):
+    res = runner.invoke(app, ["modern", "threshold", "--N", "20", "--probes", "50",
+                              "--points", "5", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "threshold.png").exists() and (tmp_path / "phase.png").exists()

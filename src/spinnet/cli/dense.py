@@ -38,6 +38,16 @@ class Ensemble(StrEnum):
     gaussian = "gaussian"
 
 
+class Bound(StrEnum):
+    alpha1 = "alpha1"
+    alphac = "alphac"
+
+
+class Sampler(StrEnum):
+    vectors = "vectors"
+    overlaps = "overlaps"
+
+
 # ------------------------------------------------------------------------ dam capacity
 @dam_app.command("capacity")
 def capacity(
@@ -209,50 +219,93 @@ def retrieve(
 # --------------------------------------------------------------------- modern threshold
 @modern_app.command("threshold")
 def threshold_cmd(
-    lam: float = typer.Option(0.25, "--lam", help="Inverse temperature λ (= β)."),
+    lam: str = typer.Option("0.25", "--lam", help="Inverse temperature λ (= β): a value, a "
+                                                 "comma list or lo:hi:n."),
     N: str = typer.Option("20,30,40", "--N", help="System sizes: a comma list or lo:hi:n."),
     ensemble: Ensemble = typer.Option(Ensemble.spherical, "--ensemble", help="Pattern law."),
-    probes: int = typer.Option(400, "--probes", help="Probe patterns per N."),
-    points: int = typer.Option(17, "--points", help="Loads between 0.6 and 1.4 α₁."),
+    bound: Bound = typer.Option(Bound.alpha1, "--bound",
+                                help="alpha1: typical-pattern threshold α₁ (fraction of probe "
+                                     "patterns retrieved); alphac: all patterns at once "
+                                     "(fraction of pattern sets, lower bound α_c)."),
+    sampler: Sampler = typer.Option(Sampler.vectors, "--sampler",
+                                    help="vectors: generate the P pattern vectors; overlaps: "
+                                         "draw the other patterns' overlaps from their exact "
+                                         "law (any P; --bound alpha1 only)."),
+    probes: int = typer.Option(400, "--probes", help="Probe patterns per N (--bound alphac: "
+                                                     "pattern sets per N)."),
+    points: int = typer.Option(17, "--points", help="Loads between 0.6 and 1.4 α₁ (alphac: "
+                                                    "0.5 and 1.5 α_c)."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     out: Path = typer.Option(Path("spinnet-modern-threshold"), "--out",
                              help="Output directory."),
 ) -> None:
-    """Typical-pattern retrieval threshold α₁(λ) with P = e^{αN} patterns vs theory.
+    """Exponential-capacity thresholds α₁(λ), α_c(λ) with P = e^{αN} patterns vs theory.
 
-    Measures, for each N, the fraction of probe patterns whose own softmax
-    weight exceeds 1/2 and the load where it crosses 1/2 (Lucibello & Mézard
-    2024 REM criterion). Writes threshold.csv, threshold_summary.csv,
-    threshold.png and manifest.json.
+    Measures, for each λ and N, the fraction of probe patterns whose own
+    softmax weight exceeds 1/2 (--bound alpha1) or the fraction of pattern
+    sets in which every pattern passes (--bound alphac), and the load where
+    it crosses 1/2 (Lucibello & Mézard 2024 REM criterion). Writes
+    threshold.csv, threshold_summary.csv, threshold.png, phase.png (theory
+    lines α₁(λ), α_c(λ) over the measured points) and manifest.json.
     """
     from spinnet._io import write_manifest
-    from spinnet.experiments.dense import threshold_experiment
-    from spinnet.theory.dense import lm_alpha1
+    from spinnet.experiments.dense import phase_experiment, threshold_experiment
+    from spinnet.theory.dense import lm_alpha1, lm_alphac
 
     started = time.time()
+    lams = parse_floats(lam, "--lam", minimum=0, min_inclusive=False)
     ns = parse_ints(N, "--N", minimum=3)
-    check_finite(lam, "--lam", minimum=0, min_inclusive=False)
     if probes < 1:
         fail(f"--probes must be >= 1; got {probes}", "--probes")
     if points < 3:
         fail(f"--points must be >= 3; got {points}", "--points")
     check_seed(seed)
+    if len(set(lams)) != len(lams):
+        fail(f"--lam values must be distinct; got {lam}", "--lam")
+    if bound == Bound.alphac and sampler == Sampler.overlaps:
+        fail("--sampler overlaps samples one probe's overlaps; the all-pattern check "
+             "(--bound alphac) needs the pattern vectors (--sampler vectors)", "--sampler")
     try:
-        a1 = lm_alpha1(lam, ensemble.value)
+        a1 = max(lm_alpha1(g, ensemble.value) for g in lams)
+        ac = max(lm_alphac(g, ensemble.value) for g in lams)
     except ValueError as exc:
         fail(str(exc), "--lam")
-    if max(ns) * 1.4 * a1 > math.log(2e8):
-        fail(f"e^(1.4 α₁ N) patterns is too many at N={max(ns)}; use smaller --N", "--N")
+    if bound == Bound.alphac:
+        if max(ns) * 1.5 * ac > math.log(30000):
+            fail(f"e^(1.5 α_c N) > 30000 patterns at N={max(ns)} (all-pattern check is "
+                 f"O(P² N)); use smaller --N", "--N")
+    elif sampler == Sampler.vectors:
+        if max(ns) * 1.4 * a1 > math.log(2e8):
+            fail(f"e^(1.4 α₁ N) patterns is too many at N={max(ns)}; use smaller --N or "
+                 "--sampler overlaps", "--N")
+    elif max(ns) * max(lams) > 400:
+        fail(f"λ N must be <= 400 for the overlap sampler's bins; got "
+             f"{max(ns) * max(lams):g}", "--N")
     out = out_dir(out)
+    default = len(lams) == 1 and bound == Bound.alpha1 and sampler == Sampler.vectors
     with progress_bar() as bar:
-        res = threshold_experiment(lam, ns, out, ensemble=ensemble.value, n_probes=probes,
-                                   n_points=points, seed=seed, progress=bar)
+        if default:
+            res = threshold_experiment(lams[0], ns, out, ensemble=ensemble.value,
+                                       n_probes=probes, n_points=points, seed=seed,
+                                       progress=bar)
+        else:
+            res = phase_experiment(lams, ns, out, ensemble=ensemble.value, bound=bound.value,
+                                   sampler=sampler.value, n_probes=probes, n_points=points,
+                                   seed=seed, progress=bar)
     summaries = res["summaries"]
     files = [*res["files"], "manifest.json"]
-    params = dict(lam=lam, N=ns, ensemble=ensemble.value, probes=probes, points=points,
+    params = dict(lam=lams[0] if len(lams) == 1 else lams, N=ns, ensemble=ensemble.value,
+                  bound=bound.value, sampler=sampler.value, probes=probes, points=points,
                   seed=seed)
     write_manifest(out, "modern threshold", params, started, files, summary=summaries)
-    print_table(f"α₁(λ={lam:g}) for {ensemble.value} patterns", summaries,
-                {"alpha_cross": ".4f", "alpha1_theory": ".4f", "alpha1_finite_N": ".4f",
-                 "lam": ".3g"})
+    label = "α₁" if bound == Bound.alpha1 else "α_c"
+    lam_text = ", ".join(f"{g:g}" for g in lams)
+    cols = (("lam", "N", "alpha_cross", "alpha_cross_err", "alpha1_theory", "alpha1_finite_N")
+            if bound == Bound.alpha1 else ("lam", "N", "alpha_cross", "alphac_theory",
+                                           "alpha1_theory"))
+    cols = tuple(k for k in cols if any(k in s for s in summaries))
+    table = [{k: s.get(k, math.nan) for k in cols} for s in summaries]
+    print_table(f"{label}(λ={lam_text}) for {ensemble.value} patterns", table,
+                {"alpha_cross": ".5f", "alpha_cross_err": ".2g", "alpha1_theory": ".5f",
+                 "alphac_theory": ".5f", "alpha1_finite_N": ".5f", "lam": ".3g"})
     console.print(f"outputs in {out}/ ({', '.join(files)})")

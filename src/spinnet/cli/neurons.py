@@ -1,4 +1,4 @@
-"""``spinnet neurons gates``, ``spinnet perceptron capacity``, ``spinnet mlp train``.
+"""``spinnet neurons gates``, ``spinnet perceptron capacity|binary|teacher``, ``spinnet mlp train``.
 
 Each command parses its options, calls one function of
 :mod:`spinnet.experiments.neurons` and prints the result.
@@ -99,9 +99,10 @@ class PatternKind(StrEnum):
 def capacity(
     N: str = typer.Option("25,50,100,200", "--N", help="Dimensions N: a comma list or lo:hi:n "
                                                        "(n points)."),
-    alpha: str = typer.Option("1:3:21", "--alpha", help="Loads α = p/N: a comma list or "
-                                                        "lo:hi:n (n points from lo to hi, "
-                                                        "both included)."),
+    alpha: str = typer.Option(None, "--alpha", help="Loads α = p/N: a comma list or "
+                                                    "lo:hi:n (n points from lo to hi, both "
+                                                    "included); default 1:3:21. Not used "
+                                                    "with --kappa."),
     samples: int = typer.Option(100, "--samples", help="Random dichotomies per (N, α)."),
     kind: PatternKind = typer.Option(PatternKind.gaussian, "--kind",
                                      help="Pattern entries: gaussian (general position, "
@@ -116,8 +117,20 @@ def capacity(
                                         "other --samples/--kind/--perceptron-epochs/--seed."),
     out: Path = typer.Option(Path("spinnet-perceptron-capacity"), "--out",
                              help="Output directory."),
+    kappa: str = typer.Option(None, "--kappa", help="Stabilities κ ≥ 0 (comma list or "
+                                                    "lo:hi:n): measure the maximal-stability "
+                                                    "capacity ⟨p_c(κ)⟩/N per N against "
+                                                    "Gardner's α_c(κ) instead of the α curve "
+                                                    "(--samples per N; --alpha and "
+                                                    "--perceptron-epochs are not used)."),
 ) -> None:
     """Fraction of random dichotomies of p = αN patterns a perceptron can learn, vs α.
+
+    With --kappa: for each sample, the critical number of patterns p_c(κ) of a random
+    pattern sequence (largest p storable at stability κ; LP at κ = 0, maximal-stability
+    AdaTron with a certified bound at κ > 0), ⟨p_c⟩/N per N, its N → ∞ extrapolation in
+    1/N, and Gardner's α_c(κ). Writes kappa_capacity.csv, kappa_extrapolation.csv,
+    kappa_capacity.png, checkpoint.json, manifest.json.
 
     Learnability is decided exactly by linear programming (this decides the curve);
     the perceptron rule with an epoch budget is run alongside and its convergence rate
@@ -129,7 +142,14 @@ def capacity(
     from spinnet.experiments.neurons import perceptron_capacity
 
     ns = parse_ints(N, "--N", minimum=1, maximum=2000)
-    al = parse_floats(alpha, "--alpha", minimum=0, min_inclusive=False)
+    if kappa is not None:
+        if alpha is not None:
+            fail("--alpha is not used with --kappa (the capacity is measured as the "
+                 "critical number of patterns of each sample); drop one of them", "--alpha")
+        _kappa_capacity(ns, kappa, samples, kind, seed, overwrite, out)
+        return
+    al = parse_floats("1:3:21" if alpha is None else alpha, "--alpha", minimum=0,
+                      min_inclusive=False)
     if samples < 1:
         fail(f"--samples must be >= 1; got {samples}", "--samples")
     if perceptron_epochs < 0:
@@ -158,6 +178,185 @@ def capacity(
                   f"by linear programming; the perceptron rule "
                   f"({perceptron_epochs or 'not run'} epochs budget) gives a lower bound. "
                   f"Outputs in {out}/ ({', '.join(res['files'])})")
+
+
+def _kappa_capacity(ns: list[int], kappa: str, samples: int, kind: PatternKind, seed: int,
+                    overwrite: bool, out: Path) -> None:
+    """``perceptron capacity --kappa``: maximal-stability capacity vs Gardner."""
+    from spinnet.experiments.perceptron_theory import kappa_capacity
+
+    ks = list(dict.fromkeys(parse_floats(kappa, "--kappa", minimum=0, maximum=10)))
+    if min(ns) < 2:
+        fail(f"--N must be >= 2 with --kappa; got {min(ns)}", "--N")
+    if samples < 2:
+        fail(f"--samples must be >= 2 with --kappa (error bars); got {samples}", "--samples")
+    seed = check_seed(seed)
+    out = out_dir(out)
+    with progress_bar() as bar:
+        def progress(stage: str, done: int, total: int | None) -> None:
+            bar(stage, done, total)
+            note_kept(f"{done} of {total} samples in {out / 'checkpoint.json'}")
+
+        res = _run(kappa_capacity, out, ns=ns, kappas=ks, samples=samples, kind=kind.value,
+                   seed=seed, overwrite=overwrite, progress=progress)
+    if res["resumed"]:
+        console.print(f"reused {res['resumed']} samples from {out / 'checkpoint.json'}")
+    print_table("Capacity ⟨p_c(κ)⟩/N of the maximal-stability perceptron",
+                [{"N": r["N"], "κ": r["kappa"], "α_c(N)": r["alpha_c"],
+                  "± err": r["alpha_c_err"], "Gardner": r["gardner"]} for r in res["rows"]],
+                {"κ": "g", "α_c(N)": ".4f", "± err": ".4f", "Gardner": ".4f"})
+    if len(ns) >= 2:
+        print_table("N → ∞: weighted fit α_c(N) = α_∞ + b/N (and in 1/√N for comparison)",
+                    [{"κ": e["kappa"], "Gardner": e["gardner"], "α_∞ (1/N)": e["fit_1/N"],
+                      "± err": e["fit_1/N_err"], "χ²/dof": e["chi2_dof_1/N"],
+                      "deviation": f"{100 * e['rel_dev_1/N']:+.2f}%",
+                      "α_∞ (1/√N)": e["fit_1/sqrtN"], "χ²/dof (1/√N)": e["chi2_dof_1/sqrtN"]}
+                     for e in res["extrapolation"]],
+                    {k: ".4f" for k in ("Gardner", "α_∞ (1/N)", "± err", "α_∞ (1/√N)")}
+                    | {"κ": "g", "χ²/dof": ".2f", "χ²/dof (1/√N)": ".2f"})
+    else:
+        console.print("one N: no N → ∞ extrapolation (give --N at least two sizes)")
+    if res["undecided"]:
+        console.print(f"{res['undecided']} maximal-stability decisions hit the sweep budget "
+                      "and were taken from the bracket midpoint")
+    console.print(f"Outputs in {out}/ ({', '.join(res['files'])})")
+
+
+# --------------------------------------------------------------------------- binary
+@perceptron_app.command("binary")
+def binary(
+    N: str = typer.Option("9,11,13,15,17", "--N", help="Odd sizes N ≤ 27 (comma list or "
+                                                       "lo:hi:n); every one of the 2^N "
+                                                       "binary weight vectors is enumerated."),
+    samples: int = typer.Option(200, "--samples", help="Random pattern sequences per N."),
+    seed: int = typer.Option(0, "--seed", help="Root seed (each N has its own stream)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace sizes kept in --out "
+                                                              "by a run with other "
+                                                              "--samples/--seed."),
+    out: Path = typer.Option(Path("spinnet-perceptron-binary"), "--out",
+                             help="Output directory."),
+) -> None:
+    """Binary (Ising) perceptron: exact-enumeration capacity vs Krauth–Mézard α_c ≈ 0.833.
+
+    For each sample the critical number of patterns p_c (largest p such that some
+    w ∈ {−1,+1}^N stores the first p random patterns) is found by enumerating all 2^N
+    weights (bit-parallel Numba); ⟨p_c⟩/N is extrapolated in 1/N and compared with the
+    zero of the replica-symmetric entropy. Writes binary_capacity.csv,
+    binary_entropy.csv, binary_capacity.png, checkpoint.json, manifest.json.
+    """
+    from spinnet.experiments.perceptron_theory import binary_capacity
+
+    ns = list(dict.fromkeys(parse_ints(N, "--N", minimum=3, maximum=27)))
+    even = [n for n in ns if n % 2 == 0]
+    if even:
+        fail(f"--N must be odd (no zero fields); got {even[0]}", "--N")
+    if samples < 2:
+        fail(f"--samples must be >= 2 (error bars); got {samples}", "--samples")
+    seed = check_seed(seed)
+    out = out_dir(out)
+    with progress_bar() as bar:
+        def progress(stage: str, done: int, total: int | None) -> None:
+            bar(stage, done, total)
+            note_kept(f"{done} of {total} sizes in {out / 'checkpoint.json'}")
+
+        res = _run(binary_capacity, out, ns=ns, samples=samples, seed=seed,
+                   overwrite=overwrite, progress=progress)
+    if res["resumed"]:
+        console.print(f"reused {res['resumed']} sizes from {out / 'checkpoint.json'}")
+    print_table("Binary perceptron: ⟨p_c⟩/N by exact enumeration",
+                [{"N": r["N"], "samples": r["samples"], "α_c(N)": r["alpha_c"],
+                  "± err": r["alpha_c_err"]} for r in res["rows"]],
+                {"α_c(N)": ".4f", "± err": ".4f"})
+    e = res["extrapolation"]
+    if math.isfinite(e["value"]):
+        console.print(f"N → ∞ (fit in 1/N): α_c = {e['value']:.4f} ± {e['error']:.4f} "
+                      f"(χ²/dof {e['chi2_dof']:.2f}); fit in 1/√N: {e['fit_sqrt_value']:.4f}; "
+                      f"Krauth–Mézard (RS entropy = 0): {e['theory']:.5f}; deviation "
+                      f"{e['deviation']:+.4f}")
+    else:
+        console.print(f"Krauth–Mézard: {e['theory']:.5f} (give --N at least two sizes for "
+                      "the extrapolation)")
+    console.print(f"Outputs in {out}/ ({', '.join(res['files'])})")
+
+
+# -------------------------------------------------------------------------- teacher
+class Teacher(StrEnum):
+    spherical = "spherical"
+    binary = "binary"
+
+
+@perceptron_app.command("teacher")
+def teacher(
+    learning: str = typer.Option("hebb,gibbs,amp,bayes", "--learning",
+                                 help="Comma list of hebb (simulated), gibbs (RS theory), "
+                                      "amp (GAMP simulated + state evolution), bayes "
+                                      "(Bayes-optimal theory)."),
+    alpha: str = typer.Option("0.5,1,2,3,5", "--alpha", help="Examples per weight α = p/N "
+                                                             "(comma list or lo:hi:n)."),
+    teacher: Teacher = typer.Option(Teacher.spherical, "--teacher",
+                                    help="Teacher weights: spherical (Gaussian) or binary "
+                                         "(±1; first-order transition to perfect "
+                                         "generalisation)."),
+    N: int = typer.Option(2000, "--N", help="Weights of the simulated perceptrons."),
+    samples: int = typer.Option(20, "--samples", help="Teachers (data sets) per α."),
+    iterations: int = typer.Option(30, "--iterations", help="AMP iterations (also the "
+                                                            "state-evolution steps compared)."),
+    seed: int = typer.Option(0, "--seed", help="Root seed (each α and sample has its own "
+                                               "stream)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace samples kept in --out "
+                                                              "by a run with other settings."),
+    out: Path = typer.Option(Path("spinnet-perceptron-teacher"), "--out",
+                             help="Output directory."),
+) -> None:
+    """Generalisation error ε(α) of a student perceptron learning a teacher.
+
+    Theory lines for Hebb (closed form), Gibbs (replica symmetric), the Bayes-optimal
+    estimator and the AMP state evolution; simulation points for Hebb and AMP (ε =
+    arccos(R)/π of the learned weights). Writes teacher.csv, teacher.png,
+    checkpoint.json and manifest.json.
+    """
+    from spinnet.experiments.perceptron_theory import LEARNINGS, teacher_student
+
+    names = [t.strip() for t in learning.split(",")]
+    bad = [t for t in names if t not in LEARNINGS]
+    if not learning.strip() or bad:
+        fail(f"--learning must be a comma list of {', '.join(LEARNINGS)}; got "
+             f"{learning!r}", "--learning")
+    al = parse_floats(alpha, "--alpha", minimum=0, min_inclusive=False, maximum=1000)
+    if not 1 <= N <= 100_000:
+        fail(f"--N must be in 1..100000; got {N}", "--N")
+    if samples < 2:
+        fail(f"--samples must be >= 2 (error bars); got {samples}", "--samples")
+    if not 1 <= iterations <= 10_000:
+        fail(f"--iterations must be in 1..10000; got {iterations}", "--iterations")
+    if max(al) * N > 5e7:
+        fail(f"--alpha × --N = {max(al) * N:.3g} examples: too large (at most 5e7)", "--alpha")
+    seed = check_seed(seed)
+    out = out_dir(out)
+    with progress_bar() as bar:
+        def progress(stage: str, done: int, total: int | None) -> None:
+            bar(stage, done, total)
+            note_kept(f"{done} of {total} samples in {out / 'checkpoint.json'}")
+
+        res = _run(teacher_student, out, alphas=al, learnings=names, prior=teacher.value,
+                   n=N, samples=samples, n_iter=iterations, seed=seed, overwrite=overwrite,
+                   progress=progress)
+    if res["resumed"]:
+        console.print(f"reused {res['resumed']} samples from {out / 'checkpoint.json'}")
+    print_table(f"Generalisation error, {teacher.value} teacher",
+                [{"learning": r["learning"], "α": r["alpha"], "theory": r["theory"],
+                  **({"simulated": f"{r['simulated']:.4f}", "± err": f"{r['simulated_err']:.4f}",
+                      "z": f"{r['z']:+.2f}"} if math.isfinite(r["simulated"]) else
+                     {"simulated": "theory only", "± err": "", "z": ""})}
+                 for r in res["rows"]],
+                {"α": "g", "theory": ".4f"})
+    if res["thresholds"]:
+        t = res["thresholds"]
+        console.print(f"binary teacher: perfect generalisation (Gibbs, Bayes) above α_IT = "
+                      f"{t['alpha_it']:.4f}; AMP's poor branch ends at α_alg = "
+                      f"{t['alpha_alg']:.4f}")
+    console.print("amp theory = state evolution after --iterations steps; gibbs and bayes "
+                  f"are theory only. Outputs in {out}/ ({', '.join(res['files'])})")
 
 
 # -------------------------------------------------------------------------- mlp train

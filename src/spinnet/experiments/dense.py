@@ -10,6 +10,11 @@
 - :func:`lm_simulation` — the typical-pattern retrieval threshold ``α₁(λ)``
   (Lucibello & Mézard 2024) measured with ``P = e^{αN}`` spherical or
   Gaussian patterns;
+- :func:`lm_rem_sample`, :func:`lm_threshold` — the same criterion sampled
+  from the exact law of the overlaps of ``P − 1`` other patterns with the
+  probe (binned, Poisson counts; any ``P``, so ``N`` up to 60 at ``λ = 1``);
+  :func:`lm_all_patterns` — all-pattern retrieval (``α_c``) with pattern
+  vectors; :func:`lm_phase_scan` — thresholds vs ``λ`` next to the theory;
 - :func:`modern_one_step_error` — bit error after one modern Hopfield update
   vs ``β`` and load;
 - :func:`mnist_retrieval` — half-occluded MNIST queries: classical Hebbian vs
@@ -41,6 +46,7 @@ from spinnet._rng import SeedLike, as_generator
 from spinnet._validation import (
     check_fraction,
     check_int,
+    check_option,
     check_positive_float,
     check_spins,
 )
@@ -53,11 +59,19 @@ __all__ = [
     "dam_capacity_experiment",
     "exp_one_step",
     "fit_power_law",
+    "lm_all_patterns",
+    "lm_basin",
     "lm_dynamics",
+    "lm_extrapolate",
+    "lm_phase_figure",
+    "lm_phase_scan",
+    "lm_rem_sample",
     "lm_simulation",
+    "lm_threshold",
     "measure_capacity",
     "mnist_retrieval",
     "modern_one_step_error",
+    "phase_experiment",
     "retrieval_experiment",
     "stable_fraction",
     "threshold_experiment",
@@ -410,6 +424,510 @@ def lm_dynamics(n_spins: int, lam: float, alphas: Sequence[float], *,
     return rows, summary
 
 
+# ------------------------------------------------ Lucibello-Mézard: overlap sampler, α_c
+_GL_T, _GL_W = np.polynomial.legendre.leggauss(4)
+
+
+def _lm_log_density(u: np.ndarray, n: int, ensemble: str) -> np.ndarray:
+    """``ln p_N(u)`` of the overlap ``u = ξ·x/N`` of a random pattern with a state, ``|x|² = N``."""
+    from scipy.special import betaln
+
+    if ensemble == "spherical":
+        return -betaln(0.5, (n - 1) / 2.0) + 0.5 * (n - 3) * np.log1p(-u * u)
+    return 0.5 * math.log(n / (2 * math.pi)) - 0.5 * n * u * u
+
+
+def _lm_bins(n: int, lam: float, alpha_max: float, ensemble: str, n_bins: int
+             ) -> dict[str, np.ndarray]:
+    if ensemble == "spherical":
+        edges = np.linspace(-1.0, 1.0, n_bins + 1)
+    else:
+        h = math.sqrt(2.0 * alpha_max + 60.0 / n)
+        edges = np.linspace(-h, h, n_bins + 1)
+    c = 0.5 * (edges[1:] + edges[:-1])
+    d = 0.5 * (edges[1:] - edges[:-1])
+    u = c[:, None] + d[:, None] * _GL_T[None, :]
+    base = _lm_log_density(u, n, ensemble) + np.log(d[:, None] * _GL_W[None, :])
+    log_p = logsumexp(base, axis=1)
+    log_e1 = logsumexp(base + lam * n * u, axis=1) - log_p
+    log_e2 = logsumexp(base + 2.0 * lam * n * u, axis=1) - log_p
+    slope = (-(n - 3) * c / (1.0 - c * c)) if ensemble == "spherical" else -n * c
+    return {"lo": edges[:-1], "width": 2.0 * d, "log_p": log_p, "log_e1": log_e1,
+            "log_e2": log_e2, "b": slope * 2.0 * d}
+
+
+def lm_rem_sample(n_spins: int, lam: float, alphas: Sequence[float], *,
+                  ensemble: str = "spherical", n_probes: int = 400, n_bins: int | None = None,
+                  exact_below: int = 0, rng: SeedLike = None) -> dict[str, np.ndarray]:
+    """Sample ``ln Σ_{ν>1} e^{λ ξ^ν·x}`` for ``P = e^{αN}`` patterns from the overlaps' exact law.
+
+    Seen from the state ``x = √N ξ^1/|ξ^1|`` the other patterns' overlaps
+    ``u_ν = ξ^ν·x/N`` are independent with density ``∝ (1 − u²)^{(N−3)/2}``
+    (spherical) or ``N(0, 1/N)`` (Gaussian), so the retrieval criterion of
+    Lucibello & Mézard (2024) needs only these ``P − 1`` numbers, not the
+    vectors. They are drawn binned: ``n_bins`` bins of ``u`` (Gauss–Legendre
+    masses), independent Poisson counts per bin (``P`` Poissonised; the
+    loads are nested, each adds its increment), a bin's patterns summed as
+    ``count × E[e^{λNu} | bin]`` — unbiased for ``Z``; it drops only the
+    spread of the weights inside a bin, below ``λN·width`` relative (the
+    default ``n_bins`` keeps ``λN·width <= 0.02``). With ``exact_below > 0``,
+    counts up to that number in bins carrying at least ``e^{−18}`` of the sum
+    are drawn one by one inside the bin (log-linear density) instead. This
+    makes ``P = e^{60}`` as cheap as ``P = 10³``.
+    Checked against the brute-force pattern sums of :func:`lm_simulation`.
+
+    Parameters
+    ----------
+    n_spins : int
+        ``N >= 3``.
+    lam : float
+        Inverse temperature ``λ > 0``.
+    alphas : sequence of float
+        Loads ``α = ln P / N`` (sorted ascending internally).
+    ensemble : {"spherical", "gaussian"}
+    n_probes : int
+        Independent probe patterns ``ξ^1``.
+    n_bins : int, optional
+        Number of bins (default ``max(2000, ⌈λN·range/0.02⌉)``, ``range`` the
+        width of the overlap interval).
+    exact_below : int
+        See above (0: no individual draws).
+    rng : SeedLike
+
+    Returns
+    -------
+    dict
+        ``alphas`` (n_alpha,), ``signal`` (n_probes,) ``= λ ξ^1·x`` (``λN`` for
+        spherical, ``λ√N|ξ^1|`` for Gaussian), ``log_z_rest`` (n_alpha,
+        n_probes) ``= ln Σ_{ν>1} e^{λNu_ν}`` and ``participation`` (n_alpha,
+        n_probes) ``= Σ w_ν²`` of the softmax over the other patterns.
+    """
+    n = check_int(n_spins, "n_spins", minimum=3)
+    lam = check_positive_float(lam, "lam")
+    ensemble = check_option(ensemble, "ensemble", ("spherical", "gaussian"))
+    n_probes = check_int(n_probes, "n_probes", minimum=1)
+    exact_below = check_int(exact_below, "exact_below", minimum=0)
+    alphas = np.sort(np.array([check_positive_float(a, "alphas") for a in alphas]))
+    if n_bins is None:
+        span = 2.0 if ensemble == "spherical" else 2.0 * math.sqrt(2.0 * alphas[-1] + 60.0 / n)
+        n_bins = max(2000, math.ceil(lam * n * span / 0.02))
+    n_bins = check_int(n_bins, "n_bins", minimum=10)
+    gen = as_generator(rng)
+    bins = _lm_bins(n, lam, float(alphas[-1]), ensemble, n_bins)
+    if ensemble == "spherical":
+        signal = np.full(n_probes, lam * n)
+    else:
+        signal = lam * np.sqrt(n * gen.chisquare(n, n_probes))
+    z1 = np.full((len(alphas), n_probes), -np.inf)
+    z2 = np.full((len(alphas), n_probes), -np.inf)
+    acc1 = np.full(n_probes, -np.inf)
+    acc2 = np.full(n_probes, -np.inf)
+    n_prev = 0.0
+    for k, a in enumerate(alphas):
+        n_rest = math.expm1(a * n)  # P - 1 other patterns, P = e^{αN}
+        mean = max(n_rest - n_prev, 0.0) * np.exp(bins["log_p"])
+        n_prev = max(n_rest, n_prev)
+        # bins whose expected count is below 1e-13 stay empty (all of them together
+        # receive a pattern with probability < n_bins * 1e-13)
+        cols = np.flatnonzero(mean > 1e-13)
+        mc = mean[cols]
+        counts = np.empty((n_probes, len(cols)))
+        small = mc < 1e15
+        counts[:, small] = gen.poisson(mc[small], size=(n_probes, int(small.sum())))
+        counts[:, ~small] = mc[~small]
+        with np.errstate(divide="ignore"):
+            lc = np.log(counts)  # -inf for empty bins
+        approx1 = lc + bins["log_e1"][cols][None, :]
+        ref = logsumexp(approx1, axis=1)
+        # exact draws only where they matter: few patterns in a bin that carries at
+        # least e^-18 of the (approximate) total; elsewhere count × E[e^{λNu} | bin]
+        sparse = (counts > 0) & (counts <= exact_below) & (approx1 >= ref[:, None] - 18.0)
+        new1 = logsumexp(np.where(sparse, -np.inf, approx1), axis=1)
+        new2 = logsumexp(np.where(sparse, -np.inf, lc + bins["log_e2"][cols][None, :]), axis=1)
+        if sparse.any():
+            pi, ci = np.nonzero(sparse)
+            reps = counts[pi, ci].astype(np.int64)
+            pi, bi = np.repeat(pi, reps), np.repeat(cols[ci], reps)
+            v = gen.random(len(bi))
+            b = bins["b"][bi]
+            safe = np.abs(b) > 1e-9
+            t = np.where(safe, np.log1p(v * np.expm1(np.where(safe, b, 1.0)))
+                         / np.where(safe, b, 1.0), v)
+            u = bins["lo"][bi] + bins["width"][bi] * np.clip(t, 0.0, 1.0)
+            if ensemble == "spherical":
+                u = np.clip(u, -1.0, 1.0)
+            x1 = lam * n * u
+            np.logaddexp.at(new1, pi, x1)
+            np.logaddexp.at(new2, pi, 2.0 * x1)
+        acc1 = np.logaddexp(acc1, new1)
+        acc2 = np.logaddexp(acc2, new2)
+        z1[k], z2[k] = acc1, acc2
+    with np.errstate(invalid="ignore"):
+        part = np.where(np.isfinite(z1), np.exp(z2 - 2.0 * z1), np.nan)
+    return {"alphas": alphas, "signal": signal, "log_z_rest": z1, "participation": part}
+
+
+def _median_crossing(alphas: np.ndarray, d: np.ndarray) -> float:
+    """Load where the median over probes of ``d`` (n_alpha, n_probes) crosses 0 upwards."""
+    med = np.median(d, axis=1)
+    for k in range(len(med) - 1):
+        if med[k] < 0 <= med[k + 1]:
+            return float(alphas[k] - med[k] * (alphas[k + 1] - alphas[k]) / (med[k + 1] - med[k]))
+    return math.nan
+
+
+def lm_threshold(n_spins: int, lam: float, alphas: Sequence[float], *,
+                 ensemble: str = "spherical", n_probes: int = 400, n_boot: int = 200,
+                 rng: SeedLike = None, **sampler: Any) -> tuple[list[dict[str, Any]],
+                                                                dict[str, Any]]:
+    """Typical-pattern retrieval threshold at size ``N`` from :func:`lm_rem_sample`.
+
+    A probe is retrieved when the softmax at ``x = √N ξ^1/|ξ^1|`` puts more
+    than half its weight on ``ξ^1`` (``λ ξ^1·x > ln Σ_{ν>1} e^{λ ξ^ν·x}``).
+    The threshold ``alpha_cross`` is where the median over probes of
+    ``d = (ln Z_rest − λ ξ^1·x)/N`` crosses 0 (linear interpolation between
+    loads); its statistical error ``alpha_cross_err`` is the bootstrap
+    standard deviation over probes (``n_boot`` resamples).
+
+    Parameters
+    ----------
+    n_spins, lam, alphas, ensemble, n_probes, rng
+        As in :func:`lm_rem_sample` (``**sampler`` passes ``n_bins``,
+        ``exact_below``).
+    n_boot : int
+        Bootstrap resamples for the crossing error.
+
+    Returns
+    -------
+    rows : list of dict
+        Per load: ``alpha, fraction_retrieved, stderr, median_d,
+        mean_participation`` (the softmax participation ``Σ w²`` over the
+        other patterns; REM theory in ``participation_theory``).
+    summary : dict
+        ``alpha_cross, alpha_cross_err``, ``alpha1_theory`` (``N = ∞``),
+        ``alpha1_finite_N`` (annealed, where defined) and ``finite_size_shift``.
+    """
+    n_boot = check_int(n_boot, "n_boot", minimum=2)
+    gen = as_generator(rng)
+    res = lm_rem_sample(n_spins, lam, alphas, ensemble=ensemble, n_probes=n_probes,
+                        rng=gen, **sampler)
+    a = res["alphas"]
+    n = int(n_spins)
+    d = (res["log_z_rest"] - res["signal"][None, :]) / n
+    rows = []
+    for k, alpha in enumerate(a):
+        f = float(np.mean(d[k] < 0))
+        rows.append({"N": n, "lam": float(lam), "ensemble": ensemble, "alpha": float(alpha),
+                     "fraction_retrieved": f,
+                     "stderr": float(math.sqrt(max(f * (1 - f), 0.25 / n_probes) / n_probes)),
+                     "median_d": float(np.median(d[k])),
+                     "mean_participation": float(np.nanmean(res["participation"][k])),
+                     "participation_theory": theory.lm_rest_participation(alpha, lam, ensemble)})
+    cross = _median_crossing(a, d)
+    boots = []
+    for _ in range(n_boot):
+        idx = gen.integers(0, d.shape[1], d.shape[1])
+        boots.append(_median_crossing(a, d[:, idx]))
+    boots = np.array(boots)
+    a1 = theory.lm_alpha1(lam, ensemble)
+    summary: dict[str, Any] = {
+        "N": n, "lam": float(lam), "ensemble": ensemble, "bound": "alpha1",
+        "alpha_cross": cross,
+        "alpha_cross_err": float(np.nanstd(boots)) if np.isfinite(boots).sum() > 1 else math.nan,
+        "alpha1_theory": a1, "n_probes": int(n_probes)}
+    if ensemble == "spherical" or lam <= 1:
+        a1n = theory.lm_alpha1_finite(n, lam, ensemble)
+        summary["alpha1_finite_N"] = a1n
+        summary["finite_size_shift"] = a1n - a1
+    return rows, summary
+
+
+def lm_extrapolate(sizes: Sequence[int], values: Sequence[float], errors: Sequence[float],
+                   *, order: int = 2) -> dict[str, float]:
+    """Weighted least-squares extrapolation ``α(N) = α_∞ + Σ_{k=1}^{order} a_k / N^k``.
+
+    The annealed finite-size correction of ``α₁`` is a series in ``1/N``
+    (the ``√N`` Laplace prefactors cancel), so the measured crossings of
+    :func:`lm_threshold` are extrapolated in ``1/N``.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        ``N`` values (at least ``order + 2``).
+    values, errors : sequence of float
+        Measured thresholds and their standard errors (> 0).
+    order : int
+        Highest power of ``1/N``.
+
+    Returns
+    -------
+    dict
+        ``alpha_inf``, ``alpha_inf_err`` (from the weighted fit's covariance)
+        and ``chi2_per_dof``.
+    """
+    order = check_int(order, "order", minimum=1)
+    n = np.asarray(sizes, float)
+    y = np.asarray(values, float)
+    e = np.asarray(errors, float)
+    if not (n.shape == y.shape == e.shape) or n.ndim != 1:
+        raise ValueError(f"sizes, values and errors must be 1-D of equal length; got "
+                         f"{n.shape}, {y.shape}, {e.shape}")
+    if len(n) < order + 2:
+        raise ValueError(f"need at least order + 2 = {order + 2} sizes; got {len(n)}")
+    if np.any(~np.isfinite(e)) or np.any(e <= 0):
+        raise ValueError("errors must be finite and > 0")
+    a = np.vstack([n ** -k for k in range(order + 1)]).T
+    w = 1.0 / e**2
+    cov = np.linalg.inv(a.T @ (a * w[:, None]))
+    coef = cov @ a.T @ (w * y)
+    res = (a @ coef - y) / e
+    return {"alpha_inf": float(coef[0]), "alpha_inf_err": float(math.sqrt(cov[0, 0])),
+            "chi2_per_dof": float(res @ res / (len(n) - order - 1))}
+
+
+def lm_all_patterns(n_spins: int, lam: float, alphas: Sequence[float], *,
+                    ensemble: str = "gaussian", n_sets: int = 40, chunk: int = 2048,
+                    rng: SeedLike = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Are *all* ``P = e^{αN}`` stored patterns retrieved? (the ``α_c`` question).
+
+    For each of ``n_sets`` pattern sets and every pattern ``μ``: the state
+    ``x_μ = √N ξ^μ/|ξ^μ|`` (the pattern itself for spherical patterns) and
+    the criterion of :func:`lm_threshold`, ``λ ξ^μ·x_μ > ln Σ_{ν≠μ} e^{λ ξ^ν·x_μ}``
+    (softmax condensed on ``μ``), computed from the pattern vectors in row
+    chunks of the ``P × P`` overlap matrix.
+
+    Parameters
+    ----------
+    n_spins : int
+        ``N >= 3``.
+    lam : float
+        Inverse temperature ``λ > 0``.
+    alphas : sequence of float
+        Loads; ``P = round(e^{αN})`` must stay below ``3·10⁴``.
+    ensemble : {"spherical", "gaussian"}
+    n_sets : int
+        Independent pattern sets per load.
+    chunk : int
+        Rows of the overlap matrix computed at once.
+    rng : SeedLike
+
+    Returns
+    -------
+    rows : list of dict
+        Per load: ``alpha, P, fraction_all_retrieved, stderr,
+        fraction_patterns_failed``.
+    summary : dict
+        ``alpha_cross`` (1/2 crossing of ``fraction_all_retrieved``, linear
+        interpolation), ``alphac_theory`` and ``alpha1_theory``.
+    """
+    n = check_int(n_spins, "n_spins", minimum=3)
+    lam = check_positive_float(lam, "lam")
+    ensemble = check_option(ensemble, "ensemble", ("spherical", "gaussian"))
+    n_sets = check_int(n_sets, "n_sets", minimum=1)
+    chunk = check_int(chunk, "chunk", minimum=1)
+    alphas = np.sort(np.array([check_positive_float(a, "alphas") for a in alphas]))
+    sizes = np.maximum(np.round(np.exp(alphas * n)).astype(np.int64), 2)
+    if sizes[-1] > 30000:
+        raise ValueError(f"largest P = e^(alpha N) = {sizes[-1]} is too many patterns "
+                         "for the all-pattern check (<= 30000)")
+    gen = as_generator(rng)
+    rows = []
+    for a, size in zip(alphas, sizes, strict=True):
+        p = int(size)
+        all_ok = np.zeros(n_sets, bool)
+        failed = 0
+        for s in range(n_sets):
+            xi = gen.standard_normal((p, n))
+            if ensemble == "spherical":
+                xi *= math.sqrt(n) / np.linalg.norm(xi, axis=1, keepdims=True)
+            x = xi * (math.sqrt(n) / np.linalg.norm(xi, axis=1, keepdims=True))
+            bad = 0
+            for lo in range(0, p, chunk):
+                hi = min(lo + chunk, p)
+                sc = lam * (x[lo:hi] @ xi.T)  # (rows, P)
+                own = sc[np.arange(hi - lo), np.arange(lo, hi)].copy()
+                sc[np.arange(hi - lo), np.arange(lo, hi)] = -np.inf
+                bad += int(np.sum(logsumexp(sc, axis=1) >= own))
+            all_ok[s] = bad == 0
+            failed += bad
+        f = float(all_ok.mean())
+        rows.append({"N": n, "lam": lam, "ensemble": ensemble, "alpha": float(a), "P": p,
+                     "fraction_all_retrieved": f,
+                     "stderr": float(math.sqrt(max(f * (1 - f), 0.25 / n_sets) / n_sets)),
+                     "fraction_patterns_failed": failed / (n_sets * p)})
+    fr = np.array([r["fraction_all_retrieved"] for r in rows])
+    cross = math.nan
+    for k in range(len(fr) - 1):
+        if fr[k] >= 0.5 > fr[k + 1]:
+            cross = float(alphas[k] + (fr[k] - 0.5) * (alphas[k + 1] - alphas[k])
+                          / (fr[k] - fr[k + 1]))
+            break
+    summary = {"N": n, "lam": lam, "ensemble": ensemble, "bound": "alphac",
+               "alpha_cross": cross, "alphac_theory": theory.lm_alphac(lam, ensemble),
+               "alpha1_theory": theory.lm_alpha1(lam, ensemble), "n_sets": n_sets}
+    return rows, summary
+
+
+def lm_basin(n_spins: int, lam: float, alpha: float, rhos: Sequence[float], *,
+             ensemble: str = "spherical", n_probes: int = 200, rng: SeedLike = None
+             ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One-step basin of attraction: retrieval from a state at overlap ``ρ`` with a pattern.
+
+    Stores ``P = e^{αN}`` pattern vectors; for each probe pattern ``ξ^μ`` and
+    each ``ρ`` a state ``x = √N [ρ ξ̂^μ + √(1−ρ²) n̂]`` (``n̂`` a random unit
+    vector orthogonal to ``ξ^μ``) is updated once with
+    :func:`spinnet.hopfield.dense.lse_sphere_update`. Retrieved = the softmax
+    puts more than half its weight on ``ξ^μ``; the overlap ``x'·ξ̂^μ/√N``
+    after the step is reported too. Theory: retrieval for ``ρ > ρ_b(α, λ)``
+    (:func:`spinnet.theory.dense.lm_basin_overlap`).
+
+    Parameters
+    ----------
+    n_spins, lam, alpha : int, float, float
+        ``N``, ``λ`` and the load (``P = round(e^{αN}) <= 5·10⁵``).
+    rhos : sequence of float
+        Initial overlaps in ``(0, 1]``.
+    ensemble : {"spherical", "gaussian"}
+    n_probes : int
+        Probe patterns (the first ``n_probes`` stored ones).
+    rng : SeedLike
+
+    Returns
+    -------
+    rows : list of dict
+        Per ``ρ``: ``fraction_retrieved, stderr, mean_overlap_after``.
+    summary : dict
+        ``rho_cross`` (1/2 crossing, linear interpolation) and ``rho_b_theory``.
+    """
+    from spinnet.hopfield.dense import lse_sphere_update
+
+    n = check_int(n_spins, "n_spins", minimum=3)
+    lam = check_positive_float(lam, "lam")
+    alpha = check_positive_float(alpha, "alpha")
+    ensemble = check_option(ensemble, "ensemble", ("spherical", "gaussian"))
+    rhos = np.sort(np.array([check_fraction(r, "rhos") for r in rhos]))
+    p = max(round(math.exp(alpha * n)), 2)
+    if p > 5 * 10**5:
+        raise ValueError(f"P = e^(alpha N) = {p} is too many pattern vectors (<= 5e5)")
+    k = min(check_int(n_probes, "n_probes", minimum=1), p)
+    gen = as_generator(rng)
+    xi = gen.standard_normal((p, n))
+    if ensemble == "spherical":
+        xi *= math.sqrt(n) / np.linalg.norm(xi, axis=1, keepdims=True)
+    unit = xi[:k] / np.linalg.norm(xi[:k], axis=1, keepdims=True)
+    noise = gen.standard_normal((k, n))
+    noise -= np.einsum("bi,bi->b", noise, unit)[:, None] * unit
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    rows = []
+    for rho in rhos:
+        x = math.sqrt(n) * (rho * unit + math.sqrt(max(1.0 - rho * rho, 0.0)) * noise)
+        scores = lam * (x @ xi.T)
+        own = scores[np.arange(k), np.arange(k)].copy()
+        scores[np.arange(k), np.arange(k)] = -np.inf
+        ok = own > logsumexp(scores, axis=1)
+        after = lse_sphere_update(x, xi, lam)
+        m = np.einsum("bi,bi->b", after, unit) / math.sqrt(n)
+        f = float(ok.mean())
+        rows.append({"N": n, "lam": lam, "alpha": alpha, "P": p, "ensemble": ensemble,
+                     "rho": float(rho), "fraction_retrieved": f,
+                     "stderr": float(math.sqrt(max(f * (1 - f), 0.25 / k) / k)),
+                     "mean_overlap_after": float(m.mean())})
+    fr = np.array([r["fraction_retrieved"] for r in rows])
+    cross = math.nan
+    for j in range(len(fr) - 1):
+        if fr[j] < 0.5 <= fr[j + 1]:
+            cross = float(rhos[j] + (0.5 - fr[j]) * (rhos[j + 1] - rhos[j]) / (fr[j + 1] - fr[j]))
+            break
+    summary = {"N": n, "lam": lam, "alpha": alpha, "P": p, "ensemble": ensemble,
+               "rho_cross": cross, "rho_b_theory": theory.lm_basin_overlap(alpha, lam, ensemble),
+               "n_probes": k}
+    return rows, summary
+
+
+def lm_phase_scan(lams: Sequence[float], sizes: Sequence[int], *, ensemble: str = "spherical",
+                  bound: str = "alpha1", n_probes: int = 400, n_points: int = 17,
+                  sampler: str = "overlaps", seed: int = 0,
+                  progress: ProgressCallback | None = None
+                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Thresholds at several ``λ`` and ``N`` for the phase figure (theory lines + points).
+
+    ``bound="alpha1"``: :func:`lm_threshold` (``sampler="overlaps"``) or
+    :func:`lm_simulation` (``sampler="vectors"``) at loads ``0.6 … 1.4 α₁(λ)``;
+    ``bound="alphac"``: :func:`lm_all_patterns` (``n_probes`` pattern sets) at
+    loads ``0.5 … 1.5 α_c(λ)``. Pair ``(λ_j, N_k)`` uses seed
+    ``seed + 1000 j + k``.
+
+    Returns
+    -------
+    rows, summaries : list of dict
+        All per-load rows and one summary per ``(λ, N)``.
+    """
+    bound = check_option(bound, "bound", ("alpha1", "alphac"))
+    sampler = check_option(sampler, "sampler", ("overlaps", "vectors"))
+    rows: list[dict[str, Any]] = []
+    summaries: list[dict[str, Any]] = []
+    total = len(lams) * len(sizes)
+    done = 0
+    for j, lam in enumerate(lams):
+        for k, n in enumerate(sizes):
+            report(progress, "(λ, N) pairs", done, total)
+            s = seed + 1000 * j + k
+            if bound == "alpha1":
+                alphas = np.linspace(0.6, 1.4, n_points) * theory.lm_alpha1(lam, ensemble)
+                if sampler == "overlaps":
+                    r, summ = lm_threshold(n, lam, alphas, ensemble=ensemble,
+                                           n_probes=n_probes, rng=s)
+                else:
+                    r, summ = lm_simulation(n, lam, alphas, ensemble=ensemble,
+                                            n_probes=n_probes, rng=s)
+                    summ["bound"] = "alpha1"
+            else:
+                alphas = np.linspace(0.5, 1.5, n_points) * theory.lm_alphac(lam, ensemble)
+                r, summ = lm_all_patterns(n, lam, alphas, ensemble=ensemble, n_sets=n_probes,
+                                          rng=s)
+            rows += r
+            summaries.append(summ)
+            done += 1
+    report(progress, "(λ, N) pairs", total, total)
+    return rows, summaries
+
+
+def lm_phase_figure(summaries: list[dict[str, Any]], ensemble: str) -> Any:
+    """``α`` vs ``λ``: theory ``α₁(λ)`` and ``α_c(λ)`` (lines) with measured crossings (points).
+
+    (Kept here, next to its experiment; it belongs with the other figures in
+    :mod:`spinnet.plotting.dense`.)
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 4.4), layout="constrained")
+    ax = fig.subplots()
+    lam_max = max(3.0, 1.2 * max(s["lam"] for s in summaries))
+    grid = np.linspace(0.02, lam_max, 300)
+    a1 = [theory.lm_alpha1(g, ensemble) for g in grid]
+    ac = [theory.lm_alphac(g, ensemble) for g in grid]
+    ax.plot(grid, a1, "k-", label="α₁(λ) typical pattern")
+    ax.plot(grid, ac, "k--" if ensemble == "gaussian" else "k:",
+            label="α_c(λ) all patterns (lower bound)"
+            + (" = α₁" if ensemble == "spherical" else ""))
+    sizes = sorted({s["N"] for s in summaries})
+    for k, n in enumerate(sizes):
+        for bound, marker in (("alpha1", "o"), ("alphac", "s")):
+            ss = [s for s in summaries if s["N"] == n and s.get("bound", "alpha1") == bound]
+            if not ss:
+                continue
+            err = [s.get("alpha_cross_err", 0.0) or 0.0 for s in ss]
+            ax.errorbar([s["lam"] for s in ss], [s["alpha_cross"] for s in ss], yerr=err,
+                        fmt=marker, color=f"C{k}", ms=4, capsize=2,
+                        label=f"N = {n}, " + ("typical (softmax on ξ¹ > ½)" if bound == "alpha1"
+                                              else "all patterns retrieved (½ of sets)"))
+    ax.set_xlabel("λ")
+    ax.set_ylabel("α = ln P / N")
+    ax.set_title(f"Lucibello–Mézard thresholds, {ensemble} patterns")
+    ax.legend(fontsize=8)
+    return fig
+
+
 # ------------------------------------------------------------------- modern Hopfield
 def modern_one_step_error(n_spins: int, loads: Sequence[float], betas: Sequence[float], *,
                           noise: float = 0.2, n_probes: int = 200,
@@ -746,7 +1264,8 @@ def threshold_experiment(lam: float, sizes: Sequence[int], out: str | os.PathLik
     """``spinnet modern threshold``: :func:`lm_simulation` for each ``N`` at loads 0.6..1.4 α₁.
 
     Size ``sizes[k]`` uses seed ``seed + k``. Writes ``threshold.csv``,
-    ``threshold_summary.csv`` and ``threshold.png``.
+    ``threshold_summary.csv``, ``threshold.png`` and ``phase.png`` (theory
+    ``α₁(λ)``, ``α_c(λ)`` with the measured crossing, :func:`lm_phase_figure`).
 
     Returns
     -------
@@ -771,5 +1290,86 @@ def threshold_experiment(lam: float, sizes: Sequence[int], out: str | os.PathLik
     write_csv(out / "threshold.csv", rows)
     write_csv(out / "threshold_summary.csv", summaries)
     save_figure(lm_figure(rows, summaries), out / "threshold.png")
+    save_figure(lm_phase_figure(summaries, ensemble), out / "phase.png")
     return {"rows": rows, "summaries": summaries,
-            "files": ["threshold.csv", "threshold_summary.csv", "threshold.png"]}
+            "files": ["threshold.csv", "threshold_summary.csv", "threshold.png", "phase.png"]}
+
+
+def _lm_all_patterns_figure(rows: list[dict[str, Any]], summaries: list[dict[str, Any]]) -> Any:
+    """Fraction of pattern sets with every pattern retrieved vs ``α``, one curve per (λ, N)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 4.4), layout="constrained")
+    ax = fig.subplots()
+    keys = sorted({(r["lam"], r["N"]) for r in rows})
+    for k, (lam, n) in enumerate(keys):
+        rs = [r for r in rows if r["lam"] == lam and r["N"] == n]
+        ax.errorbar([r["alpha"] for r in rs], [r["fraction_all_retrieved"] for r in rs],
+                    yerr=[r["stderr"] for r in rs], fmt="o-", ms=3, capsize=2, color=f"C{k}",
+                    label=f"λ = {lam:g}, N = {n}")
+    for lam in sorted({s["lam"] for s in summaries}):
+        ac = next(s["alphac_theory"] for s in summaries if s["lam"] == lam)
+        ax.axvline(ac, color="k", ls="--", lw=0.8)
+    ax.set_xlabel("α = ln P / N")
+    ax.set_ylabel("fraction of pattern sets with all patterns retrieved")
+    ax.set_title(f"all-pattern retrieval, {summaries[0]['ensemble']} patterns "
+                 "(dashed: α_c(λ) lower bound)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def phase_experiment(lams: Sequence[float], sizes: Sequence[int], out: str | os.PathLike, *,
+                     ensemble: str = "spherical", bound: str = "alpha1",
+                     sampler: str = "vectors", n_probes: int = 400, n_points: int = 17,
+                     seed: int = 0, progress: ProgressCallback | None = None
+                     ) -> dict[str, Any]:
+    """``spinnet modern threshold`` with several ``λ``, ``--bound`` or ``--sampler``.
+
+    Runs :func:`lm_phase_scan` and writes ``threshold.csv`` (all loads),
+    ``threshold_summary.csv`` (one crossing per ``(λ, N)``), ``threshold.png``
+    (the fractions vs ``α``; for one ``λ`` and ``bound="alpha1"`` the same
+    figure as :func:`threshold_experiment`) and ``phase.png``
+    (:func:`lm_phase_figure`: theory lines ``α₁(λ)``, ``α_c(λ)`` over the
+    measured points).
+
+    Returns
+    -------
+    dict
+        ``rows``, ``summaries`` and ``files``.
+    """
+    from spinnet._io import write_csv
+    from spinnet.plotting.dense import lm_figure
+    from spinnet.plotting.hopfield import save_figure
+
+    out = Path(out)
+    rows, summaries = lm_phase_scan(lams, sizes, ensemble=ensemble, bound=bound,
+                                    n_probes=n_probes, n_points=n_points, sampler=sampler,
+                                    seed=seed, progress=progress)
+    write_csv(out / "threshold.csv", rows)
+    keys = sorted({k for s in summaries for k in s})
+    write_csv(out / "threshold_summary.csv",
+              [{k: s.get(k, "") for k in keys} for s in summaries])
+    if bound == "alpha1" and len(set(lams)) == 1:
+        save_figure(lm_figure(rows, summaries), out / "threshold.png")
+    elif bound == "alpha1":
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(6.4, 4.4), layout="constrained")
+        ax = fig.subplots()
+        for lam, n in sorted({(r["lam"], r["N"]) for r in rows}):
+            rs = [r for r in rows if r["lam"] == lam and r["N"] == n]
+            a1 = theory.lm_alpha1(lam, ensemble)
+            ax.errorbar([r["alpha"] / a1 for r in rs], [r["fraction_retrieved"] for r in rs],
+                        yerr=[r["stderr"] for r in rs], fmt="o-", ms=3, capsize=2,
+                        label=f"λ = {lam:g}, N = {n}")
+        ax.axvline(1.0, color="k", ls="--", label="α = α₁(λ)")
+        ax.set_xlabel("α / α₁(λ)")
+        ax.set_ylabel("fraction retrieved (softmax on ξ¹ > ½)")
+        ax.set_title(f"typical-pattern threshold, {ensemble} patterns")
+        ax.legend(fontsize=8)
+        save_figure(fig, out / "threshold.png")
+    else:
+        save_figure(_lm_all_patterns_figure(rows, summaries), out / "threshold.png")
+    save_figure(lm_phase_figure(summaries, ensemble), out / "phase.png")
+    return {"rows": rows, "summaries": summaries,
+            "files": ["threshold.csv", "threshold_summary.csv", "threshold.png", "phase.png"]}

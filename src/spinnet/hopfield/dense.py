@@ -45,6 +45,8 @@ __all__ = [
     "DenseTrajectory",
     "dense_energy",
     "dense_local_fields",
+    "lse_sphere_energy",
+    "lse_sphere_update",
     "parse_interaction",
 ]
 
@@ -379,3 +381,77 @@ class DenseAssociativeMemory:
         fitted = (f", N={self.n_spins_}, p={self.patterns_.shape[0]}"
                   if hasattr(self, "patterns_") else "")
         return f"DenseAssociativeMemory({self.interaction!r}{fitted})"
+
+
+# ------------------------------------------- log-sum-exp energy on the sphere (LM 2024)
+def _lse_args(state: Any, patterns: Any, lam: float) -> tuple[np.ndarray, np.ndarray, float,
+                                                              bool]:
+    from spinnet._validation import check_array, check_positive_float
+
+    xi = check_array(patterns, "patterns", ndim=2)
+    x = check_array(state, "state", ndim=(1, 2))
+    lam = check_positive_float(lam, "lam")
+    single = x.ndim == 1
+    x = np.atleast_2d(x).astype(float)
+    if x.shape[1] != xi.shape[1]:
+        raise ValueError(f"state must have {xi.shape[1]} components (patterns are "
+                         f"{xi.shape}); got shape {x.shape}")
+    return x, np.asarray(xi, float), lam, single
+
+
+def lse_sphere_energy(state: Any, patterns: Any, lam: float) -> np.ndarray | float:
+    """Energy ``E(x) = −λ⁻¹ ln Σ_ν e^{λ ξ^ν·x}`` of the exponential memory of Lucibello & Mézard.
+
+    Lucibello & Mézard, PRL 132, 077301 (2024), arXiv:2304.14964: ``P``
+    patterns ``ξ^ν ∈ R^N`` (rows of ``patterns``), states ``x`` on the sphere
+    ``|x|² = N`` (not enforced here). Computed with a stable log-sum-exp.
+
+    Parameters
+    ----------
+    state : array, shape (N,) or (B, N)
+    patterns : array, shape (P, N)
+    lam : float
+        Inverse temperature ``λ > 0``.
+
+    Returns
+    -------
+    float or ndarray, shape (B,)
+    """
+    from scipy.special import logsumexp
+
+    x, xi, lam, single = _lse_args(state, patterns, lam)
+    e = -logsumexp(lam * (x @ xi.T), axis=1) / lam
+    return float(e[0]) if single else e
+
+
+def lse_sphere_update(state: Any, patterns: Any, lam: float) -> np.ndarray:
+    """One step ``x ← √N v/|v|``, ``v = Σ_ν ξ^ν softmax_ν(λ ξ·x)`` (stationarity on the sphere).
+
+    Fixed points are the stationary points of :func:`lse_sphere_energy` on
+    ``|x|² = N`` (``∇E = −v`` parallel to ``x``). ``ln Σ e^{λξ·x}`` is convex,
+    so ``v·x' >= v·x`` gives ``E(x') <= E(x)`` for states on the sphere: the
+    energy never increases (tested). Used for the retrieval and basin checks
+    of Lucibello & Mézard (2024).
+
+    Parameters
+    ----------
+    state : array, shape (N,) or (B, N)
+    patterns : array, shape (P, N)
+    lam : float
+        Inverse temperature ``λ > 0``.
+
+    Returns
+    -------
+    ndarray
+        New state(s) on the sphere of radius ``√N``, same shape as ``state``.
+    """
+    from scipy.special import softmax
+
+    x, xi, lam, single = _lse_args(state, patterns, lam)
+    w = softmax(lam * (x @ xi.T), axis=1)
+    v = w @ xi
+    norm = np.linalg.norm(v, axis=1, keepdims=True)
+    if np.any(norm == 0):
+        raise ValueError("the softmax average of the patterns is zero; the update is undefined")
+    out = v * (math.sqrt(xi.shape[1]) / norm)
+    return out[0] if single else out

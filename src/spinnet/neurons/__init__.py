@@ -4,6 +4,10 @@
   XOR by exhaustive search and by two layers.
 - :mod:`~spinnet.neurons.perceptron` — Rosenblatt's rule, exact separability by
   linear programming, Cover's counting formula and the Gardner capacity α_c = 2.
+- :mod:`~spinnet.neurons.perceptron_learning` — maximal-stability perceptron
+  (AdaTron), critical numbers of patterns, exact enumeration of the binary
+  perceptron, Hebb and GAMP students of a teacher (checked against
+  :mod:`spinnet.theory.perceptron`).
 - :mod:`~spinnet.neurons.mlp` — a NumPy multilayer perceptron with a hand-written
   chain-rule backward pass (checked against torch autograd).
 - :mod:`~spinnet.neurons.forward_forward` — Hinton's (2022) forward-forward
@@ -48,6 +52,14 @@ from spinnet.neurons.perceptron import (
     random_dichotomy,
     transition_width,
 )
+from spinnet.neurons.perceptron_learning import (
+    binary_critical_patterns,
+    critical_patterns,
+    gamp_perceptron,
+    hebb_student,
+    max_stability,
+    teacher_student_data,
+)
 
 __all__ = [
     "GATES",
@@ -62,18 +74,24 @@ __all__ = [
     "ThresholdUnit",
     "TwoLayerNetwork",
     "analytic_gate",
+    "binary_critical_patterns",
     "capacity_experiment",
     "capacity_point",
     "cover_count",
     "cover_probability",
+    "critical_patterns",
     "crossing_alpha",
+    "gamp_perceptron",
     "grid_search",
+    "hebb_student",
     "is_separable",
     "learn_gate",
     "load_split",
+    "max_stability",
     "perceptron_train",
     "random_dichotomy",
     "split_from_mnist",
+    "teacher_student_data",
     "train_backprop_baseline",
     "train_forward_forward",
     "transition_width",

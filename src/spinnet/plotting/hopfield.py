@@ -140,11 +140,16 @@ def basins_figure(table: list[dict]) -> Figure:
 
 
 def phase_diagram_figure(table: list[dict], boundary: list[dict],
-                         lines: dict[str, list[float]] | None = None) -> Figure:
+                         lines: dict[str, list[float]] | None = None, *,
+                         fi: bool = False) -> Figure:
     """Simulated retrieval overlap on the (α, T) plane with the AGS lines.
 
     ``lines`` as returned by :func:`spinnet.theory.hopfield.ags_lines` (computed,
-    or read from its cache, when not given).
+    or read from its cache, when not given). With ``fi=True`` the lines of the
+    Landau expansion near ``T_g`` (Feigel'man & Ioffe 1986;
+    :mod:`spinnet.theory.feigelman_ioffe`) are overlaid as thin dash-dotted
+    lines: ``T_M = 1 − 1.954√α`` and ``T_c = 1 − 2.596√α`` (their ``T_g`` is the
+    AGS ``1 + √α``). The default figure is unchanged.
     """
     from spinnet.theory.hopfield import ags_lines, t_g
 
@@ -173,6 +178,14 @@ def phase_diagram_figure(table: list[dict], boundary: list[dict],
     ga = np.linspace(0, max(alphas) * 1.05, 40)
     ax.plot(ga, t_g(ga), "-", color="darkorange", lw=2, label="T_g = 1 + √α: spin glass")
     ax.plot(grid, lines["T_R"], "m:", lw=1.5, label="T_R: AT line")
+    if fi:
+        from spinnet.theory.feigelman_ioffe import fi_t_c, fi_t_m
+
+        fa = np.linspace(1e-4, max(alphas) * 1.05, 80)
+        ax.plot(fa, fi_t_m(fa), "-.", color="k", lw=1.0,
+                label="T_M Landau near T_g (Feigel'man–Ioffe)")
+        ax.plot(fa, fi_t_c(fa), "-.", color="grey", lw=1.0,
+                label="T_c Landau near T_g (Feigel'man–Ioffe)")
     ax.plot([b["alpha"] for b in boundary], [b["T_sim"] for b in boundary], "o",
             color="gold", mec="k", ms=7, label="simulated boundary")
     ax.set_xlim(0, max(alphas) * 1.05)

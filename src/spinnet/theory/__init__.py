@@ -2,6 +2,17 @@
 
 Submodules
 ----------
+dense
+    Dense associative memories: polynomial signal-to-noise capacity,
+    Demircigil exponent, Lucibello–Mézard ``α₁``, ``α_c`` and basins. Used as
+    ``spinnet.theory.dense.<name>``.
+dynamics
+    Retrieval dynamics near saturation: exact synchronous ``m(1)``, ``m(2)``
+    (Gardner–Derrida–Mottishaw), Amari–Maginu, Coolen–Sherrington flow. Used as
+    ``spinnet.theory.dynamics.<name>``.
+feigelman_ioffe
+    Landau expansion near ``T_g`` and its phase lines. Used as
+    ``spinnet.theory.feigelman_ioffe.<name>``.
 hopfield
     Signal-to-noise error rates and the Amit–Gutfreund–Sompolinsky
     replica-symmetric theory (``m, q, r``; ``T_M``, ``T_c``, ``T_g``, ``T_R``,
@@ -19,7 +30,8 @@ submodule, and its names added to the (sorted) ``__all__``. To add a sibling
 
 from __future__ import annotations
 
-from spinnet.theory import enumeration, hopfield, ising
+from spinnet.theory import dense, dynamics, enumeration, feigelman_ioffe, hopfield, ising
+from spinnet.theory import perceptron as perceptron
 from spinnet.theory.ising import (
     BAXTER_WU_EXPONENTS,
     ISING_2D_EXPONENTS,
@@ -42,8 +54,11 @@ __all__ = [
     "ONSAGER_TC",
     "CriticalExponents",
     "baxter_wu_tc",
+    "dense",
+    "dynamics",
     "energy_per_spin",
     "enumeration",
+    "feigelman_ioffe",
     "hopfield",
     "houtappel_tc",
     "ising",
@@ -51,6 +66,7 @@ __all__ = [
     "kaufman_log_z",
     "kaufman_specific_heat_per_spin",
     "onsager_tc",
+    "perceptron",
     "specific_heat_per_spin",
     "spontaneous_magnetization",
 ]
