@@ -45,6 +45,10 @@ _LAZY: dict[str, str] = {
     "DeepBeliefNet": "spinnet.boltzmann.dbn",
     "DeepAutoencoder": "spinnet.boltzmann.dbn",
     "BoltzmannMachine": "spinnet.boltzmann.machine",
+    # autoregressive networks and variational free energies [torch]
+    "MADE": "spinnet.autoregressive.made",
+    "PixelCNN": "spinnet.autoregressive.pixelcnn",
+    "VAN": "spinnet.autoregressive.van",
     # machine learning of phase transitions [torch]
     "PhaseClassifier": "spinnet.phases.training",
     # one training-history record

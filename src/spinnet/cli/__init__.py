@@ -25,9 +25,14 @@ from spinnet.cli import data as _data
 from spinnet.cli import dense as _dense
 from spinnet.cli import hopfield as _hopfield
 from spinnet.cli import ising as _ising
+from spinnet.cli import lab as _lab
+from spinnet.cli import memories as _memories
+from spinnet.cli import names as _names
 from spinnet.cli import neurons as _neurons
 from spinnet.cli import phases as _phases
+from spinnet.cli import retrieval as _retrieval
 from spinnet.cli import theory as _theory
+from spinnet.cli import van as _van
 
 
 class _UsageExit(typer.BadParameter):
@@ -87,7 +92,11 @@ def _root(
 
 
 app.command("demo")(_hopfield.demo)
+_hopfield.app.command("dynamics")(_retrieval.dynamics)
 app.add_typer(_hopfield.app, name="hopfield")
+_hopfield.app.command("hetero")(_memories.hetero)
+_hopfield.app.command("sequence")(_memories.sequence)
+_hopfield.app.command("names")(_names.names)
 app.add_typer(_theory.app, name="theory")
 app.add_typer(_ising.app, name="ising")
 app.command("anneal")(_ising.anneal)
@@ -104,6 +113,8 @@ app.add_typer(_dense.modern_app, name="modern")
 app.add_typer(_phases.phases_app, name="phases")
 app.command("inverse-ising")(_boltzmann.inverse_ising)
 app.add_typer(_data.data_app, name="data")
+app.command("lab")(_lab.lab)
+app.add_typer(_van.van_app, name="van")
 
 
 @app.command("version")
