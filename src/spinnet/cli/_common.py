@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -163,10 +163,15 @@ def parse_ints(text: str, option: str, *, minimum: int | None = None,
 
 
 @contextmanager
-def progress_bar(transient: bool = False) -> Iterator[ProgressCallback]:
+def progress_bar(transient: bool = False, *,
+                 kept: Callable[[str, int, int | None], str] | None = None
+                 ) -> Iterator[ProgressCallback]:
     """A rich progress display on stderr; yields a ``progress(stage, done, total)`` callback.
 
     Each distinct ``stage`` gets its own bar (or a spinner when ``total`` is None).
+    ``kept(stage, done, total) -> str``, when given, describes what the run has kept so
+    far (e.g. ``"3 of 12 samples in OUT/checkpoint.json"``); its text goes to
+    :func:`note_kept` at every call, so that Ctrl-C reports it.
     """
     from rich.progress import (
         BarColumn,
@@ -188,6 +193,8 @@ def progress_bar(transient: bool = False) -> Iterator[ProgressCallback]:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=completed, total=total)
+            if kept is not None:
+                note_kept(kept(stage, completed, total))
 
         yield callback
 

@@ -292,11 +292,8 @@ def tsp(
     for value, option in ((ht_d, "--ht-d"), (ht_n_tilde, "--ht-n-tilde")):
         check_finite(value, option, minimum=0)
     out = out_dir(out)
-    with progress_bar() as bar:
-        def progress(stage: str, done: int, total: int | None) -> None:
-            bar(stage, done, total)
-            note_kept(f"{done} of {total} instances in {out / TSP_PARTIAL}")
-
+    with progress_bar(kept=lambda stage, done, total:
+                      f"{done} of {total} instances in {out / TSP_PARTIAL}") as progress:
         res = _run(tsp_experiment, out, method=method.value, cities=cities,
                    instances=instances, restarts=restarts, anneal_sweeps=anneal_sweeps,
                    ht_d=ht_d, ht_n_tilde=ht_n_tilde, seed=seed, overwrite=overwrite,

@@ -19,7 +19,6 @@ from spinnet.cli._common import (
     check_sgd_options,
     console,
     fail,
-    note_kept,
     out_dir,
     parse_floats,
     parse_ints,
@@ -157,11 +156,8 @@ def capacity(
              "--perceptron-epochs")
     seed = check_seed(seed)
     out = out_dir(out)
-    with progress_bar() as bar:
-        def progress(stage: str, done: int, total: int | None) -> None:
-            bar(stage, done, total)
-            note_kept(f"{done} of {total} grid points in {out / 'checkpoint.json'}")
-
+    with progress_bar(kept=lambda stage, done, total:
+                      f"{done} of {total} grid points in {out / 'checkpoint.json'}") as progress:
         res = _run(perceptron_capacity, out, ns=ns, alphas=al, samples=samples,
                    kind=kind.value, perceptron_epochs=perceptron_epochs, seed=seed,
                    overwrite=overwrite, progress=progress)
@@ -192,11 +188,8 @@ def _kappa_capacity(ns: list[int], kappa: str, samples: int, kind: PatternKind, 
         fail(f"--samples must be >= 2 with --kappa (error bars); got {samples}", "--samples")
     seed = check_seed(seed)
     out = out_dir(out)
-    with progress_bar() as bar:
-        def progress(stage: str, done: int, total: int | None) -> None:
-            bar(stage, done, total)
-            note_kept(f"{done} of {total} samples in {out / 'checkpoint.json'}")
-
+    with progress_bar(kept=lambda stage, done, total:
+                      f"{done} of {total} samples in {out / 'checkpoint.json'}") as progress:
         res = _run(kappa_capacity, out, ns=ns, kappas=ks, samples=samples, kind=kind.value,
                    seed=seed, overwrite=overwrite, progress=progress)
     if res["resumed"]:
@@ -254,11 +247,8 @@ def binary(
         fail(f"--samples must be >= 2 (error bars); got {samples}", "--samples")
     seed = check_seed(seed)
     out = out_dir(out)
-    with progress_bar() as bar:
-        def progress(stage: str, done: int, total: int | None) -> None:
-            bar(stage, done, total)
-            note_kept(f"{done} of {total} sizes in {out / 'checkpoint.json'}")
-
+    with progress_bar(kept=lambda stage, done, total:
+                      f"{done} of {total} sizes in {out / 'checkpoint.json'}") as progress:
         res = _run(binary_capacity, out, ns=ns, samples=samples, seed=seed,
                    overwrite=overwrite, progress=progress)
     if res["resumed"]:
@@ -333,11 +323,8 @@ def teacher(
         fail(f"--alpha × --N = {max(al) * N:.3g} examples: too large (at most 5e7)", "--alpha")
     seed = check_seed(seed)
     out = out_dir(out)
-    with progress_bar() as bar:
-        def progress(stage: str, done: int, total: int | None) -> None:
-            bar(stage, done, total)
-            note_kept(f"{done} of {total} samples in {out / 'checkpoint.json'}")
-
+    with progress_bar(kept=lambda stage, done, total:
+                      f"{done} of {total} samples in {out / 'checkpoint.json'}") as progress:
         res = _run(teacher_student, out, alphas=al, learnings=names, prior=teacher.value,
                    n=N, samples=samples, n_iter=iterations, seed=seed, overwrite=overwrite,
                    progress=progress)
@@ -455,11 +442,8 @@ def mlp_train(
 
         mnist = load_mnist_cli(data_dir)
     out = out_dir(out)
-    with progress_bar() as bar:
-        def progress(stage: str, done: int, total: int | None) -> None:
-            bar(stage, done, total)
-            note_kept(f"{stage}: {done} of {total} epochs checkpointed in {out}/")
-
+    with progress_bar(kept=lambda stage, done, total:
+                      f"{stage}: {done} of {total} epochs checkpointed in {out}/") as progress:
         res = _run(run_mlp_train, out, method=method.value, data=data.value, mnist=mnist,
                    data_dir=data_dir, hidden=hid, epochs=epochs, lr=lr,
                    batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,

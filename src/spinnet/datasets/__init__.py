@@ -33,6 +33,7 @@ from spinnet.datasets.typefaces import (
     Typeface,
     TypefaceSet,
     font_inventory,
+    glyph_codes,
     typeface_names,
     typefaces,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "default_mnist_path",
     "digits",
     "font_inventory",
+    "glyph_codes",
     "letters",
     "letters_shape",
     "load_mnist",
