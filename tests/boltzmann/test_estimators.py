@@ -102,6 +102,17 @@ def test_rbm_partial_fit_streams_and_records_history():
     assert torch.equal(rbm.W, again.W)
 
 
+def test_rbm_partial_fit_monitors_only_monitor_samples():
+    """The per-call metrics use the first ``monitor_samples`` rows, as ``fit`` does."""
+    X = _bits(60, 10)
+    rbm = RBM(10, 3, rng=0)
+    rbm.partial_fit(X, method="cd", rng=1, batch_size=10, monitor_samples=7)
+    expected = float(rbm.free_energy(X[:7]).mean())
+    assert rbm.history_["free_energy"][-1] == pytest.approx(expected, rel=1e-12)
+    assert rbm.history_["free_energy"][-1] != pytest.approx(
+        float(rbm.free_energy(X).mean()), rel=1e-6)
+
+
 def test_rbm_rng_accepts_seed_and_torch_generator():
     rbm = RBM(6, 3, rng=0)
     v = torch.zeros(4, 6, dtype=torch.float64)

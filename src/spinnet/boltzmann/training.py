@@ -799,6 +799,7 @@ def _partial_fit(rbm: RBM, data: Any, config: TrainConfig, rng: SeedLike) -> Non
         _sgd_step(rbm, batch, rule, rs, config, st["velocity"], st["offsets"], config.momentum)
     st["chains"] = rs.chains
     st["calls"] += 1
-    row = _metrics(rbm, x, config.track_log_likelihood and _exact_feasible(rbm))
+    monitor = x if config.monitor_samples is None else x[:config.monitor_samples]
+    row = _metrics(rbm, monitor, config.track_log_likelihood and _exact_feasible(rbm))
     rbm.history_.append(epoch=len(rbm.history_) + 1, **row,
                         wall_time=time.perf_counter() - t0)
