@@ -121,6 +121,20 @@ class OnlineLearningResult:
                 for c in range(len(self.class_start))]
 
 
+def _check_presentation(noise: float, probe_noise: float, record_every: int,
+                        retrieval_threshold: float) -> tuple[float, float, int, float]:
+    """The checks shared by the online experiments (random prototypes and typefaces)."""
+    noise = check_fraction(noise, "noise")
+    if noise >= 0.5:
+        raise ValueError(f"noise must be < 0.5 (exemplars must resemble their class); got {noise}")
+    probe_noise = check_fraction(probe_noise, "probe_noise")
+    if probe_noise >= 0.5:
+        raise ValueError(f"probe_noise must be < 0.5; got {probe_noise}")
+    record_every = check_int(record_every, "record_every", minimum=1)
+    return noise, probe_noise, record_every, check_fraction(retrieval_threshold,
+                                                            "retrieval_threshold")
+
+
 def online_learning(n_neurons: int = 400, n_classes: int = 12, n_exemplars: int = 20,
                     noise: float = 0.2, *, decay: float = 0.02, learning_rate: float = 0.05,
                     bound: float | None = None, stimulus: float = 0.2,
@@ -166,14 +180,8 @@ def online_learning(n_neurons: int = 400, n_classes: int = 12, n_exemplars: int 
     n = check_int(n_neurons, "n_neurons", minimum=10)
     k = check_int(n_classes, "n_classes", minimum=1)
     p = check_int(n_exemplars, "n_exemplars", minimum=1)
-    noise = check_fraction(noise, "noise")
-    if noise >= 0.5:
-        raise ValueError(f"noise must be < 0.5 (exemplars must resemble their class); got {noise}")
-    probe_noise = check_fraction(probe_noise, "probe_noise")
-    if probe_noise >= 0.5:
-        raise ValueError(f"probe_noise must be < 0.5; got {probe_noise}")
-    record_every = check_int(record_every, "record_every", minimum=1)
-    retrieval_threshold = check_fraction(retrieval_threshold, "retrieval_threshold")
+    noise, probe_noise, record_every, retrieval_threshold = _check_presentation(
+        noise, probe_noise, record_every, retrieval_threshold)
     rule = SynapticDynamics(decay=decay, learning_rate=learning_rate, bound=bound)
     gen = as_generator(rng)
     prototypes = random_patterns(k, n, rng=gen)
@@ -482,14 +490,8 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
     k = check_int(n_classes, "n_classes", minimum=1, maximum=len(chars))
     chars = chars[:k]
     p = check_int(n_exemplars, "n_exemplars", minimum=1)
-    noise = check_fraction(noise, "noise")
-    if noise >= 0.5:
-        raise ValueError(f"noise must be < 0.5; got {noise}")
-    probe_noise = check_fraction(probe_noise, "probe_noise")
-    if probe_noise >= 0.5:
-        raise ValueError(f"probe_noise must be < 0.5; got {probe_noise}")
-    record_every = check_int(record_every, "record_every", minimum=1)
-    retrieval_threshold = check_fraction(retrieval_threshold, "retrieval_threshold")
+    noise, probe_noise, record_every, retrieval_threshold = _check_presentation(
+        noise, probe_noise, record_every, retrieval_threshold)
     if overlap not in ("support", "weighted", "all"):
         raise ValueError(f"overlap must be 'support', 'weighted' or 'all'; got {overlap!r}")
     if code not in ("blur", "pixels"):
