@@ -97,3 +97,88 @@ def test_binder_crossing_finds_the_scale_invariant_point(rng):
                                       rng=2)
     assert err > 0 and abs(tc - 2.3) < 4 * err
     assert u1[0] > u1[-1] and u2[0] > u2[-1]
+
+
+# ------------------------------------------------------------ split-normal peak, three widths
+def test_split_peak_fit_recovers_exact_half_widths():
+    from spinnet.phases.analysis import fit_split_peak
+
+    T = np.linspace(2.0, 2.6, 61)
+    m, sm, sp = 2.29, 0.03, 0.06
+    V = 0.2 * np.exp(-0.5 * ((T - m) / np.where(T < m, sm, sp)) ** 2)
+    got = fit_split_peak(T, V)
+    np.testing.assert_allclose(got, (m, sm, sp, 0.2), rtol=1e-5)
+    # a symmetric peak: both half-widths equal the Gaussian sigma
+    V = 0.2 * np.exp(-0.5 * ((T - 2.31) / 0.05) ** 2)
+    _, s_minus, s_plus, _ = fit_split_peak(T, V)
+    _, sigma, _ = fit_gaussian_peak(T, V)
+    assert s_minus == pytest.approx(sigma, rel=1e-5) and s_plus == pytest.approx(sigma, rel=1e-5)
+    # too few points around the maximum: no fit
+    assert np.all(np.isnan(fit_split_peak(T[:4], V[:4])))
+    with pytest.raises(ValueError, match="shape"):
+        fit_split_peak(T, V[:-1])
+
+
+def _split_outputs(T, L, T_c, inv_nu, n, rng):
+    """Bernoulli outputs whose variance p(1-p) is a split normal with known mu, sigma+-."""
+    mu = T_c + 0.5 * L ** -inv_nu
+    s_minus, s_plus = 1.0 * L ** -inv_nu, 1.6 * L ** -inv_nu
+    V = 0.24 * np.exp(-0.5 * ((T - mu) / np.where(T < mu, s_minus, s_plus)) ** 2)
+    p = 0.5 * (1 - np.sqrt(1 - 4 * V))
+    return [(rng.random(n) < q).astype(float) for q in p]
+
+
+@pytest.mark.parametrize("inv_nu", [1.0, 1.5])
+def test_three_width_exponents_recovered_from_synthetic_V_curves(rng, inv_nu):
+    """V(T; L) with sigma-(L), sigma+(L) propto L^{-1/nu} and mu(L) = T_c + a L^{-1/nu}:
+    output_curves -> fss_fit recovers 1/nu_sigma-, 1/nu_sigma+ and T* within 4 bootstrap
+    standard deviations (the Gaussian sigma of an asymmetric peak also scales as L^{-1/nu})."""
+    T_c = 2.269185
+    T = np.arange(2.2, 2.62, 0.004)
+    peaks = [output_curves(T, _split_outputs(T, L, T_c, inv_nu, 1500, rng), L, n_boot=60,
+                           rng=L) for L in (16, 24, 32, 48, 64)]
+    for p in peaks:
+        assert p.sigma_minus < p.sigma < p.sigma_plus
+        assert p.sigma_minus_err > 0 and p.sigma_plus_err > 0
+        assert abs(p.sigma_minus - 1.0 * p.L ** -inv_nu) < 4 * p.sigma_minus_err
+        assert abs(p.sigma_plus - 1.6 * p.L ** -inv_nu) < 4 * p.sigma_plus_err
+    f = fss_fit(peaks)
+    for est, err in ((f.inv_nu, f.inv_nu_err), (f.inv_nu_minus, f.inv_nu_minus_err),
+                     (f.inv_nu_plus, f.inv_nu_plus_err)):
+        assert 0 < err < 0.15
+        assert abs(est - inv_nu) < 4 * err
+    assert abs(f.T_star - T_c) < 4 * f.T_star_err
+    assert f.b_minus == pytest.approx(1.0, rel=0.3) and f.b_plus == pytest.approx(1.6, rel=0.3)
+
+
+def test_fss_fit_without_half_widths_gives_nan_side_exponents(rng):
+    peaks = [_synthetic_peak(L, 2.269185, 0.6, 1.8, 1.0, 1e-3, rng) for L in (16, 32, 64)]
+    f = fss_fit(peaks)
+    assert np.isfinite(f.inv_nu) and np.isnan(f.inv_nu_minus) and np.isnan(f.inv_nu_plus)
+
+
+def test_table_rows_and_write_table(tmp_path):
+    import csv
+
+    from spinnet.phases.analysis import TABLE_COLUMNS, table_rows, write_table
+
+    full = {c: k for k, c in enumerate(TABLE_COLUMNS)}
+
+    class Result:
+        def row(self):
+            return {"extra": 1, **full}
+
+    rows = table_rows([Result(), dict(full)])
+    assert [tuple(r) for r in rows] == [TABLE_COLUMNS] * 2
+    path = write_table(tmp_path / "table.csv", rows)
+    with open(path) as fh:
+        read = list(csv.DictReader(fh))
+    assert tuple(read[0]) == TABLE_COLUMNS and len(read) == 2
+    with pytest.raises(ValueError, match="lacks the table columns"):
+        table_rows([{"net": "fcnn"}])
+    with pytest.raises(TypeError, match="results\\[0\\]"):
+        table_rows([3])
+    with pytest.raises(ValueError, match="must have the columns"):
+        write_table(tmp_path / "t.csv", [{"net": "x"}])
+    with pytest.raises(ValueError, match="must not be empty"):
+        write_table(tmp_path / "t.csv", [])

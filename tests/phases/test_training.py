@@ -19,6 +19,11 @@ CFG = GenerationConfig(n_samples=40, n_chains=2, snapshots_per_chunk=10, sweeps_
                        n_thermalize=20)
 FM, PM = (1.5, 1.8), (3.2, 3.6)
 
+#: Every net trains in the default suite except the deep ResNets (tens of seconds to
+#: minutes each on 2 cores), which train under ``-m slow``.
+TRAINED_NETS = [n if n in ("fcnn", "cnn", "resnet", "resnet10") else
+                pytest.param(n, marks=pytest.mark.slow) for n in NETS]
+
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
@@ -64,7 +69,7 @@ def test_label_windows_are_checked(data):
         train_classifier(data.spins, data.temperatures, "mlp", FM, PM)
 
 
-@pytest.mark.parametrize("net", NETS)
+@pytest.mark.parametrize("net", TRAINED_NETS)
 def test_training_separates_the_phases(data, net):
     clf = train_classifier(data.spins, data.temperatures, net, FM, PM, model=data.model,
                            epochs=10, patience=3, batch_size=16, rng=0)
@@ -117,7 +122,7 @@ def test_save_and_load_classifier(data, tmp_path):
 
 
 # ------------------------------------------------------------------ the estimator contract
-@pytest.mark.parametrize("net", NETS)
+@pytest.mark.parametrize("net", TRAINED_NETS)
 def test_estimator_round_trip_is_bit_identical(data, tmp_path, net):
     from spinnet._history import History
 

@@ -252,7 +252,7 @@ def test_houtappel_continuous_and_monotone_in_diagonal():
 
 def test_houtappel_rejects_bad_couplings():
     with pytest.raises(ValueError, match="J_d"):
-        houtappel_tc(1.0, 1.0, -0.5)
+        houtappel_tc(1.0, 1.0, -1.5)  # J_h + J_d < 0 (J_d = -0.5 is valid since issue 15)
     with pytest.raises(ValueError, match="J_h"):
         houtappel_tc(-1.0, 1.0, 0.5)
     with pytest.raises(ValueError, match="two of"):

@@ -32,7 +32,9 @@ phases_app = typer.Typer(help="Learn phase transitions from Monte Carlo snapshot
                               "by finite-size scaling of classifier outputs.",
                          no_args_is_help=True)
 
-NETS = ("fcnn", "cnn", "resnet")
+#: Help text of --net; the valid names are spinnet.phases.networks.NETS.
+_NET_HELP = ("fcnn, cnn, resnet (small, 2 blocks), resnet10, resnet18, resnet34, resnet50, or a "
+             "comma list of them.")
 
 
 class ModelName(StrEnum):
@@ -46,15 +48,43 @@ class Representation(StrEnum):
     blocks = "blocks"
 
 
-def _nets(text: str) -> list[str]:
+class Protocol(StrEnum):
+    per_size = "per-size"
+    pooled = "pooled"
+
+
+_PROTOCOL_HELP = ("per-size: one ensemble per L on --representation spins (default) or energy, "
+                  "as in the published tables; pooled: one ensemble for all sizes on 4x4 "
+                  "block spins. Without it, --representation decides (blocks: pooled, "
+                  "default; spins/energy: per-size).")
+
+
+def _nets(text: str, option: str = "--net") -> list[str]:
+    from spinnet.phases.networks import NETS
+
     values = [v.strip() for v in text.split(",")]
     bad = [v for v in values if v not in NETS]
     if bad or not values:
-        fail(f"--net must be one of {list(NETS)} or a comma list of them; got {text!r}",
-             "--net")
+        fail(f"{option} must be one of {list(NETS)} or a comma list of them; got {text!r}",
+             option)
     if len(set(values)) != len(values):
-        fail(f"--net lists a network twice: {text!r}", "--net")
+        fail(f"{option} lists a network twice: {text!r}", option)
     return values
+
+
+def _protocol(protocol: Protocol | None, representation: Representation | None
+              ) -> tuple[str, str]:
+    """(protocol, representation) or exit 2 naming --protocol for a combination that
+    does not exist (pooled on spins or energy, per-size on blocks)."""
+    from spinnet.experiments.phases import PhasesInputError, resolve_protocol
+
+    try:
+        return resolve_protocol(protocol.value if protocol else None,
+                                representation.value if representation else None)
+    except PhasesInputError as exc:
+        fail(str(exc).replace("protocol '", "--protocol '").replace(
+            "representation '", "--representation '"), "--protocol")
+    raise AssertionError("unreachable")
 
 
 def _window(text: str | None, param: str) -> tuple[float, float] | None:
@@ -208,7 +238,7 @@ def generate_cmd(
 
 @phases_app.command("train")
 def train_cmd(
-    net: str = typer.Option("fcnn", "--net", help="fcnn, cnn or resnet, or a comma list."),
+    net: str = typer.Option("fcnn", "--net", help=_NET_HELP),
     model: ModelName = _MODEL_OPTS["model"],
     Jh: float = _MODEL_OPTS["Jh"],
     Jv: float = _MODEL_OPTS["Jv"],
@@ -216,18 +246,21 @@ def train_cmd(
     J: float = _MODEL_OPTS["J"],
     L: str | None = typer.Option(None, "--L", help="Sizes to train (default: all "
                                                    "generated)."),
-    representation: Representation = typer.Option(
-        Representation.blocks, "--representation",
+    protocol: Protocol | None = typer.Option(None, "--protocol", help=_PROTOCOL_HELP),
+    representation: Representation | None = typer.Option(
+        None, "--representation",
         help="Network input: blocks (4x4 majority-rule block spins; one network for all "
-             "sizes), spins (one network per size) or local energy configurations."),
+             "sizes; the default without --protocol), spins (one network per size; the "
+             "default with --protocol per-size) or local energy configurations (per size)."),
     fm_window: str | None = typer.Option(None, "--fm-window",
                                          help="'T_low,T_high' labelled ferromagnetic, for "
-                                              "every network (default: network k gets "
-                                              "0.70 T_c to (1 - b_k) T_c, b = 0.10, 0.08, "
-                                              "0.12)."),
+                                              "every network (default, pooled: network k "
+                                              "gets 0.70 T_c to (1 - b_k) T_c, b = 0.10, "
+                                              "0.08, 0.12; per-size: 0.70 T_c up to T_c)."),
     pm_window: str | None = typer.Option(None, "--pm-window",
                                          help="'T_low,T_high' labelled paramagnetic, for "
-                                              "every network (default: (1 + b_k) T_c to "
+                                              "every network (default, pooled: (1 + b_k) "
+                                              "T_c to 1.35 T_c; per-size: from T_c to "
                                               "1.35 T_c)."),
     networks: int = typer.Option(3, "--networks", help="Independently seeded networks per L "
                                                        "(ensemble)."),
@@ -245,14 +278,16 @@ def train_cmd(
 ) -> None:
     """Train classifiers on snapshots far from T_c.
 
-    With --representation blocks (default) one ensemble serves every size (4x4
-    block spins of all sizes pooled); otherwise one ensemble per L. Early
+    --protocol pooled (or --representation blocks, the default) trains one
+    ensemble for every size (4x4 block spins of all sizes pooled); --protocol
+    per-size (or --representation spins/energy) one ensemble per L. Early
     stopping on a validation split; a checkpoint per epoch (OUT/nets/checkpoints)
     lets an interrupted training resume. Writes train.csv and manifest.json.
     """
     from spinnet.experiments import phases as exp
 
     nets = _nets(net)
+    proto, rep_ = _protocol(protocol, representation)
     spec = _model(model, Jh, Jv, Jd, J)
     sizes = _sizes(L)
     fm, pm = _window(fm_window, "--fm-window"), _window(pm_window, "--pm-window")
@@ -265,36 +300,64 @@ def train_cmd(
     if not from_dir.is_dir():
         fail(f"{from_dir} is not a directory; run 'spinnet phases generate' first", "--from")
     out = out_dir(out)
-    res = _call(exp.train, {"sizes": "--L", "data_dir": "--from", "threads": "--threads"},
+    res = _call(exp.train, {"sizes": "--L", "data_dir": "--from", "threads": "--threads",
+                            "protocol": "--protocol", "representation": "--representation"},
                 "--fm-window" if fm_window else "--pm-window" if pm_window else "--from",
-                from_dir, out, spec, nets, sizes=sizes, representation=representation.value,
+                from_dir, out, spec, nets, sizes=sizes, representation=rep_, protocol=proto,
                 fm_window=fm, pm_window=pm, networks=networks, epochs=epochs,
                 patience=patience, batch_size=batch_size, seed=seed, threads=threads,
                 overwrite=overwrite, on_kept=note_kept)
-    print_table(f"{', '.join(nets)} on {spec.label} ({representation.value})", res["rows"],
+    print_table(f"{', '.join(nets)} on {spec.label} ({proto}, {rep_})", res["rows"],
                 {"val_loss": ".4f", "val_accuracy": ".4f"})
 
 
-_FMT = {"T_star": ".4f", "T_star_err": ".4f", "T_c_exact": ".4f", "rel_dev_T_pct": "+.2f",
-        "dev_over_err_T": "+.1f", "inv_nu": ".3f", "inv_nu_err": ".3f", "inv_nu_exact": ".3f",
-        "rel_dev_inv_nu_pct": "+.1f", "T_c": ".4f", "T_c_err": ".4f"}
+def _paren(value: Any, err: Any) -> str:
+    """``value(err)`` with two significant digits of the error: 2.2681(14), 0.989(27)."""
+    import math
+
+    try:
+        v, e = float(value), float(err)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(v):
+        return "nan"
+    if not (math.isfinite(e) and e > 0):
+        return f"{v:.4f}"
+    n = max(0, 1 - math.floor(math.log10(e)))
+    return f"{v:.{n}f}({round(e * 10 ** n)})"
 
 
 def _show(title: str, rows: list[dict[str, Any]]) -> None:
-    from spinnet.experiments.phases import _SHOW
-
-    if rows:
-        # The percentages carry their unit in the header.
-        table = [{k.replace("_pct", "_%"): r[k] for k in _SHOW} for r in rows]
-        fmt = {k.replace("_pct", "_%"): v for k, v in _FMT.items()}
-        print_table(title, table, fmt)
+    """The results as in the published tables: value(error) for T* and the three 1/nu."""
+    if not rows:
+        return
+    table = []
+    for r in rows:
+        table.append({
+            "network": r["network"], "input": r["input"], "protocol": r["protocol"],
+            "train -> test": f"{r['train']} -> {r['test']}",
+            "T*": _paren(r["T_star"], r["T_star_err"]), "T_c": f"{r['T_c_exact']:.4f}",
+            "dev %": f"{r['rel_dev_T_pct']:+.2f}",
+            "Delta/sigma": f"{abs(r['dev_over_err_T']):.1f}",
+            "1/nu_s": _paren(r["inv_nu"], r["inv_nu_err"]),
+            "1/nu_s-": _paren(r["inv_nu_minus"], r["inv_nu_minus_err"]),
+            "1/nu_s+": _paren(r["inv_nu_plus"], r["inv_nu_plus_err"]),
+            "1/nu exact": f"{r['inv_nu_exact']:.3f}"})
+    print_table(title, table)
 
 
 @phases_app.command("analyze")
 def analyze_cmd(
-    net: str = typer.Option("fcnn", "--net", help="fcnn, cnn or resnet, or a comma list."),
-    representation: Representation = typer.Option(Representation.blocks, "--representation",
-                                                  help="Input the networks were trained on."),
+    net: str = typer.Option("fcnn", "--net", help=_NET_HELP),
+    protocol: Protocol | None = typer.Option(None, "--protocol",
+                                             help="Use only networks of this protocol: "
+                                                  "per-size (one ensemble per L) or pooled "
+                                                  "(one for all sizes, block spins). "
+                                                  "Default: the pooled ones if present, "
+                                                  "else the per-size ones."),
+    representation: Representation | None = typer.Option(
+        None, "--representation", help="Input the networks were trained on (default: blocks; "
+                                       "spins with --protocol per-size)."),
     train_model: ModelName = typer.Option(ModelName.ising, "--train-model",
                                           help="Model the networks were trained on "
                                                "(isotropic couplings)."),
@@ -318,17 +381,20 @@ def analyze_cmd(
     out: Path = typer.Option(Path("spinnet-phases-analyze"), "--out",
                              help="Output directory."),
 ) -> None:
-    """P(T; L), V(T; L), peak fits and FSS: the table network, T*, 1/nu with errors.
+    """P(T; L), V(T; L), peak fits and FSS: the table network, T*, three 1/nu with errors.
 
     The test data are the --model options; the networks are those trained on
-    --train-model with --net/--representation/--seed. Writes analysis.csv,
-    figures (P and V, FSS fits, data collapse, PCA Binder cumulants) and
-    manifest.json.
+    --train-model with --net/--protocol/--representation/--seed. 1/nu comes
+    from the Gaussian width sigma and from the half-widths sigma- and sigma+
+    below and above the V peak (split-normal fit). Writes analysis.csv,
+    table.csv (the published tables' columns), figures (P and V, FSS fits,
+    data collapse, PCA Binder cumulants) and manifest.json.
     """
     from spinnet.experiments import phases as exp
     from spinnet.phases.data import ModelSpec
 
     nets = _nets(net)
+    _, rep_ = _protocol(protocol, representation)
     if n_boot < 2:
         fail(f"--n-boot must be >= 2; got {n_boot}", "--n-boot")
     _count(threads, "--threads")
@@ -340,8 +406,10 @@ def analyze_cmd(
         fail(f"{data_dir} is not a directory", "--data-dir")
     out = out_dir(out)
     res = _call(exp.analyze, {"sizes": "--L", "from_dir": "--from", "data_dir": "--data-dir",
-                              "net": "--net", "threads": "--threads"}, "--from",
-                from_dir, out, nets, data_dir=data_dir, representation=representation.value,
+                              "net": "--net", "threads": "--threads",
+                              "protocol": "--protocol"}, "--from",
+                from_dir, out, nets, data_dir=data_dir, representation=rep_,
+                protocol=protocol.value if protocol else None,
                 train_model=ModelSpec(train_model.value), model=spec, sizes=sizes,
                 n_boot=n_boot, pca=pca, seed=seed, threads=threads)
     _show("Finite-size scaling of the network output variance", res["rows"])
@@ -358,13 +426,21 @@ def run_cmd(
                                     "networks and PCA. Full (about 18 min): also anisotropic "
                                     "Ising (Houtappel) and Baxter-Wu with cross-model "
                                     "transfer."),
-    net: str = typer.Option("fcnn,cnn", "--net", help="Networks for the Ising table (one or "
-                                                      "a comma list)."),
+    net: str = typer.Option("fcnn,cnn", "--net", help="Networks for the Ising table: " +
+                                                      _NET_HELP),
+    protocol: Protocol = typer.Option(Protocol.pooled, "--protocol",
+                                      help="Ising networks: pooled (default; one ensemble on "
+                                           "4x4 block spins for all sizes) or per-size (one "
+                                           "ensemble per L on raw spins)."),
+    transfer_net: str = typer.Option("fcnn", "--transfer-net",
+                                     help="Networks of the Ising <-> Baxter-Wu transfer "
+                                          "through energy configurations (--full only), one "
+                                          "or a comma list."),
     networks: int | None = typer.Option(None, "--networks",
                                         help="Networks per size (default 3: one per "
                                              "label-window band)."),
-    L: str | None = typer.Option(None, "--L", help="Ising sizes, divisible by 4 (default "
-                                                   "16,24,32,48,64)."),
+    L: str | None = typer.Option(None, "--L", help="Ising sizes, divisible by 4 with --protocol "
+                                                   "pooled (default 16,24,32,48,64)."),
     samples: int | None = typer.Option(None, "--samples", help="Ising snapshots per "
                                                                "temperature (default 600)."),
     epochs: int | None = typer.Option(None, "--epochs", help="Most epochs per network "
@@ -378,11 +454,13 @@ def run_cmd(
     """Generate, train and analyse in one go (resumable: rerun the same command to continue).
 
     Writes ising.csv (network, T*, 1/nu with errors, PCA), anisotropic.csv,
-    cross.csv, generation.csv (autocorrelation times), figures and manifest.json.
+    cross.csv, table.csv (the published tables' columns for every network row),
+    generation.csv (autocorrelation times), figures and manifest.json.
     """
     from spinnet.experiments import phases as exp
 
     nets = _nets(net)
+    transfer = _nets(transfer_net, "--transfer-net")
     _count(networks, "--networks")
     _count(samples, "--samples")
     _count(epochs, "--epochs")
@@ -394,8 +472,10 @@ def run_cmd(
     if sizes is not None and len(sizes) < 3:
         fail(f"--L needs at least 3 sizes for finite-size scaling; got {L!r}", "--L")
     out = out_dir(out)
-    res = _call(exp.run, {"sizes": "--L", "n_samples": "--samples", "threads": "--threads"},
-                "--out", out, quick=quick, nets=nets, networks=networks, sizes=sizes,
+    res = _call(exp.run, {"sizes": "--L", "n_samples": "--samples", "threads": "--threads",
+                          "protocol": "--protocol", "transfer_nets": "--transfer-net"},
+                "--out", out, quick=quick, nets=nets, protocol=protocol.value,
+                transfer_nets=transfer, networks=networks, sizes=sizes,
                 n_samples=samples, epochs=epochs, n_boot=n_boot, seed=seed, threads=threads,
                 overwrite=overwrite, on_kept=note_kept)
     _show("Ising: networks trained and tested on the square lattice", res["ising"])

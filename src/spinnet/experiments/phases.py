@@ -45,7 +45,11 @@ from spinnet.phases.pipeline import (
     with_samples,
 )
 
-__all__ = ["PhasesInputError", "analyze", "generate", "run", "train"]
+__all__ = ["PROTOCOLS", "PhasesInputError", "analyze", "generate", "resolve_protocol", "run",
+           "train"]
+
+#: Training protocols: one ensemble per lattice size, or one for all sizes on block spins.
+PROTOCOLS = ("per-size", "pooled")
 
 #: File in a train directory naming the data directory the networks were trained on.
 SOURCE_FILE = "phases-source.json"
@@ -54,7 +58,16 @@ OnKept = Callable[[str], None]
 
 
 class PhasesInputError(ValueError):
-    """A bad argument of a phases pipeline; ``parameter`` names it."""
+    """A bad argument of a phases pipeline; ``parameter`` names it.
+
+    Parameters
+    ----------
+    message : str
+        The error message.
+    parameter : str
+        The offending argument (e.g. ``"sizes"``, ``"from_dir"``), stored as the
+        attribute ``parameter``.
+    """
 
     def __init__(self, message: str, parameter: str) -> None:
         super().__init__(message)
@@ -69,6 +82,58 @@ def _threads(threads: int | None) -> None:
     if threads < 1:
         raise PhasesInputError(f"threads must be >= 1; got {threads}", "threads")
     require_torch("phase classifiers").set_num_threads(int(threads))
+
+
+def resolve_protocol(protocol: str | None, representation: str | None) -> tuple[str, str]:
+    """The training protocol and network input from what was asked for.
+
+    ``"pooled"`` is one ensemble for all sizes on 4x4 majority-rule block spins
+    (:func:`~spinnet.phases.pipeline.train_pooled`); ``"per-size"`` is one
+    ensemble per lattice size, as in Chertenkov, Burovski & Shchur, Phys. Rev.
+    E 108, L032102 (2023), on raw spins or energy configurations
+    (:func:`~spinnet.phases.pipeline.train_sizes`). Either may be None:
+    ``representation`` then defaults to ``"blocks"`` (pooled) or ``"spins"``
+    (per-size), and ``protocol`` follows from ``representation`` (blocks ->
+    pooled, spins or energy -> per-size), which keeps the behaviour from before
+    the protocol existed.
+
+    Parameters
+    ----------
+    protocol : {"per-size", "pooled"} or None
+    representation : {"spins", "energy", "blocks"} or None
+
+    Returns
+    -------
+    (protocol, representation) : tuple of str
+
+    Raises
+    ------
+    PhasesInputError
+        ``parameter="protocol"`` for an unknown protocol or a combination that
+        does not exist (pooled on spins or energy, per-size on blocks);
+        ``parameter="representation"`` for an unknown representation.
+    """
+    if representation is not None and representation not in ("spins", "energy", "blocks"):
+        raise PhasesInputError("representation must be 'spins', 'energy' or 'blocks'; got "
+                               f"{representation!r}", "representation")
+    if protocol is None:
+        representation = representation or "blocks"
+        return ("pooled" if representation == "blocks" else "per-size"), representation
+    if protocol == "pooled":
+        if representation not in (None, "blocks"):
+            raise PhasesInputError(
+                "protocol 'pooled' trains one network on the 4x4 block spins of all sizes "
+                f"and needs representation 'blocks'; got {representation!r} (use protocol "
+                "'per-size' for spins or energy configurations)", "protocol")
+        return protocol, "blocks"
+    if protocol == "per-size":
+        if representation == "blocks":
+            raise PhasesInputError(
+                "protocol 'per-size' trains one ensemble per L on representation 'spins' or "
+                "'energy'; got 'blocks' (block spins are the 'pooled' protocol)", "protocol")
+        return protocol, representation or "spins"
+    raise PhasesInputError(f"protocol must be one of {list(PROTOCOLS)}; got {protocol!r}",
+                           "protocol")
 
 
 def _kept(on_kept: OnKept | None, text: str) -> None:
@@ -137,6 +202,11 @@ def generate(out: str | Path, model: ModelSpec, sizes: Sequence[int],
     seed : int
     overwrite : bool
         Replace files made with other parameters.
+    progress : ProgressCallback, optional
+        ``progress(stage, done, total)`` as snapshot chunks are generated.
+    on_kept : callable(str), optional
+        Called with a short text (chunks kept so far and where) each time a chunk
+        is stored.
 
     Returns
     -------
@@ -197,8 +267,10 @@ def generate(out: str | Path, model: ModelSpec, sizes: Sequence[int],
 
 # ------------------------------------------------------------------------------ train
 def _window_pairs(model: ModelSpec, networks: int, fm_window: Sequence[float] | None,
-                  pm_window: Sequence[float] | None) -> list[Any]:
-    ensemble = window_ensemble(model, networks)
+                  pm_window: Sequence[float] | None, protocol: str = "pooled") -> list[Any]:
+    # The protocol's own default labelling (pipeline.window_ensemble): the band
+    # ensemble for pooled networks, side-of-T_c labels for per-size ones.
+    ensemble = window_ensemble(model, networks, protocol=protocol)
     if fm_window is None and pm_window is None:
         return ensemble
     fm = tuple(fm_window) if fm_window is not None else ensemble[0][0]
@@ -207,7 +279,8 @@ def _window_pairs(model: ModelSpec, networks: int, fm_window: Sequence[float] | 
 
 
 def train(data_dir: str | Path, out: str | Path, model: ModelSpec, nets: Sequence[str], *,
-          sizes: Sequence[int] | None = None, representation: str = "blocks",
+          sizes: Sequence[int] | None = None, representation: str | None = None,
+          protocol: str | None = None,
           fm_window: Sequence[float] | None = None, pm_window: Sequence[float] | None = None,
           networks: int = 3, epochs: int = 25, patience: int = 4, batch_size: int = 64,
           seed: int = 0, threads: int | None = None, overwrite: bool = False,
@@ -215,10 +288,48 @@ def train(data_dir: str | Path, out: str | Path, model: ModelSpec, nets: Sequenc
           on_kept: OnKept | None = None) -> dict[str, Any]:
     """Train ensembles of classifiers on the snapshots under ``DATA_DIR/data``.
 
-    With ``representation="blocks"`` one ensemble serves every size
-    (:func:`~spinnet.phases.pipeline.train_pooled`), otherwise one per size.
+    ``protocol="pooled"`` (or ``representation="blocks"``): one ensemble serves
+    every size (:func:`~spinnet.phases.pipeline.train_pooled`);
+    ``protocol="per-size"`` (or ``representation="spins"``/``"energy"``): one
+    ensemble per size (:func:`~spinnet.phases.pipeline.train_sizes`). With
+    neither given: pooled block spins (:func:`resolve_protocol`).
     Networks go to ``OUT/nets``; ``train.csv``, ``phases-source.json`` (where the
     data are) and the manifest to ``OUT``.
+
+    Parameters
+    ----------
+    data_dir : path
+        A :func:`generate` directory (``data/<tag>_L<L>.h5``).
+    out : path
+        Output directory.
+    model : ModelSpec
+        The model of the training data.
+    nets : sequence of str
+        Architectures (:data:`spinnet.phases.networks.NETS`), one ensemble each.
+    sizes : sequence of int, optional
+        Lattice sizes to use (default: every size found under ``data_dir``).
+    representation, protocol : str, optional
+        Network input and training protocol (:func:`resolve_protocol`).
+    fm_window, pm_window : (T_low, T_high), optional
+        Label windows (ferromagnetic, paramagnetic) shared by all networks; a
+        missing one is taken from the protocol's first default window pair. With
+        neither: the protocol's default ensemble of windows
+        (:func:`~spinnet.phases.pipeline.window_ensemble`).
+    networks : int
+        Networks per ensemble (default 3).
+    epochs, patience, batch_size : int
+        Training: maximum epochs (default 25), early-stopping patience in epochs
+        (default 4) and minibatch size (default 64).
+    seed : int
+        Seed of the networks (default 0).
+    threads : int, optional
+        torch threads (default: torch's own choice).
+    overwrite : bool
+        Replace stored networks made with other parameters.
+    progress : ProgressCallback, optional
+        ``progress(stage, done, total)`` during training.
+    on_kept : callable(str), optional
+        Called with a short text after each network is stored.
 
     Returns
     -------
@@ -229,8 +340,9 @@ def train(data_dir: str | Path, out: str | Path, model: ModelSpec, nets: Sequenc
 
     started = time.time()
     data_dir, out = Path(data_dir), Path(out)
+    protocol, representation = resolve_protocol(protocol, representation)
     _threads(threads)
-    windows = _window_pairs(model, networks, fm_window, pm_window)
+    windows = _window_pairs(model, networks, fm_window, pm_window, protocol)
     ds = _datasets(data_dir, model, sizes, "data_dir")
     n_total = len(nets) * networks * (1 if representation == "blocks" else len(ds))
     trained: list[str] = []
@@ -260,16 +372,13 @@ def train(data_dir: str | Path, out: str | Path, model: ModelSpec, nets: Sequenc
                    dict(net=list(nets), model=model.to_dict(), data_dir=str(data_dir),
                         windows=[[list(fm), list(pm)] for fm, pm in windows],
                         networks=networks, epochs=epochs, patience=patience,
-                        batch_size=batch_size, seed=seed, representation=representation),
+                        batch_size=batch_size, seed=seed, representation=representation,
+                        protocol=protocol),
                    started, ["train.csv", "manifest.json", SOURCE_FILE])
     return {"rows": rows}
 
 
 # ---------------------------------------------------------------------------- analyze
-_SHOW = ("network", "input", "train", "test", "T_star", "T_star_err", "T_c_exact",
-         "rel_dev_T_pct", "dev_over_err_T", "inv_nu", "inv_nu_err", "inv_nu_exact",
-         "rel_dev_inv_nu_pct")
-
 
 def _figures(out: Path, name: str, r: Any) -> list[str]:
     from spinnet._io import write_csv
@@ -278,12 +387,16 @@ def _figures(out: Path, name: str, r: Any) -> list[str]:
     title = f"{r.net} ({r.representation}) trained on {r.train_label}, tested on {r.test_label}"
     write_csv(out / f"{name}_peaks.csv",
               [{"L": p.L, "mu": p.mu, "mu_err": p.mu_err, "sigma": p.sigma,
-                "sigma_err": p.sigma_err, "V_max": p.amplitude} for p in r.peaks])
+                "sigma_err": p.sigma_err, "V_max": p.amplitude,
+                "sigma_minus": p.sigma_minus, "sigma_minus_err": p.sigma_minus_err,
+                "sigma_plus": p.sigma_plus, "sigma_plus_err": p.sigma_plus_err}
+               for p in r.peaks])
     files = [f"{name}_peaks.csv", f"{name}_PV.png"]
     save_figure(pv_figure(r.peaks, r.T_c, title=title), out / f"{name}_PV.png")
     if r.fss is not None:
         save_figure(fss_figure(r.peaks, r.fss, r.T_c, title=title, T_star_err=r.T_star_err,
-                               inv_nu_err=r.inv_nu_err), out / f"{name}_fss.png")
+                               inv_nu_err=r.inv_nu_err, inv_nu_minus_err=r.inv_nu_minus_err,
+                               inv_nu_plus_err=r.inv_nu_plus_err), out / f"{name}_fss.png")
         save_figure(collapse_figure(r.peaks, r.fss.T_star, r.fss.inv_nu, title=title),
                     out / f"{name}_collapse.png")
         files += [f"{name}_fss.png", f"{name}_collapse.png"]
@@ -293,7 +406,8 @@ def _figures(out: Path, name: str, r: Any) -> list[str]:
 def _pca_row(p: dict[str, Any], keys: Sequence[str], test: str, T_c: float,
              note: str) -> dict[str, Any]:
     return {**{k: float("nan") for k in keys}, "network": "pca", "input": "spins",
-            "train": "-", "test": test, "T_star": p["T_c"], "T_star_err": p["T_c_err"],
+            "protocol": "-", "train": "-", "test": test, "T_star": p["T_c"],
+            "T_star_err": p["T_c_err"],
             "T_c_exact": T_c, "rel_dev_T_pct": 100 * (p["T_c"] - T_c) / T_c, "sizes": "",
             "note": note}
 
@@ -314,7 +428,8 @@ def resolve_data_dir(from_dir: str | Path, data_dir: str | Path | None) -> Path:
 
 
 def analyze(from_dir: str | Path, out: str | Path, nets: Sequence[str], *,
-            data_dir: str | Path | None = None, representation: str = "blocks",
+            data_dir: str | Path | None = None, representation: str | None = None,
+            protocol: str | None = None,
             train_model: ModelSpec | None = None, model: ModelSpec | None = None,
             sizes: Sequence[int] | None = None, n_boot: int = 200, pca: bool = True,
             seed: int = 0, threads: int | None = None,
@@ -332,20 +447,49 @@ def analyze(from_dir: str | Path, out: str | Path, nets: Sequence[str], *,
     data_dir : path, optional
         The :func:`generate` directory of the test data (default: the one the
         networks were trained on).
+    representation, protocol : str, optional
+        Input and training protocol of the networks (:func:`resolve_protocol`;
+        default: pooled block spins). With ``protocol`` given only networks of
+        that protocol are used; without it pooled networks are preferred.
     train_model, model : ModelSpec
         What the networks were trained on, and the test data's model
         (default: isotropic Ising for both).
+    sizes : sequence of int, optional
+        Test sizes (default: every size of the test data).
+    n_boot : int
+        Bootstrap replicates of the peak fits and of the PCA baseline (default 200).
+    pca : bool
+        Add the PCA baseline (Binder crossing of the first principal component;
+        only for the ``"spins"`` representation and at least two sizes; default
+        ``True``).
+    seed : int
+        Seed of the networks to load and of the bootstrap (default 0).
+    threads : int, optional
+        torch threads (default: torch's own choice).
+    progress : ProgressCallback, optional
+        ``progress(stage, done, total)`` during evaluation and the PCA baseline.
+
+    Notes
+    -----
+    Writes ``analysis.csv`` (every column of
+    :meth:`~spinnet.phases.pipeline.TransferResult.row`), ``table.csv`` (the
+    columns of :data:`~spinnet.phases.analysis.TABLE_COLUMNS`: network,
+    protocol, ``T*``, ``Δ/σ_T`` and the three ``1/ν`` estimates), the figures
+    and ``manifest.json``.
 
     Returns
     -------
     dict
-        ``rows`` (one per network, then the PCA baseline) and ``pca``.
+        ``rows`` (one per network, then the PCA baseline), ``table`` (the
+        ``table.csv`` rows), ``pca`` and ``results``.
     """
     from spinnet.phases.pipeline import evaluate, load_networks, pca_baseline
     from spinnet.plotting.phases import binder_figure, save_figure
 
     started = time.time()
     from_dir, out = Path(from_dir), Path(out)
+    asked = protocol
+    protocol, representation = resolve_protocol(protocol, representation)
     train_model = train_model or ModelSpec()
     model = model or ModelSpec()
     _threads(threads)
@@ -353,15 +497,17 @@ def analyze(from_dir: str | Path, out: str | Path, nets: Sequence[str], *,
     ds = _datasets(ddir, model, sizes, "data_dir" if data_dir is not None else "from_dir")
     own = train_model.to_dict() == model.to_dict()
     rows: list[dict[str, Any]] = []
-    files = ["analysis.csv", "manifest.json"]
+    files = ["analysis.csv", "table.csv", "manifest.json"]
     results = []
     for net in nets:
         try:
-            clfs = load_networks(from_dir, net, representation, train_model, sorted(ds), seed)
+            clfs = load_networks(from_dir, net, representation, train_model, sorted(ds), seed,
+                                 protocol=asked)
         except ValueError as exc:
             raise PhasesInputError(str(exc), "from_dir") from None
         if not clfs:
-            raise PhasesInputError(f"no {net} networks ({representation}, trained on "
+            which = f"{asked} " if asked else ""
+            raise PhasesInputError(f"no {which}{net} networks ({representation}, trained on "
                                    f"{train_model.label}, seed {seed}) under "
                                    f"{from_dir / 'nets'}; run 'spinnet phases train' first",
                                    "net")
@@ -396,18 +542,22 @@ def analyze(from_dir: str | Path, out: str | Path, nets: Sequence[str], *,
         rows.append(_pca_row(p, rows[0], model.label, model.critical_temperature,
                              "Binder crossing"))
     from spinnet._io import write_csv, write_manifest
+    from spinnet.phases.analysis import table_rows, write_table
 
+    table = table_rows(results)
     write_csv(out / "analysis.csv", rows)
+    write_table(out / "table.csv", table)
     write_manifest(out, "phases analyze",
-                   dict(net=list(nets), representation=representation,
+                   dict(net=list(nets), representation=representation, protocol=protocol,
                         train_model=train_model.to_dict(), model=model.to_dict(),
                         from_dir=str(from_dir), data_dir=str(ddir), n_boot=n_boot, seed=seed),
                    started, files, summary=summary)
-    return {"rows": rows, "pca": p, "results": results}
+    return {"rows": rows, "table": table, "pca": p, "results": results}
 
 
 # -------------------------------------------------------------------------------- run
 def run(out: str | Path, *, quick: bool = True, nets: Sequence[str] = ("fcnn", "cnn"),
+        protocol: str | None = None, transfer_nets: Sequence[str] | None = None,
         networks: int | None = None, sizes: Sequence[int] | None = None,
         n_samples: int | None = None, epochs: int | None = None, n_boot: int = 200,
         seed: int = 0, threads: int | None = None, overwrite: bool = False,
@@ -420,10 +570,46 @@ def run(out: str | Path, *, quick: bool = True, nets: Sequence[str] = ("fcnn", "
     anisotropic Ising transfer and Baxter-Wu with cross-model transfer through
     energy configurations (:meth:`RunPlan.full_plan`, about 18 min). ``sizes``,
     ``n_samples``, ``epochs`` shrink the Ising part for trying things out.
+    ``protocol`` (:func:`resolve_protocol`): ``"pooled"`` (default: one ensemble
+    on block spins for all Ising sizes) or ``"per-size"`` (one ensemble per
+    Ising size on raw spins). ``transfer_nets``: the networks of the
+    Ising <-> Baxter-Wu transfer (full preset; default FCNN).
 
     Writes ``ising.csv`` (network, ``T*``, ``1/ν`` with errors, PCA),
-    ``anisotropic.csv``, ``cross.csv``, ``generation.csv`` (autocorrelation
-    times), figures and ``manifest.json``.
+    ``anisotropic.csv``, ``cross.csv``, ``table.csv`` (every network row in the
+    columns of :data:`~spinnet.phases.analysis.TABLE_COLUMNS`),
+    ``generation.csv`` (autocorrelation times), figures and ``manifest.json``.
+
+    Parameters
+    ----------
+    out : path
+        Output directory (also holds the data and networks; resumable).
+    quick : bool
+        The quick preset (default ``True``) or the full one.
+    nets : sequence of str
+        Architectures of the Ising part (default ``("fcnn", "cnn")``).
+    protocol : {"pooled", "per-size"}, optional
+        See above.
+    transfer_nets : sequence of str, optional
+        See above; must not be empty.
+    networks : int, optional
+        Networks per ensemble (default: the preset's).
+    sizes : sequence of int, optional
+        Ising sizes (multiples of 4 for block spins; default: the preset's).
+    n_samples, epochs : int, optional
+        Snapshots per temperature and maximum training epochs (default: the preset's).
+    n_boot : int
+        Bootstrap replicates of the peak fits (default 200).
+    seed : int
+        Seed of data, networks and bootstrap (default 0).
+    threads : int, optional
+        torch threads (default: torch's own choice).
+    overwrite : bool
+        Replace stored units made with other parameters.
+    progress : ProgressCallback, optional
+        ``progress(stage, done, total)`` throughout.
+    on_kept : callable(str), optional
+        Called with a short text after each finished unit is stored.
 
     Returns
     -------
@@ -439,6 +625,14 @@ def run(out: str | Path, *, quick: bool = True, nets: Sequence[str] = ("fcnn", "
     _threads(threads)
     plan = RunPlan.quick_plan() if quick else RunPlan.full_plan()
     plan = dataclasses.replace(plan, nets=tuple(nets), n_boot=n_boot)
+    if protocol is not None:
+        _, rep_ = resolve_protocol(protocol, None)
+        plan = dataclasses.replace(plan, ising_representation=rep_)
+    if transfer_nets is not None:
+        if not transfer_nets:
+            raise PhasesInputError("transfer_nets must name at least one network",
+                                   "transfer_nets")
+        plan = dataclasses.replace(plan, cross_nets=tuple(transfer_nets))
     if networks is not None:
         plan = dataclasses.replace(plan, n_networks=networks)
     if sizes is not None:
@@ -485,18 +679,26 @@ def run(out: str | Path, *, quick: bool = True, nets: Sequence[str] = ("fcnn", "
     if cross_rows:
         write_csv(out / "cross.csv", cross_rows)
         files.append("cross.csv")
+        several = len(plan.cross_nets) > 1
         for r in res["cross"]:
-            files += _figures(out, f"cross_{r.train_label}_on_{r.test_label}".replace(" ", ""),
-                              r)
+            name = f"cross_{r.train_label}_on_{r.test_label}".replace(" ", "")
+            # one network keeps the file names of before; several get their name in front
+            files += _figures(out, f"{r.net}_{name}" if several else name, r)
+    from spinnet.phases.analysis import table_rows, write_table
+
+    table = table_rows([*res["ising"].values(), *res["anisotropic"], *res["cross"]])
+    write_table(out / "table.csv", table)
+    files.append("table.csv")
     elapsed = time.time() - started
     write_manifest(out, "phases run",
-                   dict(quick=quick, net=list(plan.nets), networks=plan.n_networks,
+                   dict(quick=quick, net=list(plan.nets), protocol=plan.protocol,
+                        transfer_nets=list(plan.cross_nets), networks=plan.n_networks,
                         seed=seed, threads=threads, ising_sizes=list(plan.ising_sizes),
                         baxter_wu_sizes=list(plan.baxter_wu_sizes), n_samples=plan.n_samples,
                         epochs=plan.epochs, n_boot=plan.n_boot),
                    started, files, summary={"ising": ising_rows,
                                             "wall_seconds": round(elapsed, 1)})
     return {"ising": ising_rows, "anisotropic": aniso_rows, "cross": cross_rows,
-            "generation": res["generation"], "files": files, "plan": plan,
+            "table": table, "generation": res["generation"], "files": files, "plan": plan,
             "seconds": elapsed}
 

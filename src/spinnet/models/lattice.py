@@ -122,12 +122,20 @@ class SquareIsing(SparsePairwiseModel):
 
     @property
     def ground_state_energy(self) -> float | None:
-        """``-(J_h + J_v + J_d + |h|) N`` for non-negative couplings; for
+        """``-(J_h + J_v + J_d + |h|) N`` whenever ``J_h + J_v``, ``J_h + J_d`` and
+        ``J_v + J_d`` are all ``>= 0`` (non-negative couplings, or one negative
+        coupling such as ``J_d < 0`` with ``|J_d| <= min(J_h, J_v)``); for
         ``J_d = h = 0`` and even ``L`` also ``-(|J_h| + |J_v|) N`` (a gauge
         transformation maps any signs to the ferromagnet). ``None`` otherwise.
+
+        Every bond lies on exactly two of the ``2N`` triangles (one ``J_h``, one
+        ``J_v`` and one ``J_d`` bond each), so ``E = ½ Σ_▲ E_▲``; the three
+        conditions say that the aligned triangle, ``-(J_h + J_v + J_d)``, has the
+        lowest of its four energies, and the ferromagnet minimises every triangle
+        at once (Houtappel, Physica 16, 425 (1950)).
         """
         N = self.n_spins
-        if min(self.J_h, self.J_v, self.J_d) >= 0.0:
+        if min(self.J_h + self.J_v, self.J_h + self.J_d, self.J_v + self.J_d) >= 0.0:
             return -(self.J_h + self.J_v + self.J_d + abs(self.h)) * N
         if self.J_d == 0.0 and self.h == 0.0 and self.L % 2 == 0:
             return -(abs(self.J_h) + abs(self.J_v)) * N

@@ -22,13 +22,17 @@ See ``docs/phases.md``.
 """
 
 from spinnet.phases.analysis import (
+    TABLE_COLUMNS,
     FSSResult,
     PeakResult,
     binder_crossing,
     fit_gaussian_peak,
+    fit_split_peak,
     fss_fit,
     output_curves,
     pca_projection,
+    table_rows,
+    write_table,
 )
 from spinnet.phases.data import (
     DataFileError,
@@ -41,7 +45,7 @@ from spinnet.phases.data import (
     generate,
     load,
 )
-from spinnet.phases.networks import NETS, build_net
+from spinnet.phases.networks import NETS, build_net, describe_net, parameter_count
 from spinnet.phases.training import (
     PhaseClassifier,
     block_spins,
@@ -51,6 +55,7 @@ from spinnet.phases.training import (
 
 __all__ = [
     "NETS",
+    "TABLE_COLUMNS",
     "DataFileError",
     "FSSResult",
     "GenerationConfig",
@@ -63,13 +68,18 @@ __all__ = [
     "block_spins",
     "build_net",
     "dense_grid",
+    "describe_net",
     "energy_configurations",
     "fit_gaussian_peak",
+    "fit_split_peak",
     "fss_fit",
     "generate",
     "load",
     "output_curves",
+    "parameter_count",
     "pca_projection",
     "prepare_inputs",
+    "table_rows",
     "train_classifier",
+    "write_table",
 ]

@@ -9,6 +9,15 @@ Phys. Rev. E 108, L032102 (2023)). A Gaussian
 width ``σ(L)``; finite-size scaling, ``σ(L) ∝ L^{−1/ν}`` and
 ``μ(L) = T* + a L^{−1/ν}``, gives ``1/ν`` and ``T*``.
 
+The half-widths below and above the peak, ``σ−(L)`` and ``σ+(L)``, come from a
+split-normal (two-piece Gaussian) fit of the same peak region,
+``A exp(−(T − m)²/(2σ−²))`` for ``T < m`` and ``A exp(−(T − m)²/(2σ+²))`` for
+``T ≥ m`` (John, Commun. Stat. Theory Methods 11, 879 (1982)); for a symmetric
+peak ``σ− = σ+ = σ``. Each side scales on its own, ``σ±(L) ∝ L^{−1/ν}`` (the
+whole V curve is a function of ``(T − T_c) L^{1/ν}`` near ``T_c``; Fisher &
+Ferdinand, Phys. Rev. Lett. 19, 169 (1967)), which gives the two further
+estimates ``1/ν_σ−`` and ``1/ν_σ+`` of Chertenkov, Burovski & Shchur's tables.
+
 Errors: the snapshots at every temperature are resampled with replacement
 (bootstrap; Efron 1979) and the whole chain -- ``V``, peak fits, scaling fits --
 is repeated on every replicate; the quoted error is the standard deviation of
@@ -37,13 +46,17 @@ from spinnet._rng import SeedLike, as_generator
 from spinnet._validation import check_array, check_int
 
 __all__ = [
+    "TABLE_COLUMNS",
     "FSSResult",
     "PeakResult",
     "binder_crossing",
     "fit_gaussian_peak",
+    "fit_split_peak",
     "fss_fit",
     "output_curves",
     "pca_projection",
+    "table_rows",
+    "write_table",
 ]
 
 
@@ -60,6 +73,13 @@ class PeakResult:
         Gaussian fit of the ``V`` peak.
     mu_boot, sigma_boot : ndarray, shape (n_boot,)
         The same fit on bootstrap replicates (NaN where a fit failed).
+    sigma_minus, sigma_plus : float
+        Half-widths below and above the peak from the split-normal fit
+        (:func:`fit_split_peak`); NaN when not fitted.
+    sigma_minus_boot, sigma_plus_boot : ndarray, shape (n_boot,)
+        The same on the bootstrap replicates (empty when not fitted).
+    mu_split, amplitude_split : float
+        Mode and height of the split-normal fit (for drawing it).
     """
 
     L: int
@@ -73,6 +93,12 @@ class PeakResult:
     amplitude: float
     mu_boot: np.ndarray
     sigma_boot: np.ndarray
+    sigma_minus: float = float("nan")
+    sigma_plus: float = float("nan")
+    sigma_minus_boot: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0))
+    sigma_plus_boot: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0))
+    mu_split: float = float("nan")
+    amplitude_split: float = float("nan")
 
     @property
     def mu_err(self) -> float:
@@ -81,6 +107,22 @@ class PeakResult:
     @property
     def sigma_err(self) -> float:
         return float(np.nanstd(self.sigma_boot, ddof=1))
+
+    @property
+    def sigma_minus_err(self) -> float:
+        """Bootstrap standard deviation of ``σ−`` (NaN with fewer than 2 good replicates)."""
+        return _boot_std(self.sigma_minus_boot)
+
+    @property
+    def sigma_plus_err(self) -> float:
+        """Bootstrap standard deviation of ``σ+`` (NaN with fewer than 2 good replicates)."""
+        return _boot_std(self.sigma_plus_boot)
+
+
+def _boot_std(x: np.ndarray) -> float:
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    return float(np.std(x, ddof=1)) if x.size >= 2 else float("nan")
 
 
 @dataclasses.dataclass
@@ -96,9 +138,17 @@ class FSSResult:
     a, b : float
     chi2_mu, chi2_sigma : float
         ``χ²`` per degree of freedom of the two fits (errors from the bootstrap).
-    sizes : ndarray
-    mu_weights, log_sigma_weights : ndarray
+    sizes : ndarray of float, shape (n_sizes,)
+        The lattice sizes ``L`` of the fitted peaks, in the order of the peaks.
+    mu_weights, log_sigma_weights : ndarray of float, shape (n_sizes,), or None
         Per-size standard errors used in the fits.
+    inv_nu_minus, inv_nu_minus_err, inv_nu_plus, inv_nu_plus_err : float
+        ``1/ν`` from ``σ−(L) = b− L^{−1/ν}`` and ``σ+(L) = b+ L^{−1/ν}`` (NaN when
+        the half-widths were not fitted at every size).
+    b_minus, b_plus, chi2_sigma_minus, chi2_sigma_plus : float
+        Amplitudes and ``χ²`` per degree of freedom of those two fits.
+    log_sigma_minus_weights, log_sigma_plus_weights : ndarray of float, shape (n_sizes,), or None
+        Per-size standard errors of ``ln σ−`` and ``ln σ+`` used in the fits.
     """
 
     T_star: float
@@ -112,21 +162,24 @@ class FSSResult:
     sizes: np.ndarray
     mu_weights: np.ndarray | None = None
     log_sigma_weights: np.ndarray | None = None
+    inv_nu_minus: float = float("nan")
+    inv_nu_minus_err: float = float("nan")
+    inv_nu_plus: float = float("nan")
+    inv_nu_plus_err: float = float("nan")
+    b_minus: float = float("nan")
+    b_plus: float = float("nan")
+    chi2_sigma_minus: float = float("nan")
+    chi2_sigma_plus: float = float("nan")
+    log_sigma_minus_weights: np.ndarray | None = None
+    log_sigma_plus_weights: np.ndarray | None = None
 
 
 def _gauss(T: np.ndarray, A: float, mu: float, sigma: float) -> np.ndarray:
     return A * np.exp(-0.5 * ((T - mu) / sigma) ** 2)
 
 
-def fit_gaussian_peak(T: Any, V: Any, V_err: Any | None = None, *,
-                      level: float = 0.2) -> tuple[float, float, float]:
-    """Fit ``A exp(−(T − μ)²/(2σ²))`` to the contiguous region around ``max V``
-    where ``V >= level * max V`` (at least two points either side of the maximum).
-
-    Returns
-    -------
-    (mu, sigma, A) : floats; NaN if the fit fails.
-    """
+def _peak_region(T: Any, V: Any, level: float) -> tuple[np.ndarray, np.ndarray, int, int, int]:
+    """Checked ``T``, ``V`` and the fit region ``[lo, hi]`` around ``k = argmax V``."""
     T = check_array(T, "T", ndim=1, dtype=np.float64)
     V = check_array(V, "V", ndim=1, dtype=np.float64)
     if V.shape != T.shape:
@@ -139,6 +192,28 @@ def fit_gaussian_peak(T: Any, V: Any, V_err: Any | None = None, *,
     while hi < len(V) - 1 and V[hi + 1] >= level * V[k]:
         hi += 1
     lo, hi = max(0, min(lo, k - 2)), min(len(V) - 1, max(hi, k + 2))
+    return T, V, k, lo, hi
+
+
+def fit_gaussian_peak(T: Any, V: Any, V_err: Any | None = None, *,
+                      level: float = 0.2) -> tuple[float, float, float]:
+    """Fit ``A exp(−(T − μ)²/(2σ²))`` to the contiguous region around ``max V``
+    where ``V >= level * max V`` (at least two points either side of the maximum).
+
+    Parameters
+    ----------
+    T, V : array_like, shape (n_T,)
+        Temperatures (increasing) and the output variance.
+    V_err : array_like, shape (n_T,), optional
+        Standard errors of ``V`` (weights of the least-squares fit).
+    level : float
+        Fraction of the maximum that delimits the fit region.
+
+    Returns
+    -------
+    (mu, sigma, A) : floats; NaN if the fit fails.
+    """
+    T, V, k, lo, hi = _peak_region(T, V, level)
     t, v = T[lo:hi + 1], V[lo:hi + 1]
     if len(t) < 4:
         return float("nan"), float("nan"), float("nan")
@@ -162,6 +237,73 @@ def fit_gaussian_peak(T: Any, V: Any, V_err: Any | None = None, *,
     return mu, sigma, A
 
 
+def _split_gauss(T: np.ndarray, A: float, m: float, s_minus: float,
+                 s_plus: float) -> np.ndarray:
+    s = np.where(T < m, s_minus, s_plus)
+    return A * np.exp(-0.5 * ((T - m) / s) ** 2)
+
+
+def fit_split_peak(T: Any, V: Any, V_err: Any | None = None, *, level: float = 0.2
+                   ) -> tuple[float, float, float, float]:
+    r"""Fit a split-normal (two-piece Gaussian) peak: half-widths below and above the mode.
+
+    ``V(T) ≈ A exp(−(T − m)²/(2σ−²))`` for ``T < m`` and
+    ``A exp(−(T − m)²/(2σ+²))`` for ``T ≥ m`` (John, Commun. Stat. Theory
+    Methods 11, 879 (1982)), fitted by weighted least squares to the same
+    region as :func:`fit_gaussian_peak`. A symmetric peak gives
+    ``σ− = σ+ = σ``; ``σ−`` and ``σ+`` are the widths below and above the peak
+    whose finite-size scaling gives ``1/ν_σ−`` and ``1/ν_σ+`` (Chertenkov,
+    Burovski & Shchur, Phys. Rev. E 108, L032102 (2023)).
+
+    Parameters
+    ----------
+    T, V : array_like, shape (n_T,)
+        Temperatures (increasing) and the output variance.
+    V_err : array_like, shape (n_T,), optional
+        Standard errors of ``V`` (fit weights).
+    level : float
+        Fraction of the maximum that delimits the fit region.
+
+    Returns
+    -------
+    (m, sigma_minus, sigma_plus, A) : floats
+        NaN if the fit fails, the region has fewer than 5 points, or a
+        half-width is not positive and smaller than the temperature range.
+    """
+    T, V, k, lo, hi = _peak_region(T, V, level)
+    nan4 = (float("nan"),) * 4
+    t, v = T[lo:hi + 1], V[lo:hi + 1]
+    if len(t) < 5:
+        return nan4
+    s = None
+    if V_err is not None:
+        s = np.maximum(np.asarray(V_err, float)[lo:hi + 1], 1e-3 * V[k] + 1e-12)
+    w = np.clip(v, 0, None)
+    if w.sum() <= 0:
+        return nan4
+    m0 = float(T[k])
+    below, above = t <= m0, t >= m0
+    step = 0.5 * float(np.min(np.diff(t)))
+
+    def side(mask: np.ndarray) -> float:
+        ww = w[mask]
+        return max(float(np.sqrt(np.sum(ww * (t[mask] - m0) ** 2) / ww.sum())), step)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            p, _ = optimize.curve_fit(_split_gauss, t, v,
+                                      p0=(V[k], m0, side(below), side(above)), sigma=s,
+                                      absolute_sigma=False, maxfev=5000)
+    except (RuntimeError, ValueError, optimize.OptimizeWarning):
+        return nan4
+    A, m, sm, sp = float(p[0]), float(p[1]), abs(float(p[2])), abs(float(p[3]))
+    span = T[-1] - T[0]
+    if not (np.isfinite(m) and T[0] <= m <= T[-1] and 0 < sm < span and 0 < sp < span):
+        return nan4
+    return m, sm, sp, A
+
+
 def output_curves(T: Any, outputs: Sequence[np.ndarray], L: int, *, n_boot: int = 200,
                   rng: SeedLike = 0, level: float = 0.2) -> PeakResult:
     """``P``, ``V`` with bootstrap errors and the fitted ``V`` peak for one size.
@@ -177,7 +319,16 @@ def output_curves(T: Any, outputs: Sequence[np.ndarray], L: int, *, n_boot: int 
         Bootstrap replicates (``>= 2``).
     rng : SeedLike
     level : float
-        Peak region for the Gaussian fit (see :func:`fit_gaussian_peak`).
+        Peak region of the Gaussian and split-normal fits (see
+        :func:`fit_gaussian_peak`, :func:`fit_split_peak`).
+
+    Returns
+    -------
+    PeakResult
+        ``P``, ``V`` (shape ``(n_T,)``) with bootstrap errors, ``μ``, ``σ``
+        (Gaussian fit), ``σ−``, ``σ+`` (split-normal fit) and their values on
+        the ``n_boot`` bootstrap replicates (the same resampled snapshots for
+        both fits).
     """
     T = check_array(T, "T", ndim=1, dtype=np.float64)
     if len(outputs) != len(T):
@@ -198,11 +349,16 @@ def output_curves(T: Any, outputs: Sequence[np.ndarray], L: int, *, n_boot: int 
         Pb[:, t], Vb[:, t] = fb.mean(1), fb.var(1, ddof=1)
     P_err, V_err = Pb.std(0, ddof=1), Vb.std(0, ddof=1)
     mu, sigma, A = fit_gaussian_peak(T, V, V_err, level=level)
+    m_s, s_minus, s_plus, A_s = fit_split_peak(T, V, V_err, level=level)
     mub, sigb = np.empty(n_boot), np.empty(n_boot)
+    smb, spb = np.empty(n_boot), np.empty(n_boot)
     for b in range(n_boot):
         mub[b], sigb[b], _ = fit_gaussian_peak(T, Vb[b], V_err, level=level)
+        _, smb[b], spb[b], _ = fit_split_peak(T, Vb[b], V_err, level=level)
     return PeakResult(L=int(L), temperatures=T, P=P, P_err=P_err, V=V, V_err=V_err, mu=mu,
-                      sigma=sigma, amplitude=A, mu_boot=mub, sigma_boot=sigb)
+                      sigma=sigma, amplitude=A, mu_boot=mub, sigma_boot=sigb,
+                      sigma_minus=s_minus, sigma_plus=s_plus, sigma_minus_boot=smb,
+                      sigma_plus_boot=spb, mu_split=m_s, amplitude_split=A_s)
 
 
 def _wls_line(x: np.ndarray, y: np.ndarray, s: np.ndarray) -> tuple[float, float, float]:
@@ -215,26 +371,76 @@ def _wls_line(x: np.ndarray, y: np.ndarray, s: np.ndarray) -> tuple[float, float
     return float(coef[0]), float(coef[1]), chi2
 
 
+def _side_fit(lnL: np.ndarray, widths: np.ndarray, boot: np.ndarray | None,
+              extra_var: Any, s_override: Any) -> dict[str, Any]:
+    """``ln w = ln b − (1/ν) ln L`` for one half-width, with bootstrap error."""
+    nan = float("nan")
+    out: dict[str, Any] = dict(inv_nu=nan, err=nan, b=nan, chi2=nan, s=None)
+    if not np.all(np.isfinite(widths) & (widths > 0)):
+        return out
+    good = None
+    if boot is not None:
+        good = boot[np.all(np.isfinite(boot) & (boot > 0), axis=1)]
+    if s_override is not None:
+        s = np.asarray(s_override, dtype=float)
+    elif good is not None and len(good) >= 2:
+        var = np.var(np.log(good), 0, ddof=1)
+        if extra_var is not None:
+            var = var + np.asarray(extra_var, dtype=float)
+        s = np.maximum(np.sqrt(var), 1e-12)
+    else:
+        s = np.ones_like(widths)
+    lnb, slope, chi2 = _wls_line(lnL, np.log(widths), s)
+    out.update(inv_nu=-slope, b=float(np.exp(lnb)), chi2=chi2, s=s)
+    if good is not None and len(good) >= 2:
+        slopes = [_wls_line(lnL, np.log(g), s)[1] for g in good]
+        out["err"] = float(np.std(slopes, ddof=1))
+    return out
+
+
+def _boot_matrix(peaks: Sequence[PeakResult], attr: str) -> np.ndarray | None:
+    arrs = [np.asarray(getattr(p, attr), dtype=float) for p in peaks]
+    n = {a.size for a in arrs}
+    if len(n) != 1 or 0 in n:
+        return None
+    return np.stack(arrs, 1)
+
+
 def fss_fit(peaks: Sequence[PeakResult], *, extra_mu_var: Any = None,
-            extra_log_sigma_var: Any = None, weights: tuple[Any, Any] | None = None
-            ) -> FSSResult:
+            extra_log_sigma_var: Any = None, weights: tuple[Any, Any] | None = None,
+            extra_log_sigma_minus_var: Any = None, extra_log_sigma_plus_var: Any = None,
+            side_weights: tuple[Any, Any] | None = None) -> FSSResult:
     """``1/ν`` from ``ln σ = ln b − (1/ν) ln L`` and ``T*`` from ``μ = T* + a L^{−1/ν}``.
 
     Weighted least squares with the bootstrap errors of ``μ`` and ``σ``; the
     errors of ``T*`` and ``1/ν`` are the spread of the same fits over the
     bootstrap replicates (``T*`` thereby includes the uncertainty of ``1/ν``).
+    The half-widths below and above the peak give two more estimates the same
+    way, ``ln σ± = ln b± − (1/ν_σ±) ln L`` (``inv_nu_minus``, ``inv_nu_plus``;
+    NaN when a half-width is missing at some size). ``T*`` always uses ``1/ν``
+    of the Gaussian width ``σ``.
 
     Parameters
     ----------
     peaks : sequence of PeakResult
         One per size.
-    extra_mu_var, extra_log_sigma_var : array_like, optional
+    extra_mu_var, extra_log_sigma_var : array_like of float, shape (n_sizes,), optional
         Per-size variances added to the bootstrap variances of ``μ`` and
         ``ln σ`` in the weights and ``χ²`` (e.g. the spread over independently
         trained networks).
     weights : (s_mu, s_log_sigma), optional
         Use these per-size standard errors instead of the bootstrap ones
         (for jackknife replicates that have no bootstrap of their own).
+    extra_log_sigma_minus_var, extra_log_sigma_plus_var : array_like of float, optional
+        Shape ``(n_sizes,)``. Per-size variances added to the bootstrap variances
+        of ``ln σ−``, ``ln σ+``.
+    side_weights : (s_log_sigma_minus, s_log_sigma_plus), optional
+        Per-size standard errors of ``ln σ−`` and ``ln σ+`` to use instead of
+        the bootstrap ones.
+
+    Returns
+    -------
+    FSSResult
 
     Raises
     ------
@@ -283,9 +489,98 @@ def fss_fit(peaks: Sequence[PeakResult], *, extra_mu_var: Any = None,
         T_err, nu_err = float(np.std(boot[:, 0], ddof=1)), float(np.std(boot[:, 1], ddof=1))
     else:
         T_err = nu_err = float("nan")
+    sw = side_weights if side_weights is not None else (None, None)
+    minus = _side_fit(lnL, np.array([p.sigma_minus for p in peaks], dtype=float),
+                      _boot_matrix(peaks, "sigma_minus_boot"), extra_log_sigma_minus_var,
+                      sw[0])
+    plus = _side_fit(lnL, np.array([p.sigma_plus for p in peaks], dtype=float),
+                     _boot_matrix(peaks, "sigma_plus_boot"), extra_log_sigma_plus_var, sw[1])
     return FSSResult(T_star=T_star, T_star_err=T_err, inv_nu=inv_nu, inv_nu_err=nu_err, a=a,
                      b=b, chi2_mu=chi_m, chi2_sigma=chi_s, sizes=Ls,
-                     mu_weights=s_mu, log_sigma_weights=s_lsig)
+                     mu_weights=s_mu, log_sigma_weights=s_lsig,
+                     inv_nu_minus=minus["inv_nu"], inv_nu_minus_err=minus["err"],
+                     inv_nu_plus=plus["inv_nu"], inv_nu_plus_err=plus["err"],
+                     b_minus=minus["b"], b_plus=plus["b"], chi2_sigma_minus=minus["chi2"],
+                     chi2_sigma_plus=plus["chi2"], log_sigma_minus_weights=minus["s"],
+                     log_sigma_plus_weights=plus["s"])
+
+
+# ------------------------------------------------------------------------- the table
+#: Columns of ``table.csv``, one row per (network, protocol, training model, test model),
+#: in the order of Chertenkov, Burovski & Shchur's tables.
+TABLE_COLUMNS = ("net", "protocol", "train_model", "test_model", "T_star", "T_star_err", "T_c",
+                 "delta_over_sigma", "inv_nu_sigma", "inv_nu_sigma_err", "inv_nu_sigma_minus",
+                 "inv_nu_sigma_minus_err", "inv_nu_sigma_plus", "inv_nu_sigma_plus_err")
+
+
+def table_rows(results: Sequence[Any]) -> list[dict[str, Any]]:
+    """The ``table.csv`` rows of evaluated networks: exactly :data:`TABLE_COLUMNS`.
+
+    ``delta_over_sigma = |T* − T_c| / σ_{T*}`` is the deviation in units of
+    the quoted error (``Δ/σ_T`` of Chertenkov, Burovski & Shchur,
+    Phys. Rev. E 108, L032102 (2023), Tables I-II).
+
+    Parameters
+    ----------
+    results : sequence
+        :class:`~spinnet.phases.pipeline.TransferResult` objects (anything
+        with a ``row()`` method returning the columns), or mappings holding them.
+
+    Returns
+    -------
+    list of dict
+        One dict per result with the keys of :data:`TABLE_COLUMNS`, in that order.
+
+    Raises
+    ------
+    TypeError
+        If a result is neither a mapping nor has ``row()``.
+    ValueError
+        If a result lacks a column (named).
+    """
+    rows = []
+    for k, r in enumerate(results):
+        if hasattr(r, "row"):
+            r = r.row()
+        if not isinstance(r, dict):
+            raise TypeError(f"results[{k}] must be a TransferResult or a dict; got "
+                            f"{type(r).__name__}")
+        missing = [c for c in TABLE_COLUMNS if c not in r]
+        if missing:
+            raise ValueError(f"results[{k}] lacks the table columns {missing}")
+        rows.append({c: r[c] for c in TABLE_COLUMNS})
+    return rows
+
+
+def write_table(path: Any, rows: Sequence[dict[str, Any]]) -> Any:
+    """Write ``table.csv`` (columns :data:`TABLE_COLUMNS`) atomically.
+
+    Parameters
+    ----------
+    path : path-like
+    rows : sequence of dict
+        From :func:`table_rows`; each must hold exactly :data:`TABLE_COLUMNS`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If ``rows`` is empty or a row's keys are not :data:`TABLE_COLUMNS`.
+    """
+    from spinnet._io import write_csv
+
+    rows = list(rows)
+    if not rows:
+        raise ValueError("rows must not be empty")
+    for k, r in enumerate(rows):
+        if tuple(r) != TABLE_COLUMNS:
+            raise ValueError(f"rows[{k}] must have the columns {list(TABLE_COLUMNS)} in "
+                             f"that order; got {list(r)}")
+    return write_csv(path, rows)
 
 
 # --------------------------------------------------------------------------- PCA baseline
@@ -297,11 +592,15 @@ def pca_projection(configs: Any, *, n_fit: int = 4000, rng: SeedLike = 0) -> np.
     configs : array_like, shape (n_T, n_samples, ...)
         Snapshots (flattened internally).
     n_fit : int
-        Snapshots (drawn uniformly over all temperatures) used to find ``w₁``.
+        Snapshots (drawn uniformly over all temperatures) used to find ``w₁``
+        (default 4000; all of them when there are fewer).
+    rng : SeedLike
+        Seed or generator of that draw (default 0: reproducible).
 
     Returns
     -------
-    ndarray, shape (n_T, n_samples)
+    ndarray of float64, shape (n_T, n_samples)
+        ``y`` per temperature and snapshot (the sign of ``w₁`` is arbitrary).
     """
     X = check_array(configs, "configs")
     if X.ndim < 3:
@@ -346,12 +645,22 @@ def binder_crossing(T: Any, y_small: np.ndarray, y_large: np.ndarray, *, n_boot:
     Parameters
     ----------
     T : array_like, shape (n_T,)
+        Temperatures, increasing.
     y_small, y_large : ndarray, shape (n_T, n_samples)
         Order-parameter samples (e.g. :func:`pca_projection`) of the two sizes.
+    n_boot : int
+        Bootstrap replicates (snapshots resampled per temperature; ``>= 2``,
+        default 200).
+    rng : SeedLike
+        Seed or generator of the bootstrap (default 0: reproducible).
 
     Returns
     -------
     (T_cross, T_cross_err, U_small, U_large)
+        The crossing temperature (linear interpolation at the steepest sign change
+        of ``U_small − U_large`` where both cumulants exceed a quarter of their
+        maximum), its bootstrap standard deviation, and the Binder cumulants
+        ``U = 1 − <y⁴>/(3 <y²>²)`` of the two sizes, arrays of shape ``(n_T,)``.
         NaN if the cumulants do not cross on the grid.
     """
     T = check_array(T, "T", ndim=1, dtype=np.float64)

@@ -70,6 +70,13 @@ class DataFileError(ValueError):
 class StoreConflict(ValueError):
     """Stored results were made with other parameters; ``overwrite=True`` replaces them.
 
+    Parameters
+    ----------
+    message : str
+        The error message.
+    parameter : str
+        Stored as the attribute ``parameter``.
+
     Attributes
     ----------
     parameter : str
@@ -120,7 +127,10 @@ class ModelSpec:
     ----------
     name : {"ising", "baxter-wu"}
     J_h, J_v, J_d : float
-        Square/anisotropic/diagonal Ising couplings (:class:`~spinnet.models.SquareIsing`).
+        Square/anisotropic/diagonal Ising couplings (:class:`~spinnet.models.SquareIsing`),
+        in the region ``J_v + J_h > 0``, ``J_h + J_d > 0``, ``J_d + J_v > 0`` of
+        :func:`~spinnet.theory.ising.houtappel_tc` (one coupling, e.g. ``J_d``, may be
+        negative).
     J : float
         Baxter-Wu three-spin coupling.
     """
@@ -137,9 +147,15 @@ class ModelSpec:
         for key in ("J_h", "J_v", "J_d", "J"):
             object.__setattr__(self, key, _check_real(getattr(self, key), key))
         if self.name == "ising":
-            if self.J_h <= 0 or self.J_v <= 0 or self.J_d < 0:
-                raise ValueError("phase classification needs a ferromagnet: J_h > 0, J_v > 0, "
-                                 f"J_d >= 0; got J_h={self.J_h}, J_v={self.J_v}, J_d={self.J_d}")
+            # Houtappel's region: a ferromagnetic ground state, one coupling may be negative.
+            for (a, na), (b, nb) in (((self.J_v, "J_v"), (self.J_h, "J_h")),
+                                     ((self.J_h, "J_h"), (self.J_d, "J_d")),
+                                     ((self.J_d, "J_d"), (self.J_v, "J_v"))):
+                if not a + b > 0:
+                    raise ValueError(
+                        "phase classification needs a ferromagnetic ground state: J_v + J_h > 0, "
+                        f"J_h + J_d > 0, J_d + J_v > 0; got {na} + {nb} = {a + b:g} "
+                        f"(J_h={self.J_h}, J_v={self.J_v}, J_d={self.J_d})")
         elif self.J <= 0:
             raise ValueError(f"J must be > 0 for the Baxter-Wu ferromagnet; got {self.J}")
 
@@ -193,10 +209,31 @@ def dense_grid(T_c: float, *, half_width: float = 0.3, fine_half_width: float = 
     """A temperature grid dense around ``T_c``: fine steps within ``±fine_half_width``,
     coarse steps out to ``±half_width``, plus points covering the training windows.
 
+    Parameters
+    ----------
+    T_c : float
+        Centre of the grid (the critical temperature), in units of ``J/k_B``.
+    half_width : float
+        Half-width of the coarse part, ``T_c ± half_width`` (default 0.3).
+    fine_half_width : float
+        Half-width of the fine part (default 0.1).
+    fine_step, coarse_step : float
+        Step of the fine and the coarse part (defaults 0.01 and 0.05).
+    train_windows : sequence of (lo, hi)
+        Absolute temperature windows to cover as well, from ``lo`` to ``hi``
+        inclusive (default none).
+    train_step : float
+        Step within the training windows (default 0.1).
+
     Returns
     -------
-    ndarray of float64
+    ndarray of float64, shape (n_T,)
         Sorted, unique (rounded to 1e-6), positive temperatures.
+
+    Raises
+    ------
+    ValueError
+        If a grid point would be ``<= 0``.
     """
     T_c = float(T_c)
     fine = np.arange(-fine_half_width, fine_half_width + 1e-9, fine_step)
@@ -569,6 +606,21 @@ def _check_same(f: Any, path: Path, meta: dict[str, Any], T: np.ndarray) -> None
 # ---------------------------------------------------------------------------- loading
 def load(path: str | os.PathLike, *, verify: bool = True) -> PhaseData:
     """Load and verify a configuration file written by :func:`generate`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The HDF5 file.
+    verify : bool
+        Recompute every chunk's checksum and compare it with the stored one
+        (default ``True``; ``False`` skips that check only).
+
+    Returns
+    -------
+    PhaseData
+        All snapshots in memory (``spins`` of shape ``(n_T, n_samples, L, L)``),
+        with energies, magnetisations, autocorrelation times, the file's
+        attributes and a fingerprint of its contents.
 
     Raises
     ------

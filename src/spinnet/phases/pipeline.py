@@ -74,6 +74,7 @@ __all__ = [
     "model_tag",
     "pca_baseline",
     "run_all",
+    "side_windows",
     "train_networks",
     "train_pooled",
     "train_sizes",
@@ -84,7 +85,19 @@ ISING_TC = 2.0 / np.log1p(np.sqrt(2.0))
 
 
 def model_tag(model: ModelSpec) -> str:
-    """File-name tag of a model (couplings included when not the default)."""
+    """File-name tag of a model (couplings included when not the default).
+
+    Parameters
+    ----------
+    model : ModelSpec
+        The lattice model.
+
+    Returns
+    -------
+    str
+        ``"ising"``, ``"ising_Jh<J_h>_Jv<J_v>[_Jd<J_d>]"``, ``"baxter-wu"`` or
+        ``"baxter-wu_J<J>"`` (couplings in ``%g`` format).
+    """
     if model.name == "baxter-wu":
         return "baxter-wu" if model.J == 1.0 else f"baxter-wu_J{model.J:g}"
     if model.J_h == model.J_v == 1.0 and model.J_d == 0.0:
@@ -103,6 +116,9 @@ WINDOW_RANGE = (0.70, 1.35)
 #: Extra grid coverage (in units of T_c) beyond the dense region, for the label windows.
 GRID_WINDOWS = ((0.70, 0.85), (1.20, 1.35))
 
+#: The two training protocols: one network per size, or one for all sizes on block spins.
+PROTOCOLS = ("pooled", "per-size")
+
 
 def default_windows(model: ModelSpec, band: float = 0.10
                     ) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -114,6 +130,19 @@ def default_windows(model: ModelSpec, band: float = 0.10
     (``ξ ≈ 0.57/|t|`` above ``T_c`` for the square lattice: ``ξ ≈ 6`` at
     ``band = 0.1``), so a snapshot's label would say more about ``T_c`` than
     about its phase.
+
+    Parameters
+    ----------
+    model : ModelSpec
+        The model; its ``critical_temperature`` sets the scale.
+    band : float
+        Half-width of the unlabelled band, as a fraction of ``T_c`` (default 0.10).
+
+    Returns
+    -------
+    (fm_window, pm_window) : two (float, float) pairs
+        Temperatures (rounded to 2 decimals) of the ferromagnetic and the
+        paramagnetic label window.
 
     Raises
     ------
@@ -129,10 +158,42 @@ def default_windows(model: ModelSpec, band: float = 0.10
             (round((1 + band) * tc, 2), round(hi * tc, 2)))
 
 
+def side_windows(model: ModelSpec) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Every snapshot labelled by its side of the known ``T_c``: FM below, PM above.
+
+    FM ``[0.70 T_c, T_c)``, PM ``(T_c, 1.35 T_c]`` (:data:`WINDOW_RANGE`).
+
+    The labelling of the per-size protocol (Carrasquilla & Melko, Nat. Phys.
+    13, 431 (2017); Chertenkov, Burovski & Shchur, Phys. Rev. E 108, L032102
+    (2023)): no temperature is left unlabelled except ``T_c`` itself (the
+    window edges sit ``10^{-4} T_c`` from it, rounded to 4 decimals). With
+    labels on both sides arbitrarily close to ``T_c`` the Bayes-optimal
+    classifier of every size has its boundary at ``T_c`` (its output is the
+    posterior probability of ``T > T_c``), so training no longer chooses where
+    in an unlabelled band the boundary of each size goes (docs/phases-protocol.md).
+
+    Parameters
+    ----------
+    model : ModelSpec
+        The model; its ``critical_temperature`` is the known ``T_c``.
+
+    Returns
+    -------
+    (fm_window, pm_window) : two (float, float) pairs
+    """
+    tc = model.critical_temperature
+    lo, hi = WINDOW_RANGE
+    return ((round(lo * tc, 2), round((1 - 1e-4) * tc, 4)),
+            (round((1 + 1e-4) * tc, 4), round(hi * tc, 2)))
+
+
 def window_ensemble(model: ModelSpec, n_networks: int,
-                    bands: Sequence[float] = WINDOW_BANDS
+                    bands: Sequence[float] = WINDOW_BANDS, *, protocol: str = "pooled"
                     ) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """Label windows of each network of an ensemble: network ``k`` gets ``bands[k % len]``.
+
+    With ``protocol="per-size"`` every network gets :func:`side_windows` (the
+    adopted per-size labelling) and ``bands`` is not used.
 
     Where a supervised network puts its class boundary depends on the label
     windows (it thresholds an order-parameter-like feature at a value the
@@ -141,8 +202,34 @@ def window_ensemble(model: ModelSpec, n_networks: int,
     ensemble on different critical bands averages over that arbitrary choice,
     and the jackknife over networks in :func:`evaluate` turns the window
     dependence into part of the quoted error.
+
+    Parameters
+    ----------
+    model : ModelSpec
+        The model; windows scale with its ``T_c``.
+    n_networks : int
+        Networks in the ensemble (``>= 1``).
+    bands : sequence of float
+        Critical band half-widths (fractions of ``T_c``) cycled over the networks
+        (default :data:`WINDOW_BANDS`); must not be empty for the pooled protocol.
+    protocol : {"pooled", "per-size"}
+        The training protocol (default ``"pooled"``).
+
+    Returns
+    -------
+    list of (fm_window, pm_window)
+        One pair of ``(T_low, T_high)`` windows per network.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``protocol`` or empty ``bands``.
     """
     n_networks = check_int(n_networks, "n_networks", minimum=1)
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {list(PROTOCOLS)}; got {protocol!r}")
+    if protocol == "per-size":
+        return [side_windows(model)] * n_networks
     if len(bands) == 0:
         raise ValueError("bands must not be empty")
     return [default_windows(model, bands[k % len(bands)]) for k in range(n_networks)]
@@ -157,6 +244,21 @@ def default_grid(model: ModelSpec, *, quick: bool = False,
     ``[0.70, 0.85] T_c`` and ``[1.20, 1.35] T_c``, :data:`GRID_WINDOWS`), in
     units where the square-lattice ``T_c = 2.269``. The grid covers the default
     label windows of :func:`default_windows` and alternatives further out.
+
+    Parameters
+    ----------
+    model : ModelSpec
+        The model; the grid is centred on its ``critical_temperature``.
+    quick : bool
+        Coarser fine steps (default ``False``).
+    train_windows : sequence of (T_low, T_high), optional
+        Absolute temperature windows to cover with the ``0.1`` steps (default:
+        :data:`GRID_WINDOWS` times ``T_c``, rounded to 2 decimals).
+
+    Returns
+    -------
+    ndarray of float64, shape (n_T,)
+        Sorted, unique, positive temperatures (:func:`~spinnet.phases.data.dense_grid`).
     """
     tc = model.critical_temperature
     s = tc / ISING_TC
@@ -179,6 +281,30 @@ def generate_sizes(out: str | Path, model: ModelSpec, sizes: Sequence[int], temp
 
     A file made with other parameters raises :class:`StoreConflict`; with
     ``overwrite`` it is replaced, as is a complete file that fails verification.
+
+    Parameters
+    ----------
+    out : path
+        Output directory; files go to ``OUT/data`` (:func:`data_path`).
+    model : ModelSpec
+        The lattice model.
+    sizes : sequence of int
+        Lattice sizes ``L``.
+    temperatures : array_like of float, shape (n_T,)
+        Temperature grid, shared by all sizes.
+    config : GenerationConfig
+        Sampling plan (snapshots, chains, spacing, thermalisation).
+    seed : int
+        Seed of the chains (default 0).
+    overwrite : bool
+        Replace files made with other parameters (default ``False``).
+    progress : ProgressCallback, optional
+        Passed on to :func:`~spinnet.phases.data.generate`.
+
+    Returns
+    -------
+    dict int -> Path
+        The data file of each size.
     """
     paths = {}
     for L in sizes:
@@ -253,7 +379,7 @@ def _train_progress(progress: ProgressCallback | None, name: str) -> ProgressCal
 
 
 def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
-                windows: Sequence[tuple[Sequence[float], Sequence[float]]], *,
+                windows: Sequence[tuple[Sequence[float], Sequence[float]]] | None = None, *,
                 representation: str = "spins", n_networks: int = 1, seed: int = 0,
                 overwrite: bool = False, progress: ProgressCallback | None = None,
                 on_trained: Any = None,
@@ -262,16 +388,54 @@ def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
 
     Parameters
     ----------
-    windows : sequence of (fm_window, pm_window)
-        Label windows; network ``k`` uses ``windows[k % len(windows)]``
-        (:func:`window_ensemble` gives the default set).
+    out : path
+        Output directory; networks go to ``OUT/nets/<net>_<repr>_<tag>_L<L>_s<seed>.<k>``
+        (checkpoints of unfinished training under ``OUT/nets/checkpoints``).
+    datasets : dict L -> PhaseData
+        Training data per size.
+    net : str
+        Architecture (:data:`spinnet.phases.networks.NETS`).
+    windows : sequence of (fm_window, pm_window), optional
+        Label windows; network ``k`` uses ``windows[k % len(windows)]``.
+        None (the per-size protocol, docs/phases-protocol.md): every snapshot
+        labelled by its side of the known ``T_c`` (:func:`side_windows`;
+        ``window_ensemble(model, n, protocol="per-size")`` is the same).
+    representation : {"spins", "energy", "blocks"}
+        Network input (default ``"spins"``).
+    n_networks : int
+        Networks per size (default 1).
+    seed : int
+        Base seed (``>= 0``, default 0; see Notes).
+    overwrite : bool
+        Retrain stored networks made with other windows or data instead of
+        raising :class:`~spinnet.phases.data.StoreConflict` (default ``False``).
+    progress : ProgressCallback, optional
+        See Notes.
+    on_trained : callable(str), optional
+        See Notes.
+    **train_kwargs
+        Passed on to :func:`~spinnet.phases.training.train_classifier` (e.g.
+        ``epochs``, ``patience``, ``batch_size``).
 
+    Returns
+    -------
+    dict L -> list of PhaseClassifier
+        The ``n_networks`` classifiers of each size.
+
+    Notes
+    -----
     Network ``k`` at size ``L`` is seeded with ``SeedSequence([seed, L, k])``.
     ``progress("train <name>", epoch, epochs)`` reports the epochs of each
     network; ``on_trained(name)`` is called after each network is saved.
     """
     n_networks = check_int(n_networks, "n_networks", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
+    if windows is None:
+        models = {d.model for d in datasets.values()}
+        if len(models) != 1:
+            raise ValueError("windows=None needs one model for all sizes (the labels come "
+                             f"from its T_c); got {len(models)} models")
+        windows = [side_windows(models.pop())]
     windows = _check_window_pairs(windows)
     for data in datasets.values():  # bad windows are an error even if nets exist
         for fm_window, pm_window in windows:
@@ -328,6 +492,35 @@ def train_pooled(out: str | Path, datasets: dict[int, PhaseData], net: str,
     per size. Network ``k`` uses ``windows[k % len(windows)]`` and the seed
     ``SeedSequence([seed, 0, k])``; it is saved as
     ``nets/<net>_<repr>_<tag>_pooled_s<seed>.<k>/``.
+
+    Parameters
+    ----------
+    out : path
+        Output directory (networks under ``OUT/nets``).
+    datasets : dict L -> PhaseData
+        Training data per size: one model and one temperature grid for all.
+    net : str
+        Architecture (:data:`spinnet.phases.networks.NETS`).
+    windows : sequence of (fm_window, pm_window)
+        Label windows (see above).
+    representation : {"blocks", "spins", "energy"}
+        Network input (default ``"blocks"``; the others only for one lattice side).
+    n_networks : int
+        Networks in the ensemble (default 1).
+    seed : int
+        Base seed (``>= 0``, default 0).
+    train_fraction : float
+        Fraction of each size's snapshots per training temperature used for
+        training and validation (default 0.75).
+    overwrite : bool
+        Retrain stored networks made with other windows, sizes or data instead of
+        raising (default ``False``).
+    progress : ProgressCallback, optional
+        ``progress("train <name>", epoch, epochs)`` per network.
+    on_trained : callable(str), optional
+        Called with the network's name after it is saved.
+    **train_kwargs
+        Passed on to :func:`~spinnet.phases.training.train_classifier`.
 
     Returns
     -------
@@ -414,17 +607,64 @@ def train_networks(out: str | Path, datasets: dict[int, PhaseData], net: str,
                    windows: Sequence[tuple[Sequence[float], Sequence[float]]], *,
                    representation: str = "blocks", **kwargs: Any
                    ) -> dict[int, list[PhaseClassifier]]:
-    """:func:`train_pooled` for ``representation="blocks"``, else :func:`train_sizes`."""
+    """:func:`train_pooled` for ``representation="blocks"``, else :func:`train_sizes`.
+
+    Parameters
+    ----------
+    out : path
+        Output directory (networks under ``OUT/nets``).
+    datasets : dict L -> PhaseData
+        Training data per size.
+    net : str
+        Architecture (:data:`spinnet.phases.networks.NETS`).
+    windows : sequence of (fm_window, pm_window)
+        Label windows (``None`` is accepted by :func:`train_sizes`).
+    representation : {"blocks", "spins", "energy"}
+        Network input; chooses the protocol (default ``"blocks"``: pooled).
+    **kwargs
+        Passed on to the trainer.
+
+    Returns
+    -------
+    dict L -> list of PhaseClassifier
+        The networks of each size.
+    """
     trainer = train_pooled if representation == "blocks" else train_sizes
     return trainer(out, datasets, net, windows, representation=representation, **kwargs)
 
 
 def load_networks(out: str | Path, net: str, representation: str, train_model: ModelSpec,
-                  sizes: Sequence[int], seed: int = 0) -> dict[int, list[PhaseClassifier]]:
+                  sizes: Sequence[int], seed: int = 0, *,
+                  protocol: str | None = None) -> dict[int, list[PhaseClassifier]]:
     """The stored networks for ``sizes``: per-size ones, or the pooled ones for every size.
 
-    Sizes without networks are left out (an empty dict if there are none).
+    Parameters
+    ----------
+    out : path
+        Directory holding ``nets/``.
+    net, representation : str
+        Architecture and input of the networks.
+    train_model : ModelSpec
+    sizes : sequence of int
+    seed : int
+    protocol : {None, "pooled", "per-size"}
+        ``"pooled"``: only networks trained on all sizes at once
+        (:func:`train_pooled`); ``"per-size"``: only per-size networks
+        (:func:`train_sizes`); None: the pooled ones if there are any, else the
+        per-size ones.
+
+    Returns
+    -------
+    dict L -> list of PhaseClassifier
+        Sizes without networks are left out (an empty dict if there are none).
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``protocol``.
     """
+    if protocol not in (None, "pooled", "per-size"):
+        raise ValueError(f"protocol must be 'pooled', 'per-size' or None; got {protocol!r}")
     nets_dir = Path(out) / "nets"
     tag = model_tag(train_model)
 
@@ -433,8 +673,11 @@ def load_networks(out: str | Path, net: str, representation: str, train_model: M
                 if p.is_dir() and p.name.rsplit(".", 1)[1].isdigit()]
         return sorted(dirs, key=lambda p: int(p.name.rsplit(".", 1)[1]))
 
-    pooled = found(f"{net}_{representation}_{tag}_pooled_s{seed}")
+    pooled = ([] if protocol == "per-size"
+              else found(f"{net}_{representation}_{tag}_pooled_s{seed}"))
     result: dict[int, list[PhaseClassifier]] = {}
+    if protocol == "pooled" and not pooled:
+        return result
     if pooled:
         clfs = [PhaseClassifier.load(f) for f in pooled]
         return {L: [_for_size(c, L) for c in clfs] for L in sizes}
@@ -460,8 +703,40 @@ def _check_window_pairs(windows: Any) -> list[tuple[tuple[float, ...], tuple[flo
 class TransferResult:
     """Outputs of a set of classifiers on a set of datasets, with the FSS fit.
 
-    ``T_star_err`` and ``inv_nu_err`` combine the bootstrap over snapshots and
-    the jackknife over the networks of the ensemble (when there are several).
+    ``T_star_err``, ``inv_nu_err``, ``inv_nu_minus_err`` and ``inv_nu_plus_err``
+    combine the bootstrap over snapshots and the jackknife over the networks of
+    the ensemble (when there are several). ``protocol`` is ``"pooled"`` (one
+    network for all sizes, :func:`train_pooled`) or ``"per-size"``
+    (:func:`train_sizes`).
+
+    Attributes
+    ----------
+    train_label, test_label : str
+        Models the networks were trained and tested on.
+    net : str
+        Architecture.
+    representation : str
+        Network input (``"spins"``, ``"energy"`` or ``"blocks"``).
+    peaks : list of PeakResult
+        ``P``, ``V`` and the peak fits per size, increasing ``L``.
+    fss : FSSResult or None
+        The finite-size scaling fit (None when it failed; see ``error``).
+    T_c : float
+        Exact critical temperature of the test model.
+    inv_nu_exact : float
+        Exact ``1/ν`` of the test model.
+    n_networks : int
+        Networks per size in the ensemble (default 1).
+    T_star_err, inv_nu_err : float
+        Errors of ``T*`` and ``1/ν`` (above; NaN by default).
+    seconds : float
+        Wall time of the evaluation.
+    error : str
+        Why the FSS fit failed (empty if it did not).
+    protocol : str
+        See above (default ``"per-size"``).
+    inv_nu_minus_err, inv_nu_plus_err : float
+        Errors of the half-width exponents ``1/ν_σ−``, ``1/ν_σ+`` (NaN by default).
     """
 
     train_label: str
@@ -477,13 +752,27 @@ class TransferResult:
     inv_nu_err: float = float("nan")
     seconds: float = 0.0
     error: str = ""
+    protocol: str = "per-size"
+    inv_nu_minus_err: float = float("nan")
+    inv_nu_plus_err: float = float("nan")
 
     def row(self) -> dict[str, Any]:
+        """One table row: the analysis columns, then the ``table.csv`` columns
+        (:data:`~spinnet.phases.analysis.TABLE_COLUMNS`)."""
         f = self.fss
         nan = float("nan")
         T_star = f.T_star if f else nan
         err = self.T_star_err
         inv_nu = f.inv_nu if f else nan
+        table = {"net": self.net, "protocol": self.protocol, "train_model": self.train_label,
+                 "test_model": self.test_label, "T_star": T_star, "T_star_err": err,
+                 "T_c": self.T_c,
+                 "delta_over_sigma": abs(T_star - self.T_c) / err if err > 0 else nan,
+                 "inv_nu_sigma": inv_nu, "inv_nu_sigma_err": self.inv_nu_err,
+                 "inv_nu_sigma_minus": f.inv_nu_minus if f else nan,
+                 "inv_nu_sigma_minus_err": self.inv_nu_minus_err,
+                 "inv_nu_sigma_plus": f.inv_nu_plus if f else nan,
+                 "inv_nu_sigma_plus_err": self.inv_nu_plus_err}
         return {"network": self.net, "input": self.representation, "train": self.train_label,
                 "test": self.test_label, "n_networks": self.n_networks, "T_star": T_star,
                 "T_star_err": err, "T_c_exact": self.T_c,
@@ -496,7 +785,12 @@ class TransferResult:
                 "dev_over_err_inv_nu": ((inv_nu - self.inv_nu_exact) / self.inv_nu_err
                                         if self.inv_nu_err > 0 else nan),
                 "chi2_mu": f.chi2_mu if f else nan, "chi2_sigma": f.chi2_sigma if f else nan,
-                "sizes": " ".join(str(p.L) for p in self.peaks), "note": self.error}
+                "sizes": " ".join(str(p.L) for p in self.peaks), "note": self.error,
+                "inv_nu_minus": table["inv_nu_sigma_minus"],
+                "inv_nu_minus_err": self.inv_nu_minus_err,
+                "inv_nu_plus": table["inv_nu_sigma_plus"],
+                "inv_nu_plus_err": self.inv_nu_plus_err,
+                **table}
 
 
 def evaluate(classifiers: dict[int, Sequence[PhaseClassifier]],
@@ -509,7 +803,10 @@ def evaluate(classifiers: dict[int, Sequence[PhaseClassifier]],
     bootstrap over snapshots (:func:`~spinnet.phases.analysis.fss_fit`) and,
     with ``K >= 2`` networks per size, the delete-one jackknife over networks
     (each size's ``k``-th network left out together), added in quadrature; the
-    per-size jackknife variances of ``μ`` and ``ln σ`` also enter the fit weights.
+    per-size jackknife variances of ``μ``, ``ln σ``, ``ln σ−`` and ``ln σ+`` also
+    enter the fit weights. The three exponents ``1/ν_σ``, ``1/ν_σ−``,
+    ``1/ν_σ+`` (Gaussian width and split-normal half-widths,
+    :func:`~spinnet.phases.analysis.fit_split_peak`) get their errors the same way.
 
     Parameters
     ----------
@@ -519,9 +816,30 @@ def evaluate(classifiers: dict[int, Sequence[PhaseClassifier]],
     held_out : bool
         The data are the classifiers' training data: at training temperatures
         use only the held-out snapshots.
+    n_boot : int
+        Bootstrap replicates per size (default 200).
+    seed : int
+        Seed of the bootstrap (size ``L`` uses ``SeedSequence([seed, L])``; default 0).
+    train_label : str
+        Label of the training model in the result (default: the model name stored
+        with the first classifier).
+    level : float
+        Peak region of the fits (:func:`~spinnet.phases.analysis.output_curves`;
+        default 0.2).
     progress : callable, optional
         ``progress("bootstrap <label>", done, total)``: network outputs, then the
         bootstrap per size, then the jackknife over networks.
+
+    Returns
+    -------
+    TransferResult
+        Peaks per size and the FSS fit with the combined errors; a failed fit
+        leaves ``fss`` None and its reason in ``error``.
+
+    Raises
+    ------
+    ValueError
+        Without a common size or with a size that has no classifier.
     """
     t0 = time.perf_counter()
     sizes = sorted(set(classifiers) & set(datasets))
@@ -568,28 +886,48 @@ def evaluate(classifiers: dict[int, Sequence[PhaseClassifier]],
         done += 1
         report(progress, stage, done, n_units)
     fss, error = None, ""
-    T_err = nu_err = float("nan")
+    T_err = nu_err = nu_minus_err = nu_plus_err = float("nan")
     try:
         fss0 = fss_fit(peaks)
         fss = fss0
         T_err, nu_err = fss0.T_star_err, fss0.inv_nu_err
+        nu_minus_err, nu_plus_err = fss0.inv_nu_minus_err, fss0.inv_nu_plus_err
         if K >= 2:
             jack = []
             for j in range(K):
                 jack.append([curves(L, [k for k in range(K) if k != j], 2) for L in sizes])
                 done += 1
                 report(progress, stage, done, n_units)
+
+            def jack_var(values: np.ndarray) -> np.ndarray:
+                return (K - 1) / K * np.sum((values - values.mean(0)) ** 2, axis=0)
+
             mu_j = np.array([[p.mu for p in pj] for pj in jack])
             ls_j = np.log(np.array([[p.sigma for p in pj] for pj in jack]))
-            var_mu = (K - 1) / K * np.sum((mu_j - mu_j.mean(0)) ** 2, axis=0)
-            var_ls = (K - 1) / K * np.sum((ls_j - ls_j.mean(0)) ** 2, axis=0)
-            fss = fss_fit(peaks, extra_mu_var=var_mu, extra_log_sigma_var=var_ls)
+            var_mu, var_ls = jack_var(mu_j), jack_var(ls_j)
+            # The half-widths: their jackknife variances enter the weights only where
+            # every delete-one fit succeeded (else their error stays NaN below).
+            side_var = []
+            for attr in ("sigma_minus", "sigma_plus"):
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    v = jack_var(np.log(np.array([[getattr(p, attr) for p in pj]
+                                                  for pj in jack])))
+                side_var.append(v if np.all(np.isfinite(v)) else None)
+            fss = fss_fit(peaks, extra_mu_var=var_mu, extra_log_sigma_var=var_ls,
+                          extra_log_sigma_minus_var=side_var[0],
+                          extra_log_sigma_plus_var=side_var[1])
             w = (fss.mu_weights, fss.log_sigma_weights)
-            est = np.array([[r.T_star, r.inv_nu] for r in
-                            (fss_fit(pj, weights=w) for pj in jack)])
-            jvar = (K - 1) / K * np.sum((est - est.mean(0)) ** 2, axis=0)
+            sw = (fss.log_sigma_minus_weights, fss.log_sigma_plus_weights)
+            fits = [fss_fit(pj, weights=w, side_weights=sw) for pj in jack]
+            est = np.array([[r.T_star, r.inv_nu, r.inv_nu_minus, r.inv_nu_plus]
+                            for r in fits])
+            jvar = jack_var(est)
             T_err = float(np.hypot(fss.T_star_err, np.sqrt(jvar[0])))
             nu_err = float(np.hypot(fss.inv_nu_err, np.sqrt(jvar[1])))
+            nu_minus_err = (float(np.hypot(fss.inv_nu_minus_err, np.sqrt(jvar[2])))
+                            if side_var[0] is not None else float("nan"))
+            nu_plus_err = (float(np.hypot(fss.inv_nu_plus_err, np.sqrt(jvar[3])))
+                           if side_var[1] is not None else float("nan"))
     except ValueError as exc:
         error = str(exc)
     return TransferResult(train_label=train_label or clf0.info_.get("model", {}).get("name", ""),
@@ -597,7 +935,9 @@ def evaluate(classifiers: dict[int, Sequence[PhaseClassifier]],
                           representation=clf0.representation, peaks=peaks, fss=fss,
                           T_c=model.critical_temperature, inv_nu_exact=model.exact_inverse_nu,
                           n_networks=K, T_star_err=T_err, inv_nu_err=nu_err,
-                          seconds=time.perf_counter() - t0, error=error)
+                          seconds=time.perf_counter() - t0, error=error,
+                          protocol="pooled" if clf0.info_.get("pooled_sizes") else "per-size",
+                          inv_nu_minus_err=nu_minus_err, inv_nu_plus_err=nu_plus_err)
 
 
 def pca_baseline(datasets: dict[int, PhaseData], *, n_boot: int = 200,
@@ -607,11 +947,26 @@ def pca_baseline(datasets: dict[int, PhaseData], *, n_boot: int = 200,
     The estimate is the crossing of the smallest and the largest size (the
     best-separated curves); the crossings of successive sizes are reported too.
 
+    Parameters
+    ----------
+    datasets : dict L -> PhaseData
+        At least two sizes on one temperature grid.
+    n_boot : int
+        Bootstrap replicates of each crossing (default 200).
+    rng : SeedLike
+        Seed or generator of the PCA subsample and the bootstrap (default 0).
+
     Returns
     -------
     dict
-        ``T_c``, ``T_c_err``, ``pairs`` (crossing for each pair of successive
-        sizes) and ``binder`` (``L -> U(T)``).
+        ``T_c``, ``T_c_err``, ``L1``, ``L2`` (the sizes of that crossing),
+        ``pairs`` (crossing for each pair of successive sizes), ``binder``
+        (``L -> U(T)``) and ``temperatures``.
+
+    Raises
+    ------
+    ValueError
+        With fewer than two sizes or different temperature grids.
     """
     sizes = sorted(datasets)
     if len(sizes) < 2:
@@ -636,6 +991,19 @@ def default_config(model: ModelSpec, *, quick: bool = False) -> GenerationConfig
     ``|m|`` and ``E`` is 3-4 sweeps at ``T_c`` up to ``L = 64``); checkerboard
     Metropolis from an ordered start, 500 sweeps apart in 8 chains for Baxter-Wu
     (``τ_int(E) ≈ 150`` sweeps at ``L = 24`` and ``≈ 600`` at ``L = 48`` at ``T_c``).
+
+    Parameters
+    ----------
+    model : ModelSpec
+        Ising (any couplings) or Baxter-Wu.
+    quick : bool
+        Fewer snapshots per temperature (400 instead of 600 for Ising, 240
+        instead of 400 for Baxter-Wu; default ``False``).
+
+    Returns
+    -------
+    GenerationConfig
+        The sampling plan.
     """
     if model.name == "ising":
         return GenerationConfig(n_samples=400 if quick else 600, n_chains=4,
@@ -681,6 +1049,36 @@ class RunPlan:
     :func:`default_grid` / :func:`default_config` (for trying things out); the
     presets both use the full-resolution Ising data, which Swendsen-Wang
     generates in about a minute (the whole quick preset takes about two).
+
+    Attributes
+    ----------
+    ising_sizes : tuple of int
+        Lattice sizes of the Ising part (default ``(16, 24, 32, 48, 64)``).
+    nets : tuple of str
+        Architectures of the Ising networks (default ``("fcnn", "cnn")``).
+    ising_representation : str
+        Input of the Ising networks: ``"blocks"`` (one network for all sizes,
+        :func:`train_pooled`; default) or ``"spins"`` (one network per size,
+        :func:`train_sizes`).
+    n_networks : int
+        Networks per ensemble (default 3).
+    quick : bool
+        Coarse grid and fewer snapshots (see above; default ``False``).
+    anisotropic : tuple of (J_h, J_v, J_d)
+        Anisotropic Ising models of the transfer test (default :data:`ANISOTROPIC`).
+    baxter_wu_sizes : tuple of int
+        Baxter-Wu sizes of the cross-model transfer (default ``(12, 18, 24, 36, 48)``;
+        empty: no transfer).
+    cross_nets : tuple of str
+        Networks of the Ising <-> Baxter-Wu transfer (default ``("fcnn",)``).
+    pca : bool
+        Add the PCA baseline (default ``True``).
+    n_boot : int
+        Bootstrap replicates (default 200).
+    n_samples : int or None
+        Snapshots per temperature (None: :func:`default_config`).
+    epochs : int
+        Upper limit on training epochs of every network (default 25).
     """
 
     ising_sizes: tuple[int, ...] = (16, 24, 32, 48, 64)
@@ -692,7 +1090,8 @@ class RunPlan:
     quick: bool = False
     anisotropic: tuple[tuple[float, float, float], ...] = ANISOTROPIC
     baxter_wu_sizes: tuple[int, ...] = (12, 18, 24, 36, 48)
-    cross_net: str = "fcnn"
+    #: Networks of the Ising <-> Baxter-Wu transfer (energy configurations, per size).
+    cross_nets: tuple[str, ...] = ("fcnn",)
     pca: bool = True
     n_boot: int = 200
     #: Snapshots per temperature (None: :func:`default_config`), see :func:`with_samples`.
@@ -710,6 +1109,12 @@ class RunPlan:
     def full_plan(cls) -> RunPlan:
         return cls()
 
+    @property
+    def protocol(self) -> str:
+        """``"pooled"`` (block spins, :func:`train_pooled`) or ``"per-size"``
+        (:func:`train_sizes`) for the Ising networks, from ``ising_representation``."""
+        return "pooled" if self.ising_representation == "blocks" else "per-size"
+
 
 def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0, overwrite: bool = False,
             progress: ProgressCallback | None = None,
@@ -722,6 +1127,12 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0, overwrite: bool = 
 
     Parameters
     ----------
+    out : path
+        Output directory (``data/``, ``nets/``).
+    plan : RunPlan
+        What to generate, train and analyse.
+    seed : int
+        Seed of data, networks and bootstrap (default 0).
     overwrite : bool
         Replace stored data or networks made with other parameters (otherwise
         :class:`StoreConflict`).
@@ -783,7 +1194,8 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0, overwrite: bool = 
     ising_nets = {}
     for net in plan.nets:
         ising_nets[net] = train_networks(out, ising, net,
-                                         window_ensemble(iso, plan.n_networks),
+                                         window_ensemble(iso, plan.n_networks,
+                                                         protocol=plan.protocol),
                                          representation=plan.ising_representation,
                                          n_networks=plan.n_networks, **train_kw)
         r = evaluate(ising_nets[net], ising, held_out=True, n_boot=plan.n_boot, seed=seed,
@@ -802,16 +1214,18 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0, overwrite: bool = 
         bw_model = ModelSpec("baxter-wu")
         bw = gen(bw_model, plan.baxter_wu_sizes, True)
         ising_e = gen(iso, plan.baxter_wu_sizes, True)
-        net = plan.cross_net
-        nets_i = train_sizes(out, ising_e, net, window_ensemble(iso, plan.n_networks),
-                             representation="energy", n_networks=plan.n_networks, **train_kw)
-        nets_b = train_sizes(out, bw, net, window_ensemble(bw_model, plan.n_networks),
-                             representation="energy", n_networks=plan.n_networks, **train_kw)
-        for train_label, nets, test, own in (("Ising", nets_i, ising_e, True),
-                                             ("Ising", nets_i, bw, False),
-                                             ("Baxter-Wu", nets_b, bw, True),
-                                             ("Baxter-Wu", nets_b, ising_e, False)):
-            res["cross"].append(evaluate(nets, test, held_out=own, n_boot=plan.n_boot,
-                                         seed=seed, train_label=train_label,
-                                         progress=progress))
+        for net in plan.cross_nets:
+            nets_i = train_sizes(out, ising_e, net, window_ensemble(iso, plan.n_networks),
+                                 representation="energy", n_networks=plan.n_networks,
+                                 **train_kw)
+            nets_b = train_sizes(out, bw, net, window_ensemble(bw_model, plan.n_networks),
+                                 representation="energy", n_networks=plan.n_networks,
+                                 **train_kw)
+            for train_label, nets, test, own in (("Ising", nets_i, ising_e, True),
+                                                 ("Ising", nets_i, bw, False),
+                                                 ("Baxter-Wu", nets_b, bw, True),
+                                                 ("Baxter-Wu", nets_b, ising_e, False)):
+                res["cross"].append(evaluate(nets, test, held_out=own, n_boot=plan.n_boot,
+                                             seed=seed, train_label=train_label,
+                                             progress=progress))
     return res

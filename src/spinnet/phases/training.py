@@ -54,9 +54,9 @@ from spinnet._validation import (
 from spinnet.phases.data import ModelSpec, PhaseData, StoreConflict, energy_configurations
 from spinnet.phases.networks import NETS, build_net
 
-__all__ = ["KIND", "N_BLOCKS", "REPRESENTATIONS", "PhaseClassifier", "block_spins",
-           "check_windows", "held_out_mask", "predict_proba", "prepare_inputs",
-           "train_classifier"]
+__all__ = ["D4", "KIND", "N_BLOCKS", "REPRESENTATIONS", "PhaseClassifier", "baxter_wu_gauge",
+           "block_spins", "check_windows", "held_out_mask", "lattice_image", "predict_proba",
+           "prepare_inputs", "train_classifier"]
 
 REPRESENTATIONS = ("spins", "energy", "blocks")
 
@@ -77,8 +77,24 @@ def check_windows(temperatures: np.ndarray, fm_window: Sequence[float],
                   pm_window: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the grid temperatures in the FM and PM windows; errors if a window is empty.
 
+    Parameters
+    ----------
+    temperatures : ndarray of float, shape (n_T,)
+        The temperature grid of the data.
+    fm_window, pm_window : (low, high)
+        Temperature windows labelled ferromagnetic (0) and paramagnetic (1),
+        bounds inclusive (to within ``1e-9``); ``fm_window`` must lie below
+        ``pm_window``.
+
+    Returns
+    -------
+    fm_index, pm_index : ndarray of int, shape (n_fm,) and (n_pm,)
+        Increasing indices into ``temperatures`` of the grid points in each window.
+
     Raises
     ------
+    TypeError
+        If a window is not a pair of numbers.
     ValueError
         If a window is not ``(low, high)`` with ``low <= high``, if it overlaps
         the other window, or if it contains no grid temperature.
@@ -108,15 +124,35 @@ def prepare_inputs(spins: np.ndarray, model: ModelSpec, representation: str) -> 
 
     ``"spins"``: one channel, each configuration multiplied by the sign of its
     magnetisation (a global spin flip, a symmetry of the zero-field Ising
-    Hamiltonian). ``"blocks"``: the same for the ``N_BLOCKS × N_BLOCKS``
-    majority-rule block spins (:func:`block_spins`), whatever ``L``.
+    Hamiltonian); for Baxter-Wu, whose symmetry reverses two of the three
+    sublattices instead, :func:`baxter_wu_gauge`. ``"blocks"``: the same for
+    the ``N_BLOCKS × N_BLOCKS`` majority-rule block spins (:func:`block_spins`),
+    whatever ``L``.
     ``"energy"``: :func:`~spinnet.phases.data.energy_configurations`.
+
+    Parameters
+    ----------
+    spins : ndarray of int8, shape (..., L, L)
+        ±1 configurations.
+    model : ModelSpec
+        Their model (decides the gauge of ``"spins"`` and the channels of
+        ``"energy"``).
+    representation : {"spins", "energy", "blocks"}
+        The input representation.
+
+    Returns
+    -------
+    ndarray of float32, shape (..., C, h, w)
+        ``C = 1`` and ``h = w = L`` for ``"spins"``, ``C = 1`` and
+        ``h = w = N_BLOCKS`` for ``"blocks"``; the channels of
+        :func:`~spinnet.phases.data.energy_configurations` for ``"energy"``.
     """
     representation = check_option(representation, "representation", REPRESENTATIONS)
     if representation == "blocks":
-        spins = block_spins(spins, N_BLOCKS)
-        representation = "spins"
-    if representation == "spins":
+        spins = block_spins(spins, N_BLOCKS)  # majority blocks are Ising-like: sign gauge
+    elif representation == "spins" and model.name == "baxter-wu":
+        return baxter_wu_gauge(spins)[..., None, :, :].astype(np.float32)
+    if representation in ("spins", "blocks"):
         # Fix the Z2 gauge: s -> sign(M) s (sign(0) = +1). The Hamiltonian is invariant,
         # and the two classes then differ already in the mean input (m ~ 1 against m ~ 0)
         # instead of only in its second moment, which a fully connected net with
@@ -124,6 +160,43 @@ def prepare_inputs(spins: np.ndarray, model: ModelSpec, representation: str) -> 
         sign = np.where(spins.sum(axis=(-1, -2), dtype=np.int64) < 0, -1, 1).astype(np.int8)
         return (spins * sign[..., None, None])[..., None, :, :].astype(np.float32)
     return energy_configurations(spins, model).astype(np.float32)
+
+
+def baxter_wu_gauge(spins: np.ndarray) -> np.ndarray:
+    """Baxter-Wu configurations ``(..., L, L)`` mapped to a fixed representative of their orbit.
+
+    The Baxter-Wu Hamiltonian ``E = -J Σ_triangles s_i s_j s_k`` (Baxter & Wu,
+    Phys. Rev. Lett. 31, 1294 (1973)) is invariant under reversing the spins
+    of *two* of the three sublattices of the triangular lattice (a global
+    flip is not a symmetry: it reverses ``E``). With the lattice stored as an
+    ``L × L`` array whose triangles are ``(r, c), (r, c+1), (r+1, c+1)`` and
+    ``(r, c), (r+1, c), (r+1, c+1)`` (:func:`~spinnet.phases.data.energy_configurations`)
+    the sublattices are ``(r + c) mod 3``. Of the four images (identity and the
+    three pair flips) the one with the largest magnetisation is returned (the
+    first in that order on a tie), so that the four ordered ground states all
+    map to the all-up state -- the analogue of the Ising ``s -> sign(M) s``.
+
+    Parameters
+    ----------
+    spins : ndarray of ±1, shape (..., L, L), L divisible by 3
+
+    Returns
+    -------
+    ndarray of int8, shape (..., L, L)
+        A symmetry image of each configuration (same energy).
+    """
+    L = spins.shape[-1]
+    if spins.shape[-2] != L or L % 3:
+        raise ValueError(f"Baxter-Wu spins need L x L lattices with L divisible by 3; got "
+                         f"{spins.shape[-2:]}")
+    sub = (np.arange(L)[:, None] + np.arange(L)[None, :]) % 3
+    m = np.stack([np.where(sub == k, spins, 0).sum(axis=(-1, -2), dtype=np.int64)
+                  for k in range(3)], axis=-1)                       # (..., 3)
+    # signs of the sublattices in the four images: identity, flip {1,2}, {0,2}, {0,1}
+    elements = np.array([[1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1]], dtype=np.int64)
+    best = np.argmax(m @ elements.T, axis=-1)                        # first maximum
+    signs = elements[best].astype(np.int8)                           # (..., 3)
+    return (spins * signs[..., sub]).astype(np.int8)
 
 
 def block_spins(spins: np.ndarray, n_blocks: int) -> np.ndarray:
@@ -135,6 +208,23 @@ def block_spins(spins: np.ndarray, n_blocks: int) -> np.ndarray:
     block configuration depends on ``L`` only through ``(T − T_c) L^{1/ν}``
     (up to corrections that vanish as ``b`` grows): a fixed classifier on it
     has no length scale of its own.
+
+    Parameters
+    ----------
+    spins : ndarray of int8, shape (..., L, L)
+        ±1 configurations of a square lattice.
+    n_blocks : int
+        Blocks per side ``n``; must divide ``L``.
+
+    Returns
+    -------
+    ndarray of int8, shape (..., n_blocks, n_blocks)
+        The ±1 block spins.
+
+    Raises
+    ------
+    ValueError
+        If the lattice is not square or ``L`` is not divisible by ``n_blocks``.
     """
     L = spins.shape[-1]
     if spins.shape[-2] != L or L % n_blocks:
@@ -148,7 +238,24 @@ def block_spins(spins: np.ndarray, n_blocks: int) -> np.ndarray:
 
 
 def held_out_mask(n_T: int, n_samples: int, train_index: np.ndarray, n_train: int) -> np.ndarray:
-    """Boolean ``(n_T, n_samples)``: snapshots not used for training or validation."""
+    """Boolean ``(n_T, n_samples)``: snapshots not used for training or validation.
+
+    Parameters
+    ----------
+    n_T, n_samples : int
+        Temperatures and snapshots per temperature of the data.
+    train_index : ndarray of int, shape (n_train_T,)
+        Indices of the training temperatures (the label windows).
+    n_train : int
+        Snapshots per training temperature used for training and validation:
+        the first ``n_train`` of each.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_T, n_samples)
+        ``False`` at the first ``n_train`` snapshots of each training temperature,
+        ``True`` elsewhere.
+    """
     mask = np.ones((n_T, n_samples), dtype=bool)
     mask[train_index, :n_train] = False
     return mask
@@ -156,7 +263,23 @@ def held_out_mask(n_T: int, n_samples: int, train_index: np.ndarray, n_train: in
 
 
 def predict_proba(module: Any, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
-    """Softmax probability of class 1 (paramagnetic) for inputs ``x`` ``(..., C, L, L)``."""
+    """Softmax probability of class 1 (paramagnetic) for inputs ``x`` ``(..., C, L, L)``.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        A classifier with two output logits (:func:`~spinnet.phases.networks.build_net`);
+        it is put in evaluation mode.
+    x : ndarray, shape (..., C, L, L)
+        Network inputs (cast to float32).
+    batch_size : int
+        Configurations per forward pass (default 512).
+
+    Returns
+    -------
+    ndarray of float64, shape x.shape[:-3]
+        ``P(paramagnetic)`` per configuration.
+    """
     torch = _torch()
 
     lead = x.shape[:-3]
@@ -212,6 +335,13 @@ class PhaseClassifier:
     augment : bool
         Translate every training batch by a random lattice vector (periodic
         boundaries make translations a symmetry of the model).
+    point_group : bool
+        Also map every training batch by a random element of the square
+        lattice's point group D4 (the four rotations by 90°, each with or without
+        a reflection; :func:`lattice_image`). A symmetry of the square Ising
+        model with ``J_h = J_v`` on spin inputs only; not of anisotropic or
+        diagonal couplings, nor of Baxter-Wu, nor of the channels of energy
+        inputs (which it would permute).
     validation_fraction : float
         Part of the training set used for early stopping, in ``(0, 1)``.
 
@@ -237,7 +367,7 @@ class PhaseClassifier:
     def __init__(self, net: str = "cnn", representation: str = "spins", *, hidden: int = 100,
                  width: int = 8, epochs: int = 25, patience: int = 4, batch_size: int = 64,
                  learning_rate: float = 1e-3, weight_decay: float = 0.0, augment: bool = True,
-                 validation_fraction: float = 0.2) -> None:
+                 validation_fraction: float = 0.2, point_group: bool = False) -> None:
         self.net = net
         self.representation = representation
         self.hidden = hidden
@@ -249,6 +379,7 @@ class PhaseClassifier:
         self.weight_decay = weight_decay
         self.augment = augment
         self.validation_fraction = validation_fraction
+        self.point_group = point_group
 
     # ----------------------------------------------------------------- parameters
     def get_params(self) -> dict[str, Any]:
@@ -257,7 +388,8 @@ class PhaseClassifier:
                 "hidden": self.hidden, "width": self.width, "epochs": self.epochs,
                 "patience": self.patience, "batch_size": self.batch_size,
                 "learning_rate": self.learning_rate, "weight_decay": self.weight_decay,
-                "augment": self.augment, "validation_fraction": self.validation_fraction}
+                "augment": self.augment, "validation_fraction": self.validation_fraction,
+                "point_group": self.point_group}
 
     def _checked_params(self) -> dict[str, Any]:
         if not isinstance(self.net, str) or self.net not in NETS:
@@ -277,6 +409,9 @@ class PhaseClassifier:
             raise ValueError(f"validation_fraction must lie in (0, 1); got {vf}")
         p["validation_fraction"] = vf
         p["augment"] = bool(self.augment)
+        if not isinstance(self.point_group, (bool, np.bool_)):
+            raise TypeError(f"point_group must be a bool; got {self.point_group!r}")
+        p["point_group"] = bool(self.point_group)
         return p
 
     def __repr__(self) -> str:
@@ -393,12 +528,7 @@ class PhaseClassifier:
             total = 0.0
             for b in range(0, len(order), bs):
                 idx = order[b:b + bs]
-                xb = xt[idx]
-                if p["augment"]:
-                    # A random periodic translation per batch: a symmetry of every periodic
-                    # lattice model; it keeps a fully connected net from fitting pixel noise.
-                    shift = torch.randint(0, side, (2,), generator=torch_gen)
-                    xb = torch.roll(xb, shifts=(int(shift[0]), int(shift[1])), dims=(-2, -1))
+                xb = _augment(xt[idx], torch_gen, p["augment"], p["point_group"])
                 opt.zero_grad()
                 loss = loss_fn(module(xb), yt[idx])
                 loss.backward()
@@ -557,6 +687,55 @@ def _load_checkpoint(path: Path, signature: dict[str, Any], module: Any, opt: An
                             "again (overwrite=True in the pipelines)", "checkpoint") from None
 
 
+#: The eight elements of D4 as (quarter turns, reflect): element ``g`` is ``(g % 4, g >= 4)``.
+D4 = tuple((g % 4, g >= 4) for g in range(8))
+
+
+def lattice_image(x: np.ndarray, shift: tuple[int, int] = (0, 0), element: int = 0
+                  ) -> np.ndarray:
+    """The image of inputs ``x`` ``(..., h, w)`` under a lattice translation and a D4 element.
+
+    ``np.roll(x, shift)`` over the last two axes, then ``element`` of :data:`D4`:
+    ``element % 4`` counter-clockwise quarter turns (``np.rot90``), followed
+    by a left-right reflection if ``element >= 4``. The NumPy reference of the
+    training augmentation (:class:`PhaseClassifier` ``augment``/``point_group``).
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., L, L)
+    shift : (int, int)
+    element : int in 0..7
+
+    Returns
+    -------
+    ndarray, shape (..., L, L)
+    """
+    element = check_int(element, "element", minimum=0)
+    if element > 7:
+        raise ValueError(f"element must be in 0..7 (D4 has eight elements); got {element}")
+    quarter, reflect = D4[element]
+    y = np.roll(x, (int(shift[0]), int(shift[1])), axis=(-2, -1))
+    y = np.rot90(y, quarter, axes=(-2, -1))
+    return np.flip(y, axis=-1) if reflect else y
+
+
+def _augment(xb: Any, torch_gen: Any, translate: bool, point_group: bool) -> Any:
+    """One random symmetry image of a batch (the same for every sample of the batch)."""
+    torch = _torch()
+
+    if translate:
+        # A random periodic translation per batch: a symmetry of every periodic
+        # lattice model; it keeps a fully connected net from fitting pixel noise.
+        shift = torch.randint(0, xb.shape[-1], (2,), generator=torch_gen)
+        xb = torch.roll(xb, shifts=(int(shift[0]), int(shift[1])), dims=(-2, -1))
+    if point_group:
+        quarter, reflect = D4[int(torch.randint(0, 8, (1,), generator=torch_gen))]
+        xb = torch.rot90(xb, quarter, dims=(-2, -1))
+        if reflect:
+            xb = torch.flip(xb, dims=(-1,))
+    return xb
+
+
 def _evaluate(module: Any, x: Any, y: Any) -> tuple[float, float]:
     torch = _torch()
 
@@ -577,7 +756,7 @@ def train_classifier(spins: Any, temperatures: Any, net: str, fm_window: Sequenc
                      n_train: int | None = None, validation_fraction: float = 0.2,
                      epochs: int = 25, patience: int = 4, batch_size: int = 64,
                      learning_rate: float = 1e-3, weight_decay: float = 0.0,
-                     augment: bool = True, rng: SeedLike = 0,
+                     augment: bool = True, point_group: bool = False, rng: SeedLike = 0,
                      checkpoint: str | os.PathLike | None = None,
                      progress: ProgressCallback | None = None) -> PhaseClassifier:
     """Train ``net`` to label snapshots FM (0) / PM (1) by their temperature window.
@@ -602,6 +781,10 @@ def train_classifier(spins: Any, temperatures: Any, net: str, fm_window: Sequenc
         The same as a count per temperature (overrides ``train_fraction``).
     validation_fraction, epochs, patience, batch_size, learning_rate, weight_decay, augment
         See :class:`PhaseClassifier`.
+    point_group : bool
+        Augment by the point group D4 of the square lattice (see
+        :class:`PhaseClassifier`); only for ``"spins"``/``"blocks"`` inputs of
+        the isotropic Ising model (``J_h = J_v``, ``J_d = 0``), whose symmetry it is.
     rng : SeedLike
         Initial weights, split and shuffling.
     checkpoint : path-like, optional
@@ -634,8 +817,13 @@ def train_classifier(spins: Any, temperatures: Any, net: str, fm_window: Sequenc
     clf = PhaseClassifier(net, representation, epochs=epochs, patience=patience,
                           batch_size=batch_size, learning_rate=learning_rate,
                           weight_decay=weight_decay, augment=augment,
-                          validation_fraction=validation_fraction)
+                          validation_fraction=validation_fraction, point_group=point_group)
     clf._checked_params()
+    if point_group and not (representation in ("spins", "blocks") and model.name == "ising"
+                            and model.J_h == model.J_v and model.J_d == 0.0):
+        raise ValueError("point_group=True needs spin or block inputs of the isotropic square "
+                         f"Ising model (D4 is its symmetry); got representation="
+                         f"{representation!r} for {model.label}")
     fm_idx, pm_idx = check_windows(T, fm_window, pm_window)
     n_samples, L = s.shape[1], s.shape[-1]
     n_train = (int(train_fraction * n_samples) if n_train is None

@@ -37,7 +37,9 @@ from spinnet.theory.ising import (
     ISING_2D_EXPONENTS,
     ONSAGER_TC,
     CriticalExponents,
+    axis_correlation,
     baxter_wu_tc,
+    disorder_temperature,
     energy_per_spin,
     houtappel_tc,
     kaufman_energy_per_spin,
@@ -46,6 +48,7 @@ from spinnet.theory.ising import (
     onsager_tc,
     specific_heat_per_spin,
     spontaneous_magnetization,
+    strip_correlation,
 )
 
 __all__ = [
@@ -53,8 +56,10 @@ __all__ = [
     "ISING_2D_EXPONENTS",
     "ONSAGER_TC",
     "CriticalExponents",
+    "axis_correlation",
     "baxter_wu_tc",
     "dense",
+    "disorder_temperature",
     "dynamics",
     "energy_per_spin",
     "enumeration",
@@ -69,4 +74,5 @@ __all__ = [
     "perceptron",
     "specific_heat_per_spin",
     "spontaneous_magnetization",
+    "strip_correlation",
 ]

@@ -1,0 +1,184 @@
+"""Per-size protocol: symmetry augmentation, Baxter-Wu gauge, side-of-T_c labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from spinnet.models import SquareIsing
+from spinnet.phases.data import GenerationConfig, ModelSpec, energy_configurations, generate, load
+from spinnet.phases.training import (
+    D4,
+    _augment,
+    baxter_wu_gauge,
+    lattice_image,
+    prepare_inputs,
+    train_classifier,
+)
+
+torch = pytest.importorskip("torch")
+
+CFG = GenerationConfig(n_samples=40, n_chains=2, snapshots_per_chunk=10, sweeps_between=2,
+                       n_thermalize=20)
+FM, PM = (1.5, 1.8), (3.2, 3.6)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    path = tmp_path_factory.mktemp("protocol") / "ising_L8.h5"
+    return load(generate(path, ModelSpec(), 8, [1.5, 1.8, 2.27, 3.2, 3.6], CFG, rng=3))
+
+
+def _ising_energy(s, J_h=1.0, J_v=1.0):
+    s = np.asarray(s).astype(np.int8)
+    return SquareIsing(s.shape[-1], J_h=J_h, J_v=J_v).energy(s.reshape(*s.shape[:-2], -1))
+
+
+def test_lattice_image_is_the_d4_group_and_a_symmetry_of_isotropic_ising(rng):
+    s = (2 * rng.integers(0, 2, size=(7, 7)) - 1).astype(np.int8)
+    images = [lattice_image(s, (2, 5), g) for g in range(8)]
+    # eight distinct images of a generic configuration: the group has eight elements
+    assert len({im.tobytes() for im in images}) == 8
+    assert D4[0] == (0, False) and D4[5] == (1, True)
+    np.testing.assert_array_equal(lattice_image(s, (0, 0), 1), np.rot90(s))
+    np.testing.assert_array_equal(lattice_image(s, (0, 0), 4), np.fliplr(s))
+    e0 = _ising_energy(s)
+    for im in images:
+        assert _ising_energy(im) == pytest.approx(e0, abs=1e-12)
+    # a quarter turn is not a symmetry when J_h != J_v (why point_group is refused there)
+    assert any(abs(_ising_energy(lattice_image(s, (0, 0), g), 1.0, 0.5)
+                   - _ising_energy(s, 1.0, 0.5)) > 1e-9 for g in (1, 3))
+    with pytest.raises(ValueError, match=r"element must be in 0\.\.7"):
+        lattice_image(s, (0, 0), 8)
+
+
+def test_augmented_batches_are_exact_symmetry_images(rng):
+    x = (2 * rng.integers(0, 2, size=(5, 1, 6, 6)) - 1).astype(np.float32)
+    gen = torch.Generator().manual_seed(11)
+    seen = set()
+    for _ in range(60):
+        xb = _augment(torch.from_numpy(x), gen, True, True).numpy()
+        matches = [(a, b, g) for a in range(6) for b in range(6) for g in range(8)
+                   if np.array_equal(xb, lattice_image(x, (a, b), g))]
+        assert matches, "an augmented batch is not a lattice symmetry image of the batch"
+        seen.add(matches[0][2])
+        # the same transformation for every sample of the batch; energies unchanged
+        np.testing.assert_allclose(_ising_energy(xb[:, 0]), _ising_energy(x[:, 0]))
+    assert seen == set(range(8))  # every element of D4 is drawn
+    # without point_group the draws are those of the translation-only augmentation
+    g1, g2 = torch.Generator().manual_seed(4), torch.Generator().manual_seed(4)
+    a = _augment(torch.from_numpy(x), g1, True, False)
+    shift = torch.randint(0, 6, (2,), generator=g2)
+    np.testing.assert_array_equal(a.numpy(), lattice_image(x, tuple(int(v) for v in shift)))
+
+
+def test_point_group_training_is_deterministic_and_resumes_exactly(data, tmp_path):
+    kw = dict(epochs=3, patience=10, batch_size=16, point_group=True, rng=7)
+    arrays = (data.spins, data.temperatures)
+    a = train_classifier(*arrays, "fcnn", FM, PM, **kw)
+    b = train_classifier(*arrays, "fcnn", FM, PM, **kw)
+    c = train_classifier(*arrays, "fcnn", FM, PM, **{**kw, "point_group": False})
+    for x, y in zip(a.module_.state_dict().values(), b.module_.state_dict().values(),
+                    strict=True):
+        assert torch.equal(x, y)
+    assert any(not torch.equal(x, y) for x, y in zip(a.module_.state_dict().values(),
+                                                     c.module_.state_dict().values(),
+                                                     strict=True))
+    assert a.get_params()["point_group"] is True
+
+    class Killed(Exception):
+        pass
+
+    def kill(stage, epoch, total):
+        if epoch == 2:
+            raise Killed
+
+    ckpt = tmp_path / "pg.ckpt"
+    with pytest.raises(Killed):
+        train_classifier(*arrays, "fcnn", FM, PM, checkpoint=ckpt, progress=kill, **kw)
+    resumed = train_classifier(*arrays, "fcnn", FM, PM, checkpoint=ckpt, **kw)
+    for x, y in zip(a.module_.state_dict().values(), resumed.module_.state_dict().values(),
+                    strict=True):
+        assert torch.equal(x, y)
+    path = a.save(tmp_path / "net")
+    from spinnet.phases import PhaseClassifier
+
+    assert PhaseClassifier.load(path).point_group is True
+
+
+def test_point_group_is_refused_where_d4_is_no_symmetry(data):
+    arrays = (data.spins, data.temperatures)
+    with pytest.raises(ValueError, match="point_group=True needs"):
+        train_classifier(*arrays, "cnn", FM, PM, representation="energy", point_group=True)
+    with pytest.raises(ValueError, match="point_group=True needs"):
+        train_classifier(*arrays, "cnn", FM, PM, model=ModelSpec("ising", 1.0, 0.5, 0.0),
+                         point_group=True)
+    with pytest.raises(TypeError, match="point_group must be a bool"):
+        train_classifier(*arrays, "cnn", FM, PM, point_group="yes")
+
+
+def _bw_energy(s):
+    return energy_configurations(s, "baxter-wu").sum(axis=(-1, -2, -3))
+
+
+def test_baxter_wu_gauge_picks_one_image_of_the_sublattice_symmetry(rng):
+    L = 6
+    sub = (np.arange(L)[:, None] + np.arange(L)[None, :]) % 3
+    pair_flips = np.array([[1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1]], dtype=np.int8)
+    # the four ground states (E = -2 L^2 per J) all map to the all-up state
+    for signs in pair_flips:
+        ground = signs[sub]
+        assert _bw_energy(ground) == -2 * L * L
+        np.testing.assert_array_equal(baxter_wu_gauge(ground), np.ones((L, L), np.int8))
+    s = (2 * rng.integers(0, 2, size=(200, L, L)) - 1).astype(np.int8)
+    g = baxter_wu_gauge(s)
+    np.testing.assert_array_equal(_bw_energy(g), _bw_energy(s))  # a symmetry image
+    m = np.stack([(s * (sub == k)).sum(axis=(-1, -2)) for k in range(3)], -1) @ pair_flips.T
+    no_tie = np.sort(m, axis=-1)[:, -1] > np.sort(m, axis=-1)[:, -2]
+    assert no_tie.sum() > 50
+    for signs in pair_flips:  # the same representative from every image of the orbit
+        np.testing.assert_array_equal(baxter_wu_gauge(s * signs[sub])[no_tie], g[no_tie])
+    # a global flip is no Baxter-Wu symmetry: it reverses the energy, so it is not used
+    assert np.any(_bw_energy(-s) != _bw_energy(s))
+    x = prepare_inputs(s, ModelSpec("baxter-wu"), "spins")
+    assert x.shape == (200, 1, L, L)
+    np.testing.assert_array_equal(x[:, 0], g)
+    with pytest.raises(ValueError, match="divisible by 3"):
+        baxter_wu_gauge(np.ones((4, 4), np.int8))
+
+
+def test_side_windows_label_every_temperature_but_t_c():
+    from spinnet.phases.pipeline import default_grid, side_windows, window_ensemble
+    from spinnet.phases.training import check_windows
+
+    for model in (ModelSpec(), ModelSpec("ising", 1.0, 2.0, 0.0), ModelSpec("baxter-wu")):
+        tc = model.critical_temperature
+        T = default_grid(model)
+        fm, pm = side_windows(model)
+        fm_idx, pm_idx = check_windows(T, fm, pm)
+        unlabelled = np.setdiff1d(np.arange(len(T)), np.concatenate([fm_idx, pm_idx]))
+        # only T_c itself (a grid point) is left out; every other temperature is labelled
+        # by its side of T_c
+        np.testing.assert_allclose(T[unlabelled], [tc], rtol=1e-6)
+        assert np.all(T[fm_idx] < tc) and np.all(T[pm_idx] > tc)
+        assert window_ensemble(model, 3, protocol="per-size") == [(fm, pm)] * 3
+    assert window_ensemble(ModelSpec(), 2) != window_ensemble(ModelSpec(), 2,
+                                                               protocol="per-size")
+    with pytest.raises(ValueError, match="protocol must be one of"):
+        window_ensemble(ModelSpec(), 2, protocol="blocks")
+
+
+def test_train_sizes_defaults_to_side_of_t_c_labels(tmp_path):
+    from spinnet.phases.pipeline import side_windows, train_sizes
+
+    model = ModelSpec()
+    tc = model.critical_temperature
+    T = [1.6, 2.0, tc, 2.6, 3.0]
+    cfg = GenerationConfig(n_samples=8, n_chains=2, snapshots_per_chunk=4, sweeps_between=1,
+                           n_thermalize=10)
+    ds = {8: load(generate(tmp_path / "ising_L8.h5", model, 8, T, cfg, rng=1))}
+    nets = train_sizes(tmp_path / "out", ds, "fcnn", n_networks=2, seed=0, epochs=1)
+    fm, pm = side_windows(model)
+    for clf in nets[8]:
+        assert (clf.info_["fm_window"], clf.info_["pm_window"]) == (list(fm), list(pm))
+        assert clf.info_["train_index"] == [0, 1, 3, 4]   # all but T_c
