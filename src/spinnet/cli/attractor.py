@@ -44,7 +44,7 @@ _ONLINE_DATA = ("random", "typefaces")
 _ONLINE_DEFAULTS = {
     "random": dict(classes=12, exemplars=20, noise=0.2, decay=0.02, stimulus=0.2,
                    probe_noise=0.2),
-    "typefaces": dict(classes=8, exemplars=125, noise=0.0, decay=0.03, stimulus=0.8,
+    "typefaces": dict(classes=8, exemplars=125, noise=0.0, decay=0.02, stimulus=0.8,
                       probe_noise=0.0),
 }
 
@@ -66,7 +66,7 @@ def online(
                                                       "flipped with probability q (default "
                                                       "0.2; typefaces: 0)."),
     decay: float = typer.Option(None, "--decay", help="Synaptic decay a per presentation "
-                                                      "(default 0.02; typefaces: 0.03)."),
+                                                      "(default 0.02)."),
     lr: float = typer.Option(0.05, "--lr", help="Hebbian learning rate ε: "
                                                 "dJ/dt = -aJ + (ε/N) s sᵀ."),
     bound: float = typer.Option(None, "--bound", help="Clip |J_ij| <= bound/N (default: no "
@@ -99,10 +99,20 @@ def online(
                                                    "each presentation shows a random one of "
                                                    "the last this many classes (1: one class "
                                                    "per block)."),
-    code_length: int = typer.Option(128, "--code-length", help="Spins L of a random name code "
-                                                               "per class appended to every "
-                                                               "glyph (--data typefaces; 0: "
-                                                               "glyphs only)."),
+    code_length: int = typer.Option(512, "--code-length", help="Spins L of a name code per "
+                                                               "class appended to every glyph "
+                                                               "(--data typefaces; 0: glyphs "
+                                                               "only; a power of 2 with "
+                                                               "--name-codes orthogonal)."),
+    order: str = typer.Option("cycles", "--order",
+                              help="Order of the classes of the window (--data typefaces): "
+                                   "cycles (each class once per cycle, random order within) "
+                                   "or random (independent choice per presentation)."),
+    name_codes: str = typer.Option("orthogonal", "--name-codes",
+                                   help="Name codes (--data typefaces): orthogonal (Hadamard "
+                                        "rows; probes carry the blank code orthogonal to "
+                                        "every name) or random (random ±1 codes and random "
+                                        "name parts in the probes)."),
     overlap: str = typer.Option("weighted", "--overlap", help="Overlap with a class mean "
                                                               "glyph mu (--data typefaces): "
                                                               "weighted (s.mu / sum|mu|), "
@@ -166,6 +176,14 @@ def online(
         fail(f"--window must be >= 1; got {window}", "--window")
     if code_length < 0:
         fail(f"--code-length must be >= 0; got {code_length}", "--code-length")
+    if name_codes not in ("orthogonal", "random"):
+        fail(f"--name-codes must be orthogonal or random; got {name_codes!r}", "--name-codes")
+    if order not in ("cycles", "random"):
+        fail(f"--order must be cycles or random; got {order!r}", "--order")
+    if (data == "typefaces" and name_codes == "orthogonal" and code_length
+            and (code_length & (code_length - 1) or code_length < classes + 2)):
+        fail(f"--code-length must be 0 or a power of 2 >= --classes + 2 = {classes + 2} with "
+             f"--name-codes orthogonal; got {code_length}", "--code-length")
     if overlap not in ("weighted", "support", "all"):
         fail(f"--overlap must be weighted, support or all; got {overlap!r}", "--overlap")
     if data == "typefaces":
@@ -186,7 +204,8 @@ def online(
             res = _run(typefaces_experiment, out, n_classes=classes, n_exemplars=exemplars,
                        noise=noise, size=size, held_out_font=held_out, code=code,
                        sigma=sigma, recent=recent, window=window,
-                       code_length=code_length, decay=decay,
+                       code_length=code_length, name_codes=name_codes, order=order,
+                       decay=decay,
                        learning_rate=lr, bound=bound, stimulus=stimulus, temperature=T,
                        probe_noise=probe_noise, record_every=record_every,
                        overlap=overlap, seed=seed, progress=progress)
@@ -214,8 +233,15 @@ def online(
             f"{summary['recent_overlap_mean']:.3f} (min {summary['recent_overlap_min']:.3f}, "
             f">= {thr:g} for {summary['recent_overlap_fraction_above_threshold']:.0%} of "
             f"{summary['recent_overlap_count']}; overlap: {overlap}), classes out of the "
-            f"window {_fmt(summary['old_overlap_mean'])}; outputs in "
-            f"{out}/ ({', '.join(res['files'])})")
+            f"window {_fmt(summary['old_overlap_mean'])}")
+        kinds = summary["overlap_by_kind"]
+        console.print(
+            "classes of the window at the end of each block, attractor from the class mean, "
+            "by overlap definition (mean, min, >= " f"{thr:g}): " + "; ".join(
+                f"{kind} {v['window_mean']:.3f}, {v['window_min']:.3f}, "
+                f"{v['window_above_threshold']}/{v['window_count']}"
+                for kind, v in kinds.items())
+            + f"; outputs in {out}/ ({', '.join(res['files'])})")
         return
     with progress_bar() as progress:
         res = _run(online_experiment, out, n_neurons=N, n_classes=classes,

@@ -38,8 +38,10 @@ from spinnet._validation import check_array, check_fraction, check_int, check_op
 from spinnet.hopfield.online import OnlineAttractorNetwork, SynapticDynamics, noisy_exemplars
 from spinnet.spins import flip, random_patterns
 
-__all__ = ["HELD_OUT_FONT", "TSP_METHODS", "OnlineLearningResult", "TypefaceLearningResult",
+__all__ = ["HELD_OUT_FONT", "OVERLAP_KINDS", "TSP_METHODS", "OnlineLearningResult",
+           "TypefaceLearningResult",
            "class_mean_reference", "online_experiment", "online_learning", "online_typefaces",
+           "orthogonal_name_codes",
            "tsp_comparison", "tsp_experiment", "typeface_prototypes_figure",
            "typefaces_experiment", "typefaces_figure"]
 
@@ -237,6 +239,53 @@ def online_learning(n_neurons: int = 400, n_classes: int = 12, n_exemplars: int 
 #: Default held-out typeface of :func:`online_typefaces` (a serif face whose relatives
 #: DejaVu Serif and STIX are among the training fonts).
 HELD_OUT_FONT = "Computer Modern Roman (cmr10)"
+#: Definitions of "the overlap of a state with a class mean" (:func:`class_mean_reference`).
+OVERLAP_KINDS = ("weighted", "support", "all")
+
+
+def orthogonal_name_codes(n_classes: int, length: int, rng: SeedLike = None
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """Mutually orthogonal ±1 name codes and a blank orthogonal to all of them.
+
+    ``n_classes + 1`` distinct rows, other than the all-ones row, of the
+    Sylvester-Hadamard matrix of order ``L = length`` (Sylvester 1867), drawn
+    at random, with their columns permuted at random: every code has zero
+    mean and ``c_k · c_l = L δ_kl``. The last row is the *blank*: a name part
+    with zero overlap with every class name, so a probe that carries it favours
+    no class (a random ±1 name part overlaps each name by ``O(1/√L)``, enough
+    to tip the race between similar letters).
+
+    Parameters
+    ----------
+    n_classes : int
+        ``K >= 1``.
+    length : int
+        ``L``, a power of 2 with ``L >= K + 2`` (the all-ones row is never used).
+    rng : SeedLike
+
+    Returns
+    -------
+    codes : ndarray of int8, shape (K, L)
+    blank : ndarray of int8, shape (L,)
+
+    References
+    ----------
+    J. J. Sylvester, Phil. Mag. 34, 461 (1867); orthogonal label codes in
+    associative memories: T. Kohonen, *Self-Organization and Associative
+    Memory* (Springer, 1984), ch. 6.
+    """
+    from scipy.linalg import hadamard
+
+    k = check_int(n_classes, "n_classes", minimum=1)
+    length = check_int(length, "length", minimum=2)
+    if length & (length - 1) or length < k + 2:
+        raise ValueError(f"length must be a power of 2 >= n_classes + 2 = {k + 2}; "
+                         f"got {length}")
+    gen = as_generator(rng)
+    rows = gen.choice(np.arange(1, length), size=k + 1, replace=False)
+    perm = gen.permutation(length)
+    codes = hadamard(length)[rows][:, perm].astype(np.int8)
+    return codes[:k], codes[k]
 
 
 @dataclass
@@ -270,6 +319,14 @@ class TypefaceLearningResult(OnlineLearningResult):
     overlap_by_age : ndarray, shape (K, K)
         ``[c, a]``: at the end of block ``c``, overlap of the attractor from
         prototype ``c - a`` with that prototype (``nan`` for ``a > c``).
+    overlap_by_age_kinds : dict of str to ndarray, shape (K, K)
+        The same for every definition of the overlap with a class mean
+        (``"weighted"``, ``"support"``, ``"all"``; same attractors, so
+        ``overlap_by_age_kinds[overlap]`` is ``overlap_by_age``).
+    presented_classes, presented_fonts : ndarray of int, shape (K·P,)
+        The class and the training font (index into ``fonts``) of every
+        presentation, in order: what the network saw, e.g. to compare its
+        attractors with the sign of the decay-weighted mean of the glyphs shown.
     held_out_correct : ndarray, shape (K, K)
         ``[c, k]``: at the end of block ``c``, whether held-out glyph ``k``
         (``k <= c``) relaxes to a state nearest (largest overlap) to prototype
@@ -288,6 +345,40 @@ class TypefaceLearningResult(OnlineLearningResult):
     recent_overlap : ndarray, shape (K, K)
         ``[c, k]``: overlap with prototype ``k`` of the attractor reached from
         prototype ``k``, for the ``R`` classes shown last.
+    times : ndarray, shape (R,)
+        Presentations elapsed at each record.
+    overlaps : ndarray, shape (R, K)
+        Overlap ``m_k = ξ^k · s*/N`` of the attractor ``s*`` reached (no
+        stimulus, no learning) from a noisy copy of prototype ``k`` with
+        prototype ``k``; classes not yet shown have their overlap recorded too
+        (near 0: no attractor).
+    class_start : ndarray of int, shape (K,)
+        Presentation at which each class was first shown.
+    final_overlaps : ndarray, shape (K,)
+        ``m_k`` at the end (the forgetting curve against ``age``).
+    age : ndarray of int, shape (K,)
+        Classes shown after class ``k`` (0 for the last one).
+    retrieved_after_class : ndarray of int, shape (K,)
+        Number of classes with ``m > retrieval_threshold`` just after the
+        presentation of class ``k`` ends: stays finite (palimpsest).
+    formation_time : ndarray, shape (K,)
+        Presentations of class ``k`` until its attractor first had
+        ``m > retrieval_threshold`` (``nan``: never).
+    state_prototype_overlap, state_exemplar_overlap : ndarray, shape (K * P,)
+        Overlap of the state the synapses learnt from with the class prototype
+        and with the exemplar shown, per presentation: above ``1 - 2·noise``
+        (and towards 1) once an attractor corrects the exemplar.
+    exemplar_attractor_overlap : ndarray, shape (K,)
+        Mean over the exemplars of class ``k`` of the overlap between the
+        exemplar and the attractor it relaxes to (at the end of the class's
+        presentation); ``≈ 1 - 2·noise``, not 1: the exemplars are not stored.
+    exemplar_prototype_attractor : ndarray, shape (K,)
+        Mean overlap of those attractors with the prototype (``≈ 1``).
+    exemplar_fixed_fraction : float
+        Fraction of all presented exemplars that are fixed points of the
+        couplings right after their class was shown (0: none stored verbatim).
+    parameters : dict
+        The arguments of the run (inherited, like the entries from ``times`` on).
     """
 
     chars: str = ""
@@ -298,6 +389,9 @@ class TypefaceLearningResult(OnlineLearningResult):
     attractors: np.ndarray | None = None
     held_out_attractors: np.ndarray | None = None
     overlap_by_age: np.ndarray | None = None
+    overlap_by_age_kinds: dict | None = None
+    presented_classes: np.ndarray | None = None
+    presented_fonts: np.ndarray | None = None
     held_out_correct: np.ndarray | None = None
     recent_correct: np.ndarray | None = None
     recent_direct: np.ndarray | None = None
@@ -375,7 +469,8 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
                      size: int = 16, chars: str | None = None,
                      held_out_font: str = HELD_OUT_FONT, code: str = "blur",
                      sigma: float = 1.0, recent: int = 2, window: int = 2,
-                     code_length: int = 128, decay: float = 0.03,
+                     code_length: int = 512, name_codes: str = "orthogonal",
+                     order: str = "cycles", decay: float = 0.02,
                      learning_rate: float = 0.05, bound: float | None = None,
                      stimulus: float = 0.8, temperature: float = 0.0,
                      probe_noise: float = 0.0, record_every: int = 2,
@@ -417,14 +512,15 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
 
     Defaults: ``K = 8`` letters (A-H) × ``P = 125`` presentations (1000 in
     all: every training font is shown about 11 times per letter), blur code,
-    ``window=2`` interleaved classes, ``R = 2``, ``L = 128`` name spins,
-    ``a = 0.03``, ``H₀ = 0.8``, ``overlap="weighted"`` (docs/attractor.md:
-    the attractors of the two classes of the window overlap their class
-    means by 0.96 on average, >= 0.9 for 43 of 45 (class, age) pairs over
-    seeds 0-2). The previous defaults are ``n_classes=26, n_exemplars=38,
-    window=3, recent=3, decay=0.02, stimulus=0.5, overlap="all"``; the earlier
-    protocol ``code="pixels", window=1, code_length=0, decay=0.05, stimulus=1,
-    overlap="all"``.
+    ``window=2`` interleaved classes shown in balanced cycles, ``R = 2``,
+    ``L = 512`` orthogonal name spins, ``a = 0.02``, ``H₀ = 0.8``,
+    ``overlap="weighted"`` (docs/attractor.md reports the measured overlaps,
+    all three definitions, and the held-out readout). The defaults before are
+    ``code_length=128, name_codes="random", order="random", decay=0.03``;
+    before those ``n_classes=26, n_exemplars=38, window=3, recent=3,
+    code_length=128, name_codes="random", order="random", decay=0.02,
+    stimulus=0.5, overlap="all"``; the earlier protocol ``code="pixels",
+    window=1, code_length=0, decay=0.05, stimulus=1, overlap="all"``.
 
     Parameters
     ----------
@@ -448,23 +544,50 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
         ``R``: candidate classes of the recent-class readout.
     window : int >= 1
         Classes interleaved: during block ``c`` (``P`` presentations) each
-        presentation is a random one of the classes ``c - window + 1 … c``
-        (the lectures' random A, B, C sequences; 1: one class per block).
+        presentation is one of the classes ``c - window + 1 … c`` (the
+        lectures' random A, B, C sequences; 1: one class per block), in a
+        random font.
+    order : {"cycles", "random"}
+        How the classes of the window follow each other. ``"cycles"``
+        (default): in cycles of ``window`` presentations, each class once per
+        cycle in a random order -- the classes of the window are shown equally
+        often. ``"random"`` (previous): each presentation an independent
+        uniform choice, so the decay-weighted synaptic weights of two classes
+        of the window, ``ε Σ_t (1 - a)^(age_t)``, differ by ``√(a/2)`` ≈ 10 %
+        (relative s.d.) -- enough for the attractor of one of two similar
+        letters (E, F) to capture the other's class mean.
     code_length : int >= 0
-        ``L``: spins of a random ±1 name code per class appended to every
-        presented glyph (composite ``[glyph | name]``, the names of
-        :mod:`spinnet.hopfield.names`; ``N = size² + L``). Probes carry a
-        random name part; overlaps and classifications use the glyph part.
-        0: glyphs only.
-    decay, learning_rate, bound, stimulus, temperature, probe_noise, record_every,
-    retrieval_threshold
-        As in :func:`online_learning`.
-    overlap : {"support", "weighted", "all"}
+        ``L``: spins of a ±1 name code per class appended to every presented
+        glyph (composite ``[glyph | name]``, the names of
+        :mod:`spinnet.hopfield.names`; ``N = size² + L``). Probes (class
+        means, held-out glyphs) carry a blank name part (below); overlaps and
+        classifications use the glyph part. 0: glyphs only. A name part
+        identical in all exemplars of a class adds ``L`` to the overlap of a
+        named state with each of them, so the field on a glyph pixel is
+        ``(1/N) Σ_t w_t g_t (L + g_t·x)``: for ``L`` large against ``g·x``
+        (≈ 0.5 × size²) every exemplar weighs the same and the glyph part of
+        the attractor tends to the sign of the decay-weighted mean of the
+        exemplars shown, instead of drifting to the majority style.
+    name_codes : {"orthogonal", "random"}
+        ``"orthogonal"`` (default): rows of a Sylvester-Hadamard matrix
+        (:func:`orthogonal_name_codes`; ``L`` a power of 2 ``>= K + 2``), and
+        the blank name part of a probe is the code orthogonal to every name.
+        ``"random"`` (previous): independent random ±1 codes and a fresh
+        random ±1 blank per probe, which overlaps each name by ``O(1/√L)`` --
+        noise comparable to the glyph signal separating similar letters (E
+        and F) at large ``L``.
+    decay, learning_rate, bound, stimulus, temperature : float
+        As in :func:`online_learning` (``bound`` may be ``None``); defaults 0.02,
+        0.05, ``None``, 0.8 and 0.
+    probe_noise, record_every, retrieval_threshold
+        As in :func:`online_learning`; defaults 0, 2 and 0.9.
+    overlap : {"weighted", "support", "all"}
         What "overlap with the class mean" ``μ_k`` (the mean training glyph of
-        class ``k`` in the chosen representation) means. ``"support"``
-        (default): ``m = Σ_i s_i sign(μ_ki) / #{i: μ_ki ≠ 0}`` -- agreement
+        class ``k`` in the chosen representation) means in ``overlaps`` and
+        ``overlap_by_age`` (``overlap_by_age_kinds`` holds all three).
+        ``"support"``: ``m = Σ_i s_i sign(μ_ki) / #{i: μ_ki ≠ 0}`` -- agreement
         with the sign of the class mean on the pixels where it has one (1 iff
-        ``s`` is the sign of the mean there). ``"weighted"``:
+        ``s`` is the sign of the mean there). ``"weighted"`` (default):
         ``m = Σ_i s_i μ_ki / Σ_i |μ_ki|`` -- the overlap with the mean glyph
         itself, normalised to 1 at ``s = sign(μ_k)``; pixels weigh by how
         consistently the fonts draw them. ``"all"``: ``m = s·ξ_k / n``
@@ -499,6 +622,15 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
     recent = check_int(recent, "recent", minimum=1)
     window = check_int(window, "window", minimum=1)
     code_length = check_int(code_length, "code_length", minimum=0)
+    if name_codes not in ("orthogonal", "random"):
+        raise ValueError(f"name_codes must be 'orthogonal' or 'random'; got {name_codes!r}")
+    if order not in ("cycles", "random"):
+        raise ValueError(f"order must be 'cycles' or 'random'; got {order!r}")
+    if (name_codes == "orthogonal" and code_length
+            and (code_length & (code_length - 1) or code_length < k + 2)):
+        raise ValueError("code_length must be 0 or a power of 2 >= n_classes + 2 = "
+                         f"{k + 2} for orthogonal name codes (rows of a Sylvester-Hadamard "
+                         f"matrix); got {code_length}")
     names = typeface_names(chars)
     if held_out_font not in names:
         raise ValueError(f"held_out_font must be one of the typefaces drawing {chars!r}: "
@@ -514,40 +646,56 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
     else:
         prototypes = ts.prototypes(range(len(train_names)))
     n = size * size
-    xf, norm = class_mean_reference(glyphs.astype(np.float64).mean(axis=0), overlap)
+    refs = {kind: class_mean_reference(glyphs.astype(np.float64).mean(axis=0), kind)
+            for kind in OVERLAP_KINDS}
+    xf, norm = refs[overlap]
     rule = SynapticDynamics(decay=decay, learning_rate=learning_rate, bound=bound)
     gen = as_generator(rng)
     net = OnlineAttractorNetwork(n + code_length, rule, stimulus=stimulus,
                                  temperature=temperature, rng=gen)
-    name_codes = (random_patterns(k, code_length, rng=gen) if code_length
-                  else np.empty((k, 0), dtype=np.int8))
+    blank = None
+    if not code_length:
+        codes = np.empty((k, 0), dtype=np.int8)
+    elif name_codes == "random":
+        codes = random_patterns(k, code_length, rng=gen)
+    else:
+        codes, blank = orthogonal_name_codes(k, code_length, rng=gen)
 
     def with_names(pictures: np.ndarray, classes: Any = None) -> np.ndarray:
-        """[picture | name code of its class] (``classes``) or [picture | random ±1]."""
+        """[picture | name code of its class] (``classes``), else [picture | blank name].
+
+        The blank is random ±1 (``name_codes="random"``) or the code orthogonal to
+        every name (``"orthogonal"``).
+        """
         if not code_length:
             return pictures
         lead = pictures.shape[:-1]
-        if classes is None:
+        if classes is not None:
+            tail = codes[classes]
+        elif blank is None:
             tail = np.where(gen.random((*lead, code_length)) < 0.5, 1, -1)
         else:
-            tail = name_codes[classes]
+            tail = np.broadcast_to(blank, (*lead, code_length))
         return np.concatenate([pictures, tail], axis=-1).astype(np.int8)
 
     def relax(pictures: np.ndarray) -> np.ndarray:
         """Free relaxation of pictures (name part random); the picture part of the result."""
         return net.recall(with_names(pictures), rng=gen)[..., :n]
 
-    def probe() -> np.ndarray:
-        att = relax(flip(prototypes, probe_noise, rng=gen))
-        return np.einsum("kn,kn->k", att.astype(np.float64), xf) / norm
+    def probe() -> dict[str, np.ndarray]:
+        """Overlap of the attractor from each prototype with its class mean, every kind."""
+        att = relax(flip(prototypes, probe_noise, rng=gen)).astype(np.float64)
+        return {kind: np.einsum("kn,kn->k", att, r) / z for kind, (r, z) in refs.items()}
 
-    times, records = [0], [probe()]
+    last_kinds = probe()
+    times, records = [0], [last_kinds[overlap]]
     class_start = np.arange(k) * p
     formation = np.full(k, math.nan)
     retrieved_after = np.zeros(k, dtype=np.int64)
     st_proto, st_ex = np.empty(k * p), np.empty(k * p)
     ex_att, ex_proto_att = np.empty(k), np.empty(k)
     by_age = np.full((k, k), math.nan)
+    by_age_kinds = {kind: np.full((k, k), math.nan) for kind in OVERLAP_KINDS}
     held_ok = np.full((k, k), math.nan)
     attractors = np.empty((k, n), dtype=np.int8)
     held_att = np.empty((k, n), dtype=np.int8)
@@ -556,10 +704,20 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
     win_ov, win_ok = np.full(k, math.nan), np.full(k, math.nan)
     fixed = 0
     t = 0
+    shown_cls = np.empty(k * p, dtype=np.int64)
+    shown_font = np.empty(k * p, dtype=np.int64)
     for c in range(k):
         fonts = gen.integers(0, glyphs.shape[0], size=p)
-        cls = (gen.integers(max(0, c - window + 1), c + 1, size=p) if window > 1
-               else np.full(p, c))
+        shown_now = np.arange(max(0, c - window + 1), c + 1)
+        if shown_now.size == 1:
+            cls = np.full(p, c)
+        elif order == "random":
+            cls = gen.integers(shown_now[0], c + 1, size=p)
+        else:
+            cycles = -(-p // shown_now.size)
+            cls = np.concatenate([gen.permutation(shown_now) for _ in range(cycles)])[:p]
+        shown_cls[c * p:(c + 1) * p] = cls
+        shown_font[c * p:(c + 1) * p] = fonts
         exemplars = glyphs[fonts, cls]
         if noise > 0:
             exemplars = np.where(gen.random(exemplars.shape) < noise, -exemplars,
@@ -571,7 +729,8 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
             st_ex[t] = s @ exemplars[j] / n
             t += 1
             if t % record_every == 0 or j == p - 1:
-                m = probe()
+                last_kinds = probe()
+                m = last_kinds[overlap]
                 times.append(t)
                 records.append(m)
                 if math.isnan(formation[c]) and m[c] > retrieval_threshold:
@@ -580,6 +739,8 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
         last = records[-1]
         retrieved_after[c] = int(np.sum(last[:c + 1] > retrieval_threshold))
         by_age[c, :c + 1] = last[c::-1]
+        for kind, m_kind in last_kinds.items():
+            by_age_kinds[kind][c, :c + 1] = m_kind[c::-1]
         first = max(0, c - window + 1)
         done = list(range(first, c + 1)) if c == k - 1 else ([first] if c >= window - 1
                                                                 else [])
@@ -605,7 +766,8 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
         ex_proto_att[c] = float(np.mean(np.einsum("pn,pn->p", att, xf[cls]) / norm[cls]))
     overlaps = np.asarray(records)
     params = dict(data="typefaces", chars=chars, size=size, n_neurons=n + code_length,
-                  window=window, code_length=code_length, n_classes=k,
+                  window=window, code_length=code_length,
+                  name_codes=name_codes if code_length else None, order=order, n_classes=k,
                   n_exemplars=p, noise=noise, held_out_font=held_out_font, code=code,
                   sigma=sigma if code == "blur" else None, recent=recent,
                   n_train_fonts=len(train_names), decay=rule.decay,
@@ -622,7 +784,9 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
         exemplar_fixed_fraction=fixed / (k * p), parameters=params, chars=chars,
         fonts=tuple(train_names), held_out_font=held_out_font, prototypes=prototypes,
         held_out=held, attractors=attractors, held_out_attractors=held_att,
-        overlap_by_age=by_age, held_out_correct=held_ok, recent_correct=rec_ok,
+        overlap_by_age=by_age, overlap_by_age_kinds=by_age_kinds,
+        presented_classes=shown_cls, presented_fonts=shown_font, held_out_correct=held_ok,
+        recent_correct=rec_ok,
         recent_direct=rec_direct, recent_retrieved=rec_ret, recent_overlap=rec_ov,
         window_overlap=win_ov, window_correct=win_ok)
 
@@ -683,6 +847,13 @@ def typeface_prototypes_figure(result: TypefaceLearningResult, *, title: str | N
 
 def typefaces_figure(chars: str = "AGQRag", size: int = 24) -> Any:
     """Every typeface of :func:`spinnet.datasets.typefaces` drawing ``chars``, as a grid.
+
+    Parameters
+    ----------
+    chars : str
+        The characters, one column each (default ``"AGQRag"``).
+    size : int
+        Side of each rendered glyph in pixels (default 24).
 
     Returns
     -------
@@ -822,6 +993,23 @@ def online_experiment(out: str | Path, *, n_neurons: int = 400, n_classes: int =
 
     The arguments are those of :func:`online_learning` (``seed`` is its ``rng``).
 
+    Parameters
+    ----------
+    out : path
+        Output directory (created if missing).
+    n_neurons, n_classes, n_exemplars : int
+        As in :func:`online_learning` (defaults 400, 12 and 20).
+    noise, decay, learning_rate, stimulus, temperature, probe_noise : float
+        As in :func:`online_learning` (defaults 0.2, 0.02, 0.05, 0.2, 0 and 0.2).
+    bound : float, optional
+        As in :func:`online_learning` (default ``None``).
+    record_every : int
+        As in :func:`online_learning` (default 2).
+    seed : int
+        The ``rng`` of :func:`online_learning` (default 0).
+    progress : ProgressCallback, optional
+        Passed on to :func:`online_learning`.
+
     Returns
     -------
     dict
@@ -870,7 +1058,8 @@ def typefaces_experiment(out: str | Path, *, n_classes: int = 8, n_exemplars: in
                          noise: float = 0.0, size: int = 16,
                          held_out_font: str = HELD_OUT_FONT, code: str = "blur",
                          sigma: float = 1.0, recent: int = 2, window: int = 2,
-                         code_length: int = 128, decay: float = 0.03,
+                         code_length: int = 512, name_codes: str = "orthogonal",
+                         order: str = "cycles", decay: float = 0.02,
                          learning_rate: float = 0.05, bound: float | None = None,
                          stimulus: float = 0.8, temperature: float = 0.0,
                          probe_noise: float = 0.0, record_every: int = 2,
@@ -882,6 +1071,24 @@ def typefaces_experiment(out: str | Path, *, n_classes: int = 8, n_exemplars: in
     ``typefaces.csv`` (per block: held-out accuracy on the current class and
     on all classes shown, chance, overlaps at ages 0-2), ``online.png``,
     ``typefaces-prototypes.png``, ``manifest.json`` (with the font list).
+
+    Parameters
+    ----------
+    out : path
+        Output directory (created if missing).
+    n_classes, n_exemplars, size, recent, window, code_length, record_every : int
+        As in :func:`online_typefaces` (defaults 8, 125, 16, 2, 2, 512 and 2).
+    noise, sigma, decay, learning_rate, stimulus, temperature, probe_noise : float
+        As in :func:`online_typefaces` (defaults 0, 1, 0.02, 0.05, 0.8, 0 and 0).
+    bound : float, optional
+        As in :func:`online_typefaces` (default ``None``).
+    held_out_font, code, name_codes, order, overlap : str
+        As in :func:`online_typefaces` (defaults ``HELD_OUT_FONT``, ``"blur"``,
+        ``"orthogonal"``, ``"cycles"`` and ``"weighted"``).
+    seed : int
+        The ``rng`` of :func:`online_typefaces` (default 0).
+    progress : ProgressCallback, optional
+        Passed on to :func:`online_typefaces`.
 
     Returns
     -------
@@ -897,7 +1104,7 @@ def typefaces_experiment(out: str | Path, *, n_classes: int = 8, n_exemplars: in
     res = online_typefaces(n_classes, n_exemplars, noise, size=size,
                            held_out_font=held_out_font, code=code, sigma=sigma,
                            recent=recent, window=window, code_length=code_length,
-                           decay=decay,
+                           name_codes=name_codes, order=order, decay=decay,
                            learning_rate=learning_rate, bound=bound, stimulus=stimulus,
                            temperature=temperature, probe_noise=probe_noise,
                            record_every=record_every, overlap=overlap, rng=seed,
@@ -956,11 +1163,20 @@ def _recent_summary(res: TypefaceLearningResult) -> dict[str, Any]:
     w = int(res.parameters["window"])
     old = res.overlap_by_age[:, w:]
     old = old[np.isfinite(old)]
+    thr = res.parameters["retrieval_threshold"]
+    by_kind = {}
+    for kind, b in res.overlap_by_age_kinds.items():
+        young, gone = b[:, :w][np.isfinite(b[:, :w])], b[:, w:][np.isfinite(b[:, w:])]
+        by_kind[kind] = {"window_mean": float(np.mean(young)), "window_min": float(np.min(young)),
+                         "window_above_threshold": int(np.sum(young >= thr)),
+                         "window_count": int(young.size),
+                         "old_mean": float(np.mean(gone)) if gone.size else None,
+                         "old_max": float(np.max(gone)) if gone.size else None}
     return {"recent_overlap_mean": float(np.mean(ov)), "recent_overlap_min": float(np.min(ov)),
             "recent_overlap_count": int(ov.size),
             "old_overlap_mean": float(np.mean(old)) if old.size else None,
             "old_overlap_max": float(np.max(old)) if old.size else None,
-"held_out_recent_accuracy": acc,
+            "held_out_recent_accuracy": acc,
             "held_out_recent_error": math.sqrt(acc * (1.0 - acc) / n_trials),
             "held_out_recent_trials": n_trials,
             "held_out_recent_chance": chance,
@@ -971,7 +1187,8 @@ def _recent_summary(res: TypefaceLearningResult) -> dict[str, Any]:
             "window_overlap_mean": float(np.mean(res.window_overlap)),
             "window_overlap_fraction_above_threshold":
                 float(np.mean(res.window_overlap >= res.parameters["retrieval_threshold"])),
-            "window_held_out_accuracy": float(np.nanmean(res.window_correct))}
+            "window_held_out_accuracy": float(np.nanmean(res.window_correct)),
+            "overlap_by_kind": by_kind}
 
 
 TSP_PARTIAL = "tsp.partial.json"
@@ -1004,6 +1221,37 @@ def tsp_experiment(out: str | Path, *, method: str = "hopfield-tank", cities: in
     Writes tsp.csv, tsp.png, tours.png (instance 0) and manifest.json. Every
     finished instance is kept in ``tsp.partial.json`` (written atomically)
     until the run completes; a re-run with the same settings resumes from it.
+
+    Parameters
+    ----------
+    out : path
+        Output directory (created if missing).
+    method : {"hopfield-tank", "anneal", "2opt", "exact"}
+        The method compared with the reference (default ``"hopfield-tank"``).
+    cities, instances : int
+        Cities per instance and number of random instances (defaults 10 and 20).
+    restarts : int
+        Hopfield-Tank runs per instance (``ht_restarts`` of
+        :func:`tsp_comparison`; default 1).
+    anneal_sweeps : int
+        Sweeps of the annealing (default 1000).
+    ht_d, ht_n_tilde : float
+        Hopfield-Tank parameters ``D`` (tour-length weight) and ``ñ`` (defaults
+        500 and 15; the other parameters keep their published values).
+    seed : int
+        Seed of the instances and the methods (default 0).
+    overwrite : bool
+        Discard a ``tsp.partial.json`` with other settings instead of raising.
+    progress : ProgressCallback, optional
+        ``progress("instances", done, total)`` after each instance.
+
+    Returns
+    -------
+    dict
+        ``rows`` (those of :func:`tsp_comparison`), ``table`` (per method: runs,
+        valid, mean and worst ratio, seconds), ``summary``, ``files``,
+        ``reference``, ``methods``, ``resumed`` (instances taken from the partial
+        file).
 
     Raises
     ------

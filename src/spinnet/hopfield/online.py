@@ -162,9 +162,22 @@ def noisy_exemplars(prototype: Any, n_exemplars: int, noise: float,
     :func:`spinnet.spins.flip`), so exemplars differ from each other and the
     expected overlap with the prototype is ``1 - 2·noise``.
 
+    Parameters
+    ----------
+    prototype : array_like of ±1, shape (N,)
+        The class prototype ``ξ`` (one pattern of ``N`` spins).
+    n_exemplars : int
+        Number of exemplars to draw (``>= 1``).
+    noise : float
+        Flip probability of each spin, in ``[0, 1]``.
+    rng : SeedLike
+        Seed or generator for the flips (``None``: fresh entropy).
+
     Returns
     -------
     ndarray of int8, shape (n_exemplars, N)
+        Row ``k`` is the prototype with each spin independently flipped with
+        probability ``noise``.
     """
     xi = check_spins(prototype, "prototype", ndim=1)
     n_exemplars = check_int(n_exemplars, "n_exemplars", minimum=1)

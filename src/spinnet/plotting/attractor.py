@@ -88,6 +88,21 @@ def tsp_figure(rows: Sequence[dict], *, title: str | None = None) -> Figure:
     """Tour-length ratio to the reference per method, and Hopfield-Tank validity.
 
     ``rows`` as returned by :func:`spinnet.experiments.attractor.tsp_comparison`.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        One row per (instance, method, run), with at least ``method``, ``ratio``
+        (tour length over the reference; NaN for an invalid tour) and ``valid``
+        (bool, or its CSV spelling ``"True"``/``"true"``/``"1"``).
+    title : str, optional
+        Figure title (``suptitle``); none by default.
+
+    Returns
+    -------
+    Figure
+        Left: box plot of the ratio per method (valid tours only). Right: the
+        fraction of valid tours per method (red where below 1).
     """
     methods = list(dict.fromkeys(str(r["method"]) for r in rows))
     fig = Figure(figsize=(10, 4.2), layout="constrained")
@@ -118,6 +133,26 @@ def tsp_tours_figure(coordinates: Any, tours: dict[str, Any], lengths: dict[str,
     """Cities and tours side by side; optionally the Hopfield-Tank output matrix ``V``.
 
     ``tours`` maps method names to tours (``None`` for an invalid state).
+
+    Parameters
+    ----------
+    coordinates : array_like of float, shape (n, 2)
+        City positions.
+    tours : dict str -> sequence of int or None
+        Per method, the visiting order of the ``n`` cities (closed back to the
+        first), or ``None`` for an invalid Hopfield-Tank state.
+    lengths : dict str -> float
+        Per method with a tour, its length (shown in the panel title).
+    V : array_like of float, shape (n, n), optional
+        Hopfield-Tank outputs ``V_Xi`` in ``[0, 1]`` (city ``X``, position ``i``),
+        drawn in an extra last panel; none by default.
+    title : str, optional
+        Figure title (``suptitle``); none by default.
+
+    Returns
+    -------
+    Figure
+        One panel per method (cities and closed tour), plus the ``V`` panel.
     """
     x = np.asarray(coordinates, dtype=float)
     n_panels = len(tours) + (V is not None)
