@@ -40,7 +40,10 @@ def _spinnet_without_torch(*args: str, cwd) -> subprocess.CompletedProcess:
     ["theory", "ags", "--alpha", "0.05", "--T", "0.3"],
     ["perceptron", "capacity", "--N", "20", "--alpha", "1,2,3", "--samples", "5", "--out",
      "cap"],
-], ids=["demo", "hopfield-recall", "ising-simulate", "theory-ags", "perceptron-capacity"])
+    ["reproduce", "--preset", "smoke", "--only", "ising.tc-square,modern.attention", "--out",
+     "rep"],
+], ids=["demo", "hopfield-recall", "ising-simulate", "theory-ags", "perceptron-capacity",
+        "reproduce"])
 def test_core_commands_run_without_torch(args, tmp_path):
     proc = _spinnet_without_torch(*args, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr

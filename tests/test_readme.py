@@ -68,6 +68,11 @@ SMALLEST: dict[str, list[str]] = {
                         "--batch-size", "200", "--samples", "5000"],
     "van sample": [],
     "van train": [],
+    "phases run --protocol": ["--L", "8,12,16", "--samples", "24", "--net", "fcnn",
+                              "--networks", "1", "--epochs", "2", "--n-boot", "4"],
+    "phases scan": ["--Jd", "-0.3,0.5", "--L", "8,12,16", "--samples", "40", "--networks", "1",
+                    "--epochs", "2", "--n-boot", "10"],
+    "reproduce": ["--only", "ising.tc-square,neurons.xor-single-unit"],
 }
 
 #: commands that serve until interrupted: started as a subprocess, checked, stopped.

@@ -65,7 +65,14 @@ __all__ = [
 
 
 class Moments(NamedTuple):
-    """Moments of the per-spin magnetization: ``⟨|m|⟩``, ``⟨m²⟩``, ``⟨m⁴⟩``."""
+    """Moments of the per-spin magnetization: ``⟨|m|⟩``, ``⟨m²⟩``, ``⟨m⁴⟩``.
+
+    Attributes
+    ----------
+    abs_m, m2, m4 : float or ndarray of float, shape (...)
+        ``⟨|m|⟩``, ``⟨m²⟩`` and ``⟨m⁴⟩`` per series (the shape of the series
+        without the time axis).
+    """
 
     abs_m: float | np.ndarray
     m2: float | np.ndarray
@@ -167,6 +174,12 @@ def abs_magnetization(m: Any, axis: int = -1) -> float | np.ndarray:
         Series of per-spin magnetizations.
     axis : int, default -1
         Time axis.
+
+    Returns
+    -------
+    float or ndarray of float, shape (...)
+        ``⟨|m|⟩``, one per series (the input shape without the time ``axis``;
+        a float for a single series).
     """
     arr = _series(m, "m", axis)
     return _scalar(np.abs(arr).mean(axis=axis))
@@ -181,6 +194,12 @@ def moments(m: Any, axis: int = -1) -> Moments:
         Series of per-spin magnetizations.
     axis : int, default -1
         Time axis.
+
+    Returns
+    -------
+    Moments
+        ``abs_m``, ``m2``, ``m4``: floats, or arrays of the input shape
+        without the time ``axis``.
     """
     arr = _series(m, "m", axis)
     m2 = arr * arr
@@ -263,6 +282,12 @@ def specific_heat(e: Any, T: float, N: int, axis: int = -1) -> float | np.ndarra
         Number of spins.
     axis : int, default -1
         Time axis.
+
+    Returns
+    -------
+    float or ndarray of float, shape (...)
+        ``c``, one per series (the input shape without the time ``axis``;
+        a float for a single series).
     """
     arr = _series(e, "e", axis)
     beta = _beta(T)
@@ -285,6 +310,12 @@ def binder_cumulant(m: Any, axis: int = -1) -> float | np.ndarray:
         Series of per-spin magnetizations.
     axis : int, default -1
         Time axis.
+
+    Returns
+    -------
+    float or ndarray of float, shape (...)
+        ``U₄``, one per series (the input shape without the time ``axis``;
+        a float for a single series).
 
     Raises
     ------
@@ -309,6 +340,19 @@ class CrossingPair:
     enclose the crossing; ``bootstrap_failures`` counts bootstrap replicas
     without a crossing in the window (a large count means the window is too
     narrow or the curves too noisy).
+
+    Attributes
+    ----------
+    L1, L2 : int
+        The two linear sizes, ``L1 < L2``.
+    T_cross, T_cross_err : float
+        Crossing temperature and its bootstrap error.
+    U4_cross, U4_cross_err : float
+        ``U₄`` at the crossing and its bootstrap error.
+    bracket : tuple of (float, float)
+        Grid temperatures enclosing the crossing.
+    bootstrap_failures : int
+        Bootstrap replicas without a crossing in the window.
     """
 
     L1: int

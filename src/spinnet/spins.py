@@ -37,6 +37,16 @@ __all__ = [
 def bits_to_spins(bits: Any) -> np.ndarray:
     """Map Bernoulli units ``v ∈ {0, 1}`` to spins ``s = 2v - 1`` (``int8``).
 
+    Parameters
+    ----------
+    bits : array_like of {0, 1}, any shape
+        Bernoulli units (any numeric or bool dtype; may be empty).
+
+    Returns
+    -------
+    ndarray of int8, same shape as ``bits``
+        Spins ``±1``.
+
     Raises
     ------
     ValueError
@@ -49,7 +59,18 @@ def bits_to_spins(bits: Any) -> np.ndarray:
 
 
 def spins_to_bits(spins: Any) -> np.ndarray:
-    """Map spins ``s ∈ {-1, +1}`` to Bernoulli units ``v = (s + 1) / 2`` (``uint8``)."""
+    """Map spins ``s ∈ {-1, +1}`` to Bernoulli units ``v = (s + 1) / 2`` (``uint8``).
+
+    Parameters
+    ----------
+    spins : array_like of ±1, any shape
+        Spins (non-±1 values raise ``ValueError``).
+
+    Returns
+    -------
+    ndarray of uint8, same shape as ``spins``
+        Bits ``0`` (for ``-1``) and ``1`` (for ``+1``).
+    """
     s = check_spins(spins, "spins")
     return ((s + 1) // 2).astype(np.uint8)
 

@@ -50,6 +50,13 @@ class ErrorEstimate(NamedTuple):
 
     Both fields are floats, or arrays of the same shape for vector-valued
     estimates. ``str(ErrorEstimate(0.91132, 0.00012))`` is ``"0.91132 ± 0.00012"``.
+
+    Attributes
+    ----------
+    value : float or ndarray of float, any shape
+        The estimate.
+    error : float or ndarray of float, same shape as ``value``
+        Its one-standard-deviation error.
     """
 
     value: float | np.ndarray
@@ -106,11 +113,11 @@ class BinningResult(NamedTuple):
         Standard error of the mean at the chosen blocking level (the plateau).
     bin_size : int
         Bin size ``2^k`` of the chosen level.
-    bin_sizes : ndarray of int
+    bin_sizes : ndarray of int, shape (n_levels,)
         Bin sizes ``1, 2, 4, ...`` of all levels.
-    errors : ndarray
+    errors : ndarray of float, shape (n_levels,)
         Standard error of the mean estimated at each level (``σ_k / √n_k``).
-    errors_error : ndarray
+    errors_error : ndarray of float, shape (n_levels,)
         Statistical uncertainty of each entry of ``errors``,
         ``errors / √(2(n_k - 1))``.
     tau : float

@@ -17,7 +17,18 @@ __all__ = ["check_energy_model", "torch_energy"]
 
 
 def check_energy_model(model: Any) -> int:
-    """Return ``model.n_spins`` or raise ``TypeError`` for an object without an energy."""
+    """Return ``model.n_spins`` or raise ``TypeError`` for an object without an energy.
+
+    Parameters
+    ----------
+    model : SpinModel
+        A spinnet spin model (``SquareIsing``, ``SherringtonKirkpatrick``, ...).
+
+    Returns
+    -------
+    int
+        ``model.n_spins``.
+    """
     from spinnet.models.base import SpinModel
 
     if not isinstance(model, SpinModel):

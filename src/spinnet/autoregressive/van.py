@@ -44,7 +44,19 @@ KIND = "spinnet.autoregressive.VAN"
 
 
 def build_net(config: dict[str, Any]) -> AutoregressiveNet:
-    """Rebuild a :class:`MADE` or :class:`PixelCNN` from its ``get_config()`` dict."""
+    """Rebuild a :class:`MADE` or :class:`PixelCNN` from its ``get_config()`` dict.
+
+    Parameters
+    ----------
+    config : dict
+        ``get_config()`` of a network: ``net`` (``"made"`` or ``"pixelcnn"``)
+        plus the constructor arguments.
+
+    Returns
+    -------
+    AutoregressiveNet
+        A freshly initialised network of that configuration.
+    """
     from spinnet.autoregressive.made import MADE
     from spinnet.autoregressive.pixelcnn import PixelCNN
 

@@ -463,6 +463,8 @@ class DeepAutoencoder(torch.nn.Module):
         Seed for random initial weights (``N(0, 0.01²)``) when not built by
         :meth:`from_dbn`.
     dtype : torch.dtype
+    device : torch.device or str, default "cpu"
+        Device of the parameters.
     """
 
     def __init__(self, layer_sizes: Any, visible: str = "bernoulli", *,
@@ -756,6 +758,20 @@ def pca_reconstruction_error(train: Any, test: Any, n_components: int) -> float:
 
     Returns the mean over test images of the squared error summed over pixels,
     the measure of :meth:`DeepAutoencoder.reconstruction_error`.
+
+    Parameters
+    ----------
+    train : array_like, shape (n_train, n_features)
+        Data the PCA is fitted on.
+    test : array_like, shape (n_test, n_features)
+        Data reconstructed.
+    n_components : int
+        Number of principal components (the code size; <= min(train.shape)).
+
+    Returns
+    -------
+    float
+        Mean over test rows of the summed squared error.
     """
     from sklearn.decomposition import PCA
 

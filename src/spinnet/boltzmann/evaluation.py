@@ -106,8 +106,8 @@ def free_energy(W: Any, b: Any, c: Any, v: Any) -> torch.Tensor:
 
     Parameters
     ----------
-    W, b, c : tensor or array_like
-        Weights ``(n_visible, n_hidden)``, visible biases and hidden biases.
+    W, b, c : tensor or array_like, shape (n_visible, n_hidden), (n_visible,), (n_hidden,)
+        Weights, visible biases and hidden biases.
     v : tensor or array_like, shape (n_visible,) or (B, n_visible)
         Binary {0, 1} visible states.
 
@@ -141,9 +141,8 @@ def exact_log_z_from_params(W: Any, b: Any, c: Any, *, batch: int = 2**16) -> fl
 
     Parameters
     ----------
-    W, b, c : tensor or array_like
-        Weights ``(n_visible, n_hidden)``, visible biases ``(n_visible,)`` and hidden
-        biases ``(n_hidden,)``.
+    W, b, c : tensor or array_like, shape (n_visible, n_hidden), (n_visible,), (n_hidden,)
+        Weights, visible biases and hidden biases.
     batch : int, optional
         Number of enumerated states processed at once (memory ``batch × max(n_v, n_h)``).
 
@@ -233,6 +232,19 @@ def model_rate_bias(W: Any, b: Any, c: Any, *, n_chains: int = 100, n_sweeps: in
     Any base model gives an unbiased estimate of ``Z``; a closer one gives
     smaller variance, and it need not be exact.
 
+    Parameters
+    ----------
+    W, b, c : tensor or array_like, shape (n_visible, n_hidden), (n_visible,), (n_hidden,)
+        RBM parameters (Bernoulli visibles).
+    n_chains : int, default 100
+        Number of Gibbs chains.
+    n_sweeps : int, default 500
+        Block-Gibbs sweeps per chain (the second half is averaged).
+    eps : float, default 1e-3
+        Clipping of the marginals ``p``.
+    rng : SeedLike, default None
+        Seed or generator of the chains.
+
     Returns
     -------
     torch.Tensor, shape (n_visible,), float64
@@ -266,9 +278,15 @@ def default_betas(n_betas: int | None = None) -> torch.Tensor:
     10000 on [0.9, 1] (14,501 values from 0 to 1). With ``n_betas`` the three
     segments keep the same proportions of a total of ``n_betas`` values.
 
+    Parameters
+    ----------
+    n_betas : int or None, default None
+        Total number of values (>= 4); ``None`` gives 14,501.
+
     Returns
     -------
-    torch.Tensor, float64, increasing from 0.0 to 1.0
+    torch.Tensor of float64, shape (n_betas,)
+        Increasing from exactly 0.0 to exactly 1.0.
     """
     steps = (500, 4000, 10000)
     if n_betas is not None:
@@ -301,14 +319,14 @@ def ais_log_z(W: Any, b: Any, c: Any, *, base_visible_bias: Any = None, betas: A
 
     Parameters
     ----------
-    W, b, c : tensor or array_like
-        Weights ``(n_visible, n_hidden)`` and biases of the target RBM.
+    W, b, c : tensor or array_like, shape (n_visible, n_hidden), (n_visible,), (n_hidden,)
+        Weights and biases of the target RBM.
     base_visible_bias : tensor or array_like, shape (n_visible,), optional
         Visible biases ``b_A`` of the base model: :func:`base_rate_bias` of the
         training data (Salakhutdinov & Murray) or, more robust for models far
         from the data, :func:`model_rate_bias`. Default zeros (uniform base
         distribution).
-    betas : tensor or array_like, optional
+    betas : tensor or array_like, shape (n_betas,), optional
         Increasing schedule from exactly 0 to exactly 1. Default
         :func:`default_betas` ``(n_betas)``.
     n_betas : int, optional
@@ -387,7 +405,7 @@ def log_likelihood(W: Any, b: Any, c: Any, data: Any, log_z: float) -> float:
 
     Parameters
     ----------
-    W, b, c : tensor or array_like
+    W, b, c : tensor or array_like, shape (n_visible, n_hidden), (n_visible,), (n_hidden,)
         RBM parameters.
     data : tensor or array_like, shape (B, n_visible)
         Binary {0, 1} visible vectors.
@@ -418,8 +436,8 @@ def hidden_feature_accuracy(W: Any, c: Any, train: Any, train_labels: Any, test:
 
     Parameters
     ----------
-    W, c : tensor or array_like
-        Weights ``(n_visible, n_hidden)`` and hidden biases.
+    W, c : tensor or array_like, shape (n_visible, n_hidden) and (n_hidden,)
+        Weights and hidden biases.
     train, test : array_like, shape (B, n_visible)
     train_labels, test_labels : array_like of int, shape (B,)
     max_iter : int

@@ -483,6 +483,18 @@ def encoder_connectivity(n_io: int = 4, n_hidden: int = 2) -> np.ndarray:
     Unit order: ``V1`` (``0 .. n_io-1``), ``V2`` (``n_io .. 2 n_io - 1``), then
     hidden units. Connections: V1-H, H-V2, within V1, within V2; none V1-V2
     and none within H.
+
+    Parameters
+    ----------
+    n_io : int, default 4
+        Units in each of ``V1`` and ``V2``.
+    n_hidden : int, default 2
+        Hidden units.
+
+    Returns
+    -------
+    ndarray of bool, shape (2 n_io + n_hidden, 2 n_io + n_hidden)
+        Symmetric mask of allowed connections, zero diagonal.
     """
     n_io = check_int(n_io, "n_io", minimum=1)
     n_hidden = check_int(n_hidden, "n_hidden", minimum=1)

@@ -679,6 +679,18 @@ def cd_gradient(rbm: RBM, v: Any, k: int = 1,
     (Rao-Blackwellised). CD-k is biased for finite ``k`` (Carreira-Perpiñán &
     Hinton, AISTATS 2005); the bias vanishes as ``k → ∞``.
 
+    Parameters
+    ----------
+    rbm : RBM
+        The machine (its current parameters).
+    v : array_like or torch.Tensor, shape (n_visible,) or (batch, n_visible)
+        Data vectors (valid visible states: 0/1 for Bernoulli, ±1 for Ising,
+        real for Gaussian visibles).
+    k : int, default 1
+        Block-Gibbs steps of the negative phase.
+    rng : torch.Generator, SeedLike or None, default None
+        Seed or generator of the Gibbs sampling.
+
     Returns
     -------
     dict
@@ -702,8 +714,17 @@ def pcd_gradient(rbm: RBM, v: Any, chains: Any, k: int = 1,
 
     Parameters
     ----------
+    rbm : RBM
+        The machine (its current parameters).
+    v : array_like or torch.Tensor, shape (n_visible,) or (batch, n_visible)
+        Data vectors (valid visible states: 0/1 for Bernoulli, ±1 for Ising,
+        real for Gaussian visibles).
     chains : array-like, shape (n_chains, n_visible)
         Current states of the persistent chains (valid visible states).
+    k : int, default 1
+        Block-Gibbs steps of the negative phase.
+    rng : torch.Generator, SeedLike or None, default None
+        Seed or generator of the Gibbs sampling.
 
     Returns
     -------
@@ -762,6 +783,18 @@ def pseudo_log_likelihood(rbm: RBM, v: Any) -> torch.Tensor:
 
     ``P(v_i | v_{-i}) = σ(F(v^{¬i}) - F(v))`` with ``v^{¬i}`` the state with
     unit ``i`` flipped. Binary visibles only.
+
+    Parameters
+    ----------
+    rbm : RBM
+        The machine (its current parameters).
+    v : array_like or torch.Tensor, shape (n_visible,) or (batch, n_visible)
+        Data vectors (binary visibles only: 0/1 for Bernoulli, ±1 for Ising).
+
+    Returns
+    -------
+    torch.Tensor, shape ()
+        Batch mean of the pseudo-log-likelihood (nats).
     """
     rbm = _check_rbm(rbm)
     _require_binary(rbm, "pseudo_log_likelihood")
@@ -777,7 +810,21 @@ def pseudo_log_likelihood(rbm: RBM, v: Any) -> torch.Tensor:
 
 
 def pl_gradient(rbm: RBM, v: Any) -> dict[str, torch.Tensor]:
-    """Exact gradient (ascent direction) of :func:`pseudo_log_likelihood`, by autograd."""
+    """Exact gradient (ascent direction) of :func:`pseudo_log_likelihood`, by autograd.
+
+    Parameters
+    ----------
+    rbm : RBM
+        The machine (its current parameters).
+    v : array_like or torch.Tensor, shape (n_visible,) or (batch, n_visible)
+        Data vectors (binary visibles only: 0/1 for Bernoulli, ±1 for Ising).
+
+    Returns
+    -------
+    dict of str to torch.Tensor
+        ``{"W": shape (n_visible, n_hidden), "b": shape (n_visible,), "c": shape
+        (n_hidden,)}``.
+    """
     rbm = _check_rbm(rbm)
     _require_binary(rbm, "pl_gradient")
     vt, _ = rbm._check_visible(v, "v")
@@ -792,6 +839,18 @@ def ratio_matching_objective(rbm: RBM, v: Any) -> torch.Tensor:
     This is Hyvärinen's ratio matching (Comput. Stat. Data Anal. 51, 2499
     (2007), eq. (9) with ``g(u) = (1 + u)^{-2}``): ``u = P(v)/P(v^{¬i})``
     needs no partition function. ``J`` is *minimised*. Binary visibles only.
+
+    Parameters
+    ----------
+    rbm : RBM
+        The machine (its current parameters).
+    v : array_like or torch.Tensor, shape (n_visible,) or (batch, n_visible)
+        Data vectors (binary visibles only: 0/1 for Bernoulli, ±1 for Ising).
+
+    Returns
+    -------
+    torch.Tensor, shape ()
+        Batch mean of ``J`` (to be minimised).
     """
     rbm = _check_rbm(rbm)
     _require_binary(rbm, "ratio_matching_objective")
@@ -800,7 +859,21 @@ def ratio_matching_objective(rbm: RBM, v: Any) -> torch.Tensor:
 
 
 def rm_gradient(rbm: RBM, v: Any) -> dict[str, torch.Tensor]:
-    """Ascent direction ``-∇J`` of the ratio-matching objective, by autograd."""
+    """Ascent direction ``-∇J`` of the ratio-matching objective, by autograd.
+
+    Parameters
+    ----------
+    rbm : RBM
+        The machine (its current parameters).
+    v : array_like or torch.Tensor, shape (n_visible,) or (batch, n_visible)
+        Data vectors (binary visibles only: 0/1 for Bernoulli, ±1 for Ising).
+
+    Returns
+    -------
+    dict of str to torch.Tensor
+        ``{"W": shape (n_visible, n_hidden), "b": shape (n_visible,), "c": shape
+        (n_hidden,)}``.
+    """
     rbm = _check_rbm(rbm)
     _require_binary(rbm, "rm_gradient")
     vt, _ = rbm._check_visible(v, "v")
@@ -850,6 +923,16 @@ def exact_log_z(rbm: RBM) -> torch.Tensor:
     visibles integrated analytically (this also covers Gaussian visibles).
     All sums use log-sum-exp.
 
+    Parameters
+    ----------
+    rbm : RBM
+        The machine (its current parameters).
+
+    Returns
+    -------
+    torch.Tensor, shape ()
+        ``log Z`` (nats), detached.
+
     Raises
     ------
     ValueError
@@ -860,7 +943,21 @@ def exact_log_z(rbm: RBM) -> torch.Tensor:
 
 
 def exact_log_likelihood(rbm: RBM, v: Any) -> torch.Tensor:
-    """Exact mean log-likelihood ``⟨-F(v)⟩_batch - log Z`` (a log-density for Gaussian)."""
+    """Exact mean log-likelihood ``⟨-F(v)⟩_batch - log Z`` (a log-density for Gaussian).
+
+    Parameters
+    ----------
+    rbm : RBM
+        The machine (its current parameters).
+    v : array_like or torch.Tensor, shape (n_visible,) or (batch, n_visible)
+        Data vectors (valid visible states: 0/1 for Bernoulli, ±1 for Ising,
+        real for Gaussian visibles).
+
+    Returns
+    -------
+    torch.Tensor, shape ()
+        Mean log-likelihood per data vector (nats), detached.
+    """
     rbm = _check_rbm(rbm)
     vt, _ = rbm._check_visible(v, "v")
     return (-rbm._free_energy(vt, rbm.W, rbm.b, rbm.c).mean() - _log_z(rbm, rbm.params)
@@ -872,6 +969,20 @@ def exact_loglik_gradient(rbm: RBM, v: Any) -> dict[str, torch.Tensor]:
 
     ``∇⟨log P(v)⟩ = ⟨-∇F⟩_data - ⟨-∇F⟩_model``; the model term is ``∇ log Z``
     with ``log Z`` from :func:`exact_log_z` (enumeration of ≤ 20 units).
+
+    Parameters
+    ----------
+    rbm : RBM
+        The machine (its current parameters).
+    v : array_like or torch.Tensor, shape (n_visible,) or (batch, n_visible)
+        Data vectors (valid visible states: 0/1 for Bernoulli, ±1 for Ising,
+        real for Gaussian visibles).
+
+    Returns
+    -------
+    dict of str to torch.Tensor
+        ``{"W": shape (n_visible, n_hidden), "b": shape (n_visible,), "c": shape
+        (n_hidden,)}``.
     """
     rbm = _check_rbm(rbm)
     vt, _ = rbm._check_visible(v, "v")

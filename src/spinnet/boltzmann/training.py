@@ -107,10 +107,11 @@ class RuleState:
         Gibbs sweeps per update (``config.k``).
     gen : torch.Generator
         The epoch's generator (all random draws of a rule come from it).
-    W : torch.Tensor
+    W : torch.Tensor, shape (n_visible, n_hidden)
         The weights to multiply with (``rbm.W`` or a low-precision copy).
-    chains : torch.Tensor or None
-        Persistent chains (rules with ``persistent=True``); a rule replaces them.
+    chains : torch.Tensor, shape (n_chains, n_visible) or (n_betas, n_chains, n_visible), or None
+        Persistent chains (rules with ``persistent=True``; the leading temperature
+        axis for tempered rules); a rule replaces them.
     betas : torch.Tensor or None
         Inverse temperatures, shape ``(n_betas, 1)`` (tempered rules).
     gaussian_hidden : bool
@@ -169,7 +170,21 @@ TRAINING_RULES: dict[str, TrainingRule] = {}
 
 
 def register_rule(rule: TrainingRule, *, replace: bool = False) -> TrainingRule:
-    """Add ``rule`` to :data:`TRAINING_RULES` (``replace=True`` to redefine a name)."""
+    """Add ``rule`` to :data:`TRAINING_RULES` (``replace=True`` to redefine a name).
+
+    Parameters
+    ----------
+    rule : TrainingRule
+        The rule; its ``name`` becomes the key (the ``method`` of
+        :class:`TrainConfig`).
+    replace : bool, default False
+        Allow redefining an existing name.
+
+    Returns
+    -------
+    TrainingRule
+        ``rule`` itself (so it can be used as a decorator result).
+    """
     if not isinstance(rule, TrainingRule):
         raise TypeError(f"rule must be a TrainingRule; got {type(rule).__name__}")
     if not callable(rule.gradient):
@@ -181,14 +196,30 @@ def register_rule(rule: TrainingRule, *, replace: bool = False) -> TrainingRule:
 
 
 def unregister_rule(name: str) -> None:
-    """Remove the rule ``name`` from :data:`TRAINING_RULES`."""
+    """Remove the rule ``name`` from :data:`TRAINING_RULES`.
+
+    Parameters
+    ----------
+    name : str
+        Key of the rule (``KeyError`` if absent).
+    """
     if name not in TRAINING_RULES:
         raise KeyError(f"no training rule named {name!r}")
     del TRAINING_RULES[name]
 
 
 def get_rule(name: str) -> TrainingRule:
-    """The registered rule ``name`` (``ValueError`` listing the known ones otherwise)."""
+    """The registered rule ``name`` (``ValueError`` listing the known ones otherwise).
+
+    Parameters
+    ----------
+    name : str
+        Key of :data:`TRAINING_RULES`.
+
+    Returns
+    -------
+    TrainingRule
+    """
     check_option(name, "method", tuple(TRAINING_RULES))
     return TRAINING_RULES[name]
 
@@ -229,6 +260,16 @@ def default_pt_betas(n_betas: int = 10) -> tuple[float, ...]:
     ``β = 0`` is the uniform distribution over visible states, which the chain
     samples exactly in one sweep, so the ladder always has a perfectly mixing
     end (Desjardins et al., AISTATS 2010, use a ladder of this kind).
+
+    Parameters
+    ----------
+    n_betas : int, default 10
+        Number of temperatures (>= 2).
+
+    Returns
+    -------
+    tuple of float
+        ``(1, …, 0)``, length ``n_betas``.
     """
     n_betas = check_int(n_betas, "n_betas", minimum=2)
     return tuple(float(x) for x in np.linspace(1.0, 0.0, n_betas))

@@ -30,6 +30,8 @@ from spinnet.cli import memories as _memories
 from spinnet.cli import names as _names
 from spinnet.cli import neurons as _neurons
 from spinnet.cli import phases as _phases
+from spinnet.cli import phases_scan as _phases_scan
+from spinnet.cli import reproduce as _reproduce
 from spinnet.cli import retrieval as _retrieval
 from spinnet.cli import theory as _theory
 from spinnet.cli import van as _van
@@ -110,11 +112,13 @@ app.add_typer(_neurons.perceptron_app, name="perceptron")
 app.add_typer(_neurons.mlp_app, name="mlp")
 app.add_typer(_dense.dam_app, name="dam")
 app.add_typer(_dense.modern_app, name="modern")
+_phases.phases_app.command("scan")(_phases_scan.scan)
 app.add_typer(_phases.phases_app, name="phases")
 app.command("inverse-ising")(_boltzmann.inverse_ising)
 app.add_typer(_data.data_app, name="data")
 app.command("lab")(_lab.lab)
 app.add_typer(_van.van_app, name="van")
+app.command("reproduce")(_reproduce.reproduce)
 
 
 @app.command("version")

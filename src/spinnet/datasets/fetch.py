@@ -52,7 +52,18 @@ class FetchError(RuntimeError):
 
 
 def mnist_files(split: str = "all") -> list[str]:
-    """The gzip file names of a split: ``"test"``, ``"train"`` or ``"all"``."""
+    """The gzip file names of a split: ``"test"``, ``"train"`` or ``"all"``.
+
+    Parameters
+    ----------
+    split : {"test", "train", "all"}, default "all"
+        Which MNIST sets.
+
+    Returns
+    -------
+    list of str
+        Image and label IDX file names (``"t10k-images-idx3-ubyte.gz"``, ...).
+    """
     if split not in _SPLITS:
         raise ValueError(f"split must be one of {sorted(_SPLITS)}; got {split!r}")
     return [f"{kind}-{what}-idx{d}-ubyte.gz" for kind in _SPLITS[split]

@@ -273,7 +273,18 @@ MNIST_FILES: dict[str, tuple[str, str]] = {
 
 
 def mnist_kinds(directory: str | os.PathLike[str]) -> list[str]:
-    """Which MNIST sets ``directory`` holds: a sublist of ``["test", "train"]``."""
+    """Which MNIST sets ``directory`` holds: a sublist of ``["test", "train"]``.
+
+    Parameters
+    ----------
+    directory : str or os.PathLike
+        Directory to look in (a missing directory holds nothing).
+
+    Returns
+    -------
+    list of str
+        ``"test"`` and/or ``"train"``, in this order.
+    """
     d = Path(directory)
     return [split for split, kind in (("test", "t10k"), ("train", "train"))
             if d.is_dir() and _has_kind(d, kind)]
@@ -284,7 +295,13 @@ class MnistNotFoundError(FileNotFoundError):
 
 
 def cache_dir() -> Path:
-    """The user cache directory for spinnet's data (``platformdirs``), e.g. ``~/.cache/spinnet``."""
+    """The user cache directory for spinnet's data (``platformdirs``), e.g. ``~/.cache/spinnet``.
+
+    Returns
+    -------
+    Path
+        The directory (not created here).
+    """
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("spinnet"))
@@ -298,6 +315,16 @@ def mnist_search_path(data_dir: str | os.PathLike[str] | None = None) -> list[tu
     (``spinnet data fetch mnist`` puts the files there), then the repository-relative
     fallback ``../shared/data/mnist`` (beside a source checkout, and beside the
     current directory) used by the tests.
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        Explicit directory (the CLI's ``--data-dir``).
+
+    Returns
+    -------
+    list of tuple of (str, Path)
+        ``(label, directory)`` in search order; directories need not exist.
     """
     if data_dir is not None:
         return [("--data-dir", Path(data_dir).expanduser())]
@@ -330,6 +357,11 @@ def resolve_mnist_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     ----------
     data_dir : str or os.PathLike, optional
         Look only here (the CLI's ``--data-dir``).
+
+    Returns
+    -------
+    Path
+        The directory holding the MNIST test-set files.
 
     Raises
     ------

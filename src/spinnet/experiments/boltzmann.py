@@ -58,7 +58,25 @@ KeptCallback = Callable[[str], None]
 # ------------------------------------------------------------------------------ data
 @dataclass
 class RBMData:
-    """Binary data for an RBM: ``{0, 1}`` float64 rows, labels where the source has them."""
+    """Binary data for an RBM: ``{0, 1}`` float64 rows, labels where the source has them.
+
+    Attributes
+    ----------
+    x_train : ndarray of float64, shape (n_train, n_visible)
+        Training rows.
+    x_test : ndarray of float64, shape (n_test, n_visible), or None
+        Test rows (``None`` for a ``.npy`` source).
+    y_train, y_test : ndarray of int, shape (n_train,) and (n_test,), or None
+        Labels (digits, MNIST).
+    shape : list of int or None
+        Image shape of a row, for figures.
+    source : str
+        ``"digits"``, ``"mnist"`` or the ``.npy`` path.
+    split : str or None, default None
+        Which MNIST split was used.
+    directory : str or None, default None
+        Directory the MNIST files were read from.
+    """
 
     x_train: np.ndarray
     x_test: np.ndarray | None
@@ -88,6 +106,18 @@ def load_rbm_data(data: str, data_dir: str | Path | None = None) -> RBMData:
     with :func:`spinnet.spins.spins_to_bits`: the first 1500 images train, the rest
     test. ``mnist`` uses :func:`spinnet.datasets.load_mnist_split` (the 60k training
     set when present, else the t10k 8000/2000 split), binarised at grey level 0.5.
+
+    Parameters
+    ----------
+    data : str
+        ``"digits"``, ``"mnist"`` or the path of a ``.npy`` file of 0/1 rows,
+        shape (n, n_visible).
+    data_dir : str, path or None, default None
+        Directory of the MNIST files (``None``: the default search path).
+
+    Returns
+    -------
+    RBMData
 
     Raises
     ------
@@ -176,6 +206,49 @@ def rbm_train(*, data: str = "digits", data_dir: str | Path | None = None, hidde
     ``history.png``, ``samples.png``, ``filters.png`` and ``manifest.json``.
     Re-running with the same settings resumes (a larger ``epochs`` continues);
     other settings are refused unless ``overwrite``.
+
+    Parameters
+    ----------
+    data : str, default "digits"
+        ``"digits"``, ``"mnist"`` or the path of a ``.npy`` file of 0/1 rows
+        (see :func:`load_rbm_data`).
+    data_dir : str, path or None, default None
+        Directory of the MNIST files (``None``: the default search path).
+    hidden : int, default 500
+        Number of hidden units.
+    method : str, default "cd"
+        Training rule, a key of :data:`spinnet.boltzmann.training.TRAINING_RULES`
+        (``"cd"``, ``"pcd"``, ``"pt"``, ``"pl"``, ``"rm"``, ``"exact"``).
+    k : int, default 1
+        Gibbs steps of CD-k / PCD-k.
+    epochs : int, default 10
+        Total epochs (a resumed run continues up to it).
+    lr : float, default 0.01
+        Learning rate.
+    batch_size : int, default 100
+        Mini-batch size.
+    momentum : float, default 0.5
+        Momentum of the parameter updates.
+    weight_decay : float, default 0.0
+        L2 penalty on ``W``.
+    centering : bool, default False
+        Centered parametrisation (Montavon & Müller 2012).
+    seed : int, default 0
+        Seed of the initialisation and sampling.
+    monitor : int or None, default None
+        Training vectors used for the per-epoch metrics; ``None`` chooses a
+        number that keeps the pseudo-likelihood cheap.
+    matmul_dtype : {None, "float32", "float64", "bfloat16"}, default None
+        Floating type of the sampling estimators' matrix products
+        (see :class:`~spinnet.boltzmann.training.TrainConfig`).
+    out : path, default Path("spinnet-rbm-train")
+        Output directory.
+    overwrite : bool, default False
+        Discard a checkpoint and model of other settings in ``out``.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``; ``None`` reports nothing.
+    kept : callable or None, default None
+        Called with a sentence saying what an interruption keeps.
 
     Returns
     -------
@@ -308,6 +381,31 @@ def rbm_eval(*, source: Path, ais: bool = True, runs: int = 100, ais_steps: int 
     inverse temperatures from 0 to 1; default 14,500 as Salakhutdinov & Murray 2008).
     Writes ``eval.json`` and ``manifest.json`` into ``out``.
 
+    Parameters
+    ----------
+    source : path
+        A ``rbm train`` output directory or a saved model.
+    ais : bool, default True
+        Estimate ``log Z`` by annealed importance sampling (Salakhutdinov &
+        Murray 2008).
+    runs : int, default 100
+        Number of AIS runs.
+    ais_steps : int or None, default None
+        Annealing steps (``None``: 14,500).
+    seed : int, default 0
+        Seed of AIS and of the base-rate model.
+    base : {"model", "data", "uniform"}, default "model"
+        Visible biases of the AIS base distribution: fitted to samples of the
+        model, the data base rates, or zero.
+    classify : bool, default False
+        Also the accuracy of a classifier on the hidden features (labelled data).
+    data_dir : str, path or None, default None
+        Directory of the MNIST files.
+    out : path, default Path("spinnet-rbm-eval")
+        Output directory.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``; ``None`` reports nothing.
+
     Returns
     -------
     dict
@@ -387,6 +485,19 @@ def rbm_sample(*, source: Path, samples: int = 16, sweeps: int = 1000, seed: int
                out: Path = Path("spinnet-rbm-sample")) -> dict[str, Any]:
     """Draw samples of a trained RBM (:meth:`RBM.sample`); samples.npy and samples.png.
 
+    Parameters
+    ----------
+    source : path
+        A ``rbm train`` output directory or a saved model.
+    samples : int, default 16
+        Number of independent samples.
+    sweeps : int, default 1000
+        Block-Gibbs sweeps per sample.
+    seed : int, default 0
+        Seed of the chains.
+    out : path, default Path("spinnet-rbm-sample")
+        Output directory.
+
     Returns
     -------
     dict
@@ -427,6 +538,39 @@ def dbn_train(*, data: str = "digits", data_dir: str | Path | None = None,
     every epoch) are saved; re-running continues and ends bit-identical to an
     uninterrupted run. Other pretraining settings in the same ``out`` are refused
     unless ``overwrite``.
+
+    Parameters
+    ----------
+    data : str, default "digits"
+        ``"digits"``, ``"mnist"`` or the path of a ``.npy`` file of 0/1 rows
+        (see :func:`load_rbm_data`).
+    data_dir : str, path or None, default None
+        Directory of the MNIST files (``None``: the default search path).
+    layers : list of int or None, default None
+        Hidden layer sizes, bottom to top (``None``: ``[256, 64, 30]``).
+    top : {"bernoulli", "gaussian"}, default "gaussian"
+        Type of the top (code) layer; Gaussian gives a linear code (Hinton &
+        Salakhutdinov 2006).
+    pretrain_epochs : int, default 20
+        CD epochs per RBM of the stack.
+    finetune_epochs : int, default 30
+        Backpropagation epochs of the unrolled autoencoder.
+    lr : float, default 0.05
+        Pretraining learning rate.
+    finetune_lr : float, default 1e-3
+        Fine-tuning learning rate.
+    batch_size : int, default 100
+        Mini-batch size.
+    seed : int, default 0
+        Seed.
+    out : path, default Path("spinnet-dbn-train")
+        Output directory.
+    overwrite : bool, default False
+        Discard state of other settings in ``out``.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``; ``None`` reports nothing.
+    kept : callable or None, default None
+        Called with a sentence saying what an interruption keeps.
 
     Returns
     -------
@@ -580,6 +724,29 @@ def bm_encoder(*, seeds: list[int], epochs: int = 200, method: str = "exact", lr
     Writes encoder.csv, encoder.png (weights and P(V2 | V1) of the best seed) and
     manifest.json.
 
+    Parameters
+    ----------
+    seeds : list of int
+        One encoder run per seed.
+    epochs : int, default 200
+        Full-batch updates per restart.
+    method : {"exact", "gibbs"}, default "exact"
+        Statistics by enumeration or by Gibbs sampling.
+    lr : float, default 0.1
+        Learning rate.
+    momentum : float, default 0.8
+        Momentum.
+    restarts : int, default 8
+        Independent initialisations per seed (the best is kept).
+    n_io : int, default 4
+        Units in each visible group ``V1``, ``V2``.
+    hidden : int, default 2
+        Hidden units.
+    out : path, default Path("spinnet-bm-encoder")
+        Output directory.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``; ``None`` reports nothing.
+
     Returns
     -------
     dict
@@ -639,6 +806,23 @@ def inverse_ising(*, model: str = "sk", N: int = 16, T: float = 1.5,
 
     ``methods`` take the short names of :data:`INVERSE_ALIASES` or the library's
     names. Writes inverse_ising.csv, inverse_ising.png (log-log) and manifest.json.
+
+    Parameters
+    ----------
+    model : str, default "sk"
+        Model whose couplings are inferred (``"sk"``; used in labels).
+    N : int, default 16
+        Number of spins.
+    T : float, default 1.5
+        Temperature of the samples.
+    samples : list of int or None, default None
+        Sample sizes (``None``: ``[1000, 10000, 100000]``).
+    methods : list of str or None, default None
+        Inference methods (``None``: ``["nmf", "tap", "pl"]``).
+    seed : int, default 0
+        Seed of the couplings and samples.
+    out : path, default Path("spinnet-inverse-ising")
+        Output directory.
 
     Returns
     -------

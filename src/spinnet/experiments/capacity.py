@@ -27,12 +27,15 @@ def max_stable_patterns(rule: str, n: int, *, n_trials: int = 5, p_limit: int | 
     Parameters
     ----------
     rule : {"hebbian", "pseudo_inverse", "storkey"}
+        Learning rule.
     n : int
         Number of neurons ``N``.
     n_trials : int
         Independent pattern sequences.
     p_limit : int, optional
         Stop searching at this ``p`` (default ``N``).
+    rng : SeedLike, default None
+        Seed or generator of the patterns.
 
     Returns
     -------

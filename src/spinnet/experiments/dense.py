@@ -93,6 +93,26 @@ def stable_fraction(n_spins: int, n_patterns: int, interaction: str, *, n_trials
     weak test, since a pattern at Hamming distance 1 only produces a tie).
     Trials are added until at least ``min_tested`` patterns are checked.
 
+    Parameters
+    ----------
+    n_spins : int
+        Number of spins ``N`` (>= 2).
+    n_patterns : int
+        Number of stored patterns ``p`` (>= 1).
+    interaction : str
+        Interaction function ``F``: ``"poly:n"`` (``F = x^n``), ``"rectified:n"``
+        or ``"exp"`` (``F = e^x``); see :func:`spinnet.hopfield.dense.parse_interaction`.
+    n_trials : int, default 4
+        Minimum number of independent pattern sets.
+    n_probes : int, default 500
+        Patterns checked per set (at most ``p``).
+    noise : float, default 0.0
+        Fraction of flipped spins in the probes, in [0, 1]; 0 tests stability.
+    min_tested : int, default 1000
+        Trials are added until at least this many patterns are checked.
+    rng : SeedLike, default None
+        Seed or generator (``spinnet._rng.as_generator``); same seed, same result.
+
     Returns
     -------
     fraction : float
@@ -135,6 +155,24 @@ def measure_capacity(n_spins: int, interaction: str, *, threshold: float = 0.99,
     value; the crossing is located by linear interpolation of
     ``ln(1 − fraction)`` in ``ln p`` between the last ``p`` above and the first
     below the threshold (``p_c`` is real-valued).
+
+    Parameters
+    ----------
+    n_spins : int
+        Number of spins ``N`` (>= 2).
+    interaction : str
+        Interaction function ``F``: ``"poly:n"`` (``F = x^n``), ``"rectified:n"``
+        or ``"exp"`` (``F = e^x``); see :func:`spinnet.hopfield.dense.parse_interaction`.
+    threshold : float, default 0.99
+        Required fraction of stable (or retrieved) patterns, in [0, 1).
+    n_trials, n_probes, noise
+        As in :func:`stable_fraction` (defaults 4, 500, 0.0).
+    growth : float, default 1.25
+        Factor (> 1) of the fine walk in ``p`` after the doubling stage.
+    p_start : int, default 2
+        First number of patterns tried; must still be above the threshold.
+    rng : SeedLike, default None
+        Seed or generator (``spinnet._rng.as_generator``); same seed, same result.
 
     Returns
     -------
@@ -189,7 +227,22 @@ def measure_capacity(n_spins: int, interaction: str, *, threshold: float = 0.99,
 
 
 def fit_power_law(x: Sequence[float], y: Sequence[float]) -> tuple[float, float, float]:
-    """Least-squares fit ``ln y = a ln x + b``; returns ``(a, stderr(a), b)``."""
+    """Least-squares fit ``ln y = a ln x + b``; returns ``(a, stderr(a), b)``.
+
+    Parameters
+    ----------
+    x, y : sequence of float
+        Positive data, same length (>= 2).
+
+    Returns
+    -------
+    a : float
+        Exponent (slope in log-log).
+    a_err : float
+        Standard error of ``a`` (0 for exactly two points).
+    b : float
+        Intercept ``ln`` of the prefactor.
+    """
     lx, ly = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
     if lx.size < 2:
         raise ValueError("need at least two points to fit a power law")
@@ -220,6 +273,36 @@ def capacity_scan(interaction: str, sizes: Sequence[int], *, threshold: float = 
     ``done`` (keyed by ``N``, e.g. from an interrupted run with the same seed)
     are reused as they are, and ``on_result`` is called with every newly
     measured row (to save it before the next size starts).
+
+    Parameters
+    ----------
+    interaction : str
+        Interaction function ``F``: ``"poly:n"`` (``F = x^n``), ``"rectified:n"``
+        or ``"exp"`` (``F = e^x``); see :func:`spinnet.hopfield.dense.parse_interaction`.
+    sizes : sequence of int
+        System sizes ``N`` (at least two, each >= 2).
+    threshold, n_trials, n_probes, noise
+        As in :func:`measure_capacity`.
+    rng : SeedLike, default None
+        Seed or generator; one child generator is spawned per size.
+    done : dict of int to dict, or None, default None
+        Rows already measured, keyed by ``N``; reused as they are.
+    on_result : callable or None, default None
+        Called with each newly measured row.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``
+        (``spinnet._progress.report``); ``None`` reports nothing.
+
+    Returns
+    -------
+    rows : list of dict
+        Per size: the :func:`measure_capacity` row plus ``interaction`` and, for
+        ``poly`` with ``noise = 0``, ``p_theory``.
+    summary : dict
+        ``interaction, sizes`` and either ``alpha, alpha_stderr,
+        alpha_theory_asymptotic, alpha_extreme_value`` (``exp``) or
+        ``exponent, exponent_stderr, expected_exponent, relative_deviation``
+        (plus ``theory_exponent, log_corrected_exponent`` for ``poly``, ``noise = 0``).
     """
     kind, degree = parse_interaction(interaction)
     sizes = [check_int(n, "sizes", minimum=2) for n in sizes]
@@ -270,6 +353,26 @@ def exp_one_step(n_spins: int = 64, n_patterns: int = 640, noise: float = 0.1, *
 
     Returns the fraction of probes mapped exactly onto their pattern, the
     mean final overlap, and the same after full async recall.
+
+    Parameters
+    ----------
+    n_spins : int, default 64
+        Number of spins ``N``.
+    n_patterns : int, default 640
+        Number of stored patterns ``p``.
+    noise : float, default 0.1
+        Fraction of flipped spins in the probes.
+    n_probes : int, default 640
+        Number of probed patterns (at most ``p``).
+    rng : SeedLike, default None
+        Seed or generator (``spinnet._rng.as_generator``); same seed, same result.
+
+    Returns
+    -------
+    dict
+        ``N, p, load, noise, n_probes, one_step_exact, one_step_mean_overlap,
+        async_exact, alpha`` (``ln p / N``) and ``alpha_theory``
+        (Demircigil et al. 2017, ``I(1 − 2ρ)/2``).
     """
     n = check_int(n_spins, "n_spins", minimum=2)
     p = check_int(n_patterns, "n_patterns", minimum=1)
@@ -301,6 +404,23 @@ def lm_simulation(n_spins: int, lam: float, alphas: Sequence[float], *,
     computed in the log domain; the pattern counts as retrieved when
     ``w_1 > 1/2`` (for ``N → ∞``, ``w_1 → 1`` below ``α₁`` and ``→ 0`` above).
     The other patterns are generated in chunks, never all in memory.
+
+    Parameters
+    ----------
+    n_spins : int
+        Dimension ``N`` (>= 3).
+    lam : float
+        Inverse temperature ``λ`` of the softmax (> 0).
+    alphas : sequence of float
+        Loads ``α = ln P / N`` (> 0; ``P`` at most 2·10⁸).
+    ensemble : {"spherical", "gaussian"}, default "spherical"
+        Pattern ensemble: Gaussian vectors, or rescaled to ``|ξ| = √N``.
+    n_probes : int, default 400
+        Number of probe patterns ``ξ^1``.
+    chunk : int, default 65536
+        Number of other patterns generated at a time.
+    rng : SeedLike, default None
+        Seed or generator (``spinnet._rng.as_generator``); same seed, same result.
 
     Returns
     -------
@@ -382,6 +502,33 @@ def lm_dynamics(n_spins: int, lam: float, alphas: Sequence[float], *,
     Returns rows (``alpha, P, fraction_retrieved, stderr, mean_overlap``) and a
     summary with the interpolated 1/2 crossing ``alpha_cross`` next to
     ``α₁(λ)`` and its finite-``N`` annealed value.
+
+    Parameters
+    ----------
+    n_spins : int
+        Dimension ``N`` (>= 3).
+    lam : float
+        Inverse temperature ``λ = β`` (> 0).
+    alphas : sequence of float
+        Loads ``α = ln P / N`` (> 0).
+    ensemble : {"spherical", "gaussian"}, default "spherical"
+        Pattern ensemble.
+    n_probes : int, default 100
+        Number of stored patterns used as starting points (at most ``P``).
+    max_steps : int, default 30
+        Maximum number of updates.
+    rng : SeedLike, default None
+        Seed or generator (``spinnet._rng.as_generator``); same seed, same result.
+
+    Returns
+    -------
+    rows : list of dict
+        ``N, lam, ensemble, alpha, P, fraction_retrieved, stderr, mean_overlap``
+        per load.
+    summary : dict
+        ``N, lam, ensemble, alpha_cross`` (interpolated ½ crossing, NaN if
+        none), ``alpha1_theory`` (``α₁(λ)``), ``n_probes`` and, for the
+        spherical ensemble or ``λ <= 1``, ``alpha1_finite_N``.
     """
     from spinnet.hopfield.modern import ModernHopfieldNetwork
 
@@ -596,6 +743,9 @@ def lm_threshold(n_spins: int, lam: float, alphas: Sequence[float], *,
         ``exact_below``).
     n_boot : int
         Bootstrap resamples for the crossing error.
+    **sampler
+        Keyword arguments of :func:`lm_rem_sample` (``n_bins``,
+        ``exact_below``).
 
     Returns
     -------
@@ -857,6 +1007,29 @@ def lm_phase_scan(lams: Sequence[float], sizes: Sequence[int], *, ensemble: str 
     loads ``0.5 … 1.5 α_c(λ)``. Pair ``(λ_j, N_k)`` uses seed
     ``seed + 1000 j + k``.
 
+    Parameters
+    ----------
+    lams : sequence of float
+        Inverse temperatures ``λ``.
+    sizes : sequence of int
+        Dimensions ``N``.
+    ensemble : {"spherical", "gaussian"}, default "spherical"
+        Pattern ensemble.
+    bound : {"alpha1", "alphac"}, default "alpha1"
+        Typical-pattern threshold ``α₁`` or all-pattern threshold ``α_c``.
+    n_probes : int, default 400
+        Probes per load (``alpha1``) or pattern sets (``alphac``).
+    n_points : int, default 17
+        Number of loads per ``(λ, N)``.
+    sampler : {"overlaps", "vectors"}, default "overlaps"
+        For ``alpha1``: sample the overlaps' exact law (:func:`lm_threshold`)
+        or generate pattern vectors (:func:`lm_simulation`).
+    seed : int, default 0
+        Base seed (see above).
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``
+        (``spinnet._progress.report``); ``None`` reports nothing.
+
     Returns
     -------
     rows, summaries : list of dict
@@ -897,6 +1070,18 @@ def lm_phase_figure(summaries: list[dict[str, Any]], ensemble: str) -> Any:
 
     (Kept here, next to its experiment; it belongs with the other figures in
     :mod:`spinnet.plotting.dense`.)
+
+    Parameters
+    ----------
+    summaries : list of dict
+        Summaries of :func:`lm_phase_scan` (keys ``N, lam, alpha_cross``,
+        optional ``alpha_cross_err``, ``bound``).
+    ensemble : {"spherical", "gaussian"}
+        Ensemble of the theory lines.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     from matplotlib.figure import Figure
 
@@ -937,6 +1122,28 @@ def modern_one_step_error(n_spins: int, loads: Sequence[float], betas: Sequence[
     Random ±1 patterns, ``M = load·N`` of them, probes with ``noise·N`` flipped
     spins, ``β`` in units of the raw dot product (``β N`` is the relevant scale
     since ``ξ·ξ = N``). Also reports the classification of the state reached.
+
+    Parameters
+    ----------
+    n_spins : int
+        Number of spins ``N`` (>= 2).
+    loads : sequence of float
+        Loads ``M/N`` (> 0); ``M = max(1, round(load·N))``.
+    betas : sequence of float
+        Inverse temperatures ``β`` (> 0) of the update.
+    noise : float, default 0.2
+        Fraction of flipped spins in the probes.
+    n_probes : int, default 200
+        Probes per load (at most ``M``).
+    rng : SeedLike, default None
+        Seed or generator (``spinnet._rng.as_generator``); same seed, same result.
+
+    Returns
+    -------
+    list of dict
+        One row per ``(load, β)``: ``N, load, M, beta, beta_N, noise, bit_error,
+        exact_fraction, single_fraction`` (fraction of states classified as a
+        single-pattern fixed point).
     """
     import torch
 
@@ -993,6 +1200,32 @@ def mnist_retrieval(images: Any, betas: Sequence[float], *, n_queries: int = 200
     state, so its result is identical to an uninterrupted call. A checkpoint
     of other inputs is replaced. ``on_unit(done, total)`` is called after each
     model is kept.
+
+    Parameters
+    ----------
+    images : array_like of int8, shape (n_images, n_pixels)
+        ±1 images to store (all of them).
+    betas : sequence of float
+        Inverse temperatures of the modern network.
+    n_queries : int, default 200
+        Number of queried images (at most ``n_images``).
+    shape : (int, int), default (28, 28)
+        Image shape (``n_pixels`` = product) for the occlusion.
+    dense : sequence of str, default ("poly:3", "exp")
+        Interactions of the discrete dense memories.
+    max_sweeps : int, default 30
+        Maximum async sweeps of the discrete memories.
+    success : float, default 0.99
+        Overlap needed to count a query as retrieved.
+    rng : SeedLike, default None
+        Seed or generator (``spinnet._rng.as_generator``); same seed, same result.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``
+        (``spinnet._progress.report``); ``None`` reports nothing.
+    checkpoint : str, path or None, default None
+        Directory for the per-model checkpoint (see above).
+    on_unit : callable or None, default None
+        ``on_unit(done, total)`` after each model is kept.
 
     Returns
     -------
@@ -1142,6 +1375,25 @@ def dam_capacity_experiment(interaction: str, sizes: Sequence[int], out: str | o
     same as an uninterrupted run); a partial file of other parameters is
     replaced. Writes ``capacity.csv`` and ``capacity.png``.
 
+    Parameters
+    ----------
+    interaction : str
+        Interaction function ``F``: ``"poly:n"`` (``F = x^n``), ``"rectified:n"``
+        or ``"exp"`` (``F = e^x``); see :func:`spinnet.hopfield.dense.parse_interaction`.
+    sizes : sequence of int
+        System sizes ``N``.
+    out : str or path
+        Output directory.
+    threshold, n_trials, n_probes, noise
+        As in :func:`measure_capacity`.
+    seed : int, default 0
+        Seed of :func:`capacity_scan`.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``
+        (``spinnet._progress.report``); ``None`` reports nothing.
+    on_size : callable or None, default None
+        ``on_size(done, total)`` after each finished size.
+
     Returns
     -------
     dict
@@ -1226,6 +1478,15 @@ def retrieval_experiment(images: np.ndarray, out: str | os.PathLike, *,
     :func:`mnist_retrieval`); the checkpoint is removed once the outputs
     ``retrieval.csv``, ``retrieval.png`` and ``examples.png`` are written.
 
+    Parameters
+    ----------
+    images : ndarray of int8, shape (n_images, n_pixels)
+        ±1 images to store.
+    out : str or path
+        Output directory.
+    betas, n_queries, shape, dense, rng, progress, on_unit
+        As in :func:`mnist_retrieval`.
+
     Returns
     -------
     dict
@@ -1266,6 +1527,24 @@ def threshold_experiment(lam: float, sizes: Sequence[int], out: str | os.PathLik
     Size ``sizes[k]`` uses seed ``seed + k``. Writes ``threshold.csv``,
     ``threshold_summary.csv``, ``threshold.png`` and ``phase.png`` (theory
     ``α₁(λ)``, ``α_c(λ)`` with the measured crossing, :func:`lm_phase_figure`).
+
+    Parameters
+    ----------
+    lam : float
+        Inverse temperature ``λ``.
+    sizes : sequence of int
+        Dimensions ``N``.
+    out : str or path
+        Output directory.
+    ensemble, n_probes
+        As in :func:`lm_simulation`.
+    n_points : int, default 17
+        Number of loads between 0.6 and 1.4 ``α₁(λ)``.
+    seed : int, default 0
+        Base seed.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``
+        (``spinnet._progress.report``); ``None`` reports nothing.
 
     Returns
     -------
@@ -1331,6 +1610,18 @@ def phase_experiment(lams: Sequence[float], sizes: Sequence[int], out: str | os.
     figure as :func:`threshold_experiment`) and ``phase.png``
     (:func:`lm_phase_figure`: theory lines ``α₁(λ)``, ``α_c(λ)`` over the
     measured points).
+
+    Parameters
+    ----------
+    lams : sequence of float
+        Inverse temperatures ``λ``.
+    sizes : sequence of int
+        Dimensions ``N``.
+    out : str or path
+        Output directory.
+    ensemble, bound, sampler, n_probes, n_points, seed, progress
+        As in :func:`lm_phase_scan` (note: the default ``sampler`` here is
+        ``"vectors"``).
 
     Returns
     -------

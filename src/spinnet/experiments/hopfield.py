@@ -82,6 +82,14 @@ def load_patterns(data: str, *, n_patterns: int | None = None, size: int = 32,
     n_patterns : int, optional
         Number of patterns (default 8 letters, 10 digits/MNIST/random, all rows
         of a file).
+    size : int, default 32
+        Glyph side for ``"letters"``.
+    n_spins : int, default 1000
+        Number of spins ``N`` for ``"random"``.
+    data_dir : str, path or None, default None
+        Directory of the MNIST files.
+    rng : SeedLike, default None
+        Seed or generator for ``"random"``.
 
     Returns
     -------
@@ -165,6 +173,33 @@ def recall_experiment(patterns: np.ndarray, out: str | Path, *, names: Sequence[
     The corruption and the dynamics draw from two streams spawned from ``rng``.
     ``max_sweeps`` is a budget: zero-temperature dynamics stop at a fixed point.
 
+    Parameters
+    ----------
+    patterns : ndarray of int8, shape (p, N)
+        ±1 patterns to store.
+    out : str or path
+        Output directory.
+    names : sequence of str
+        One name per pattern (table and figure).
+    shape : (int, int) or None, default None
+        Image shape; ``None`` writes no figure.
+    rule : str, default "pseudo_inverse"
+        Learning rule of :class:`~spinnet.hopfield.HopfieldNetwork`.
+    noise : float, default 0.25
+        Fraction of spins flipped in each probe.
+    dynamics : {"async", "sync", "glauber", "little"}, default "async"
+        Update dynamics.
+    temperature : float, default 0.0
+        Temperature of Glauber dynamics.
+    max_sweeps : int, default 100
+        Budget of sweeps.
+    rng : SeedLike, default None
+        Seed or generator.
+    label : str, default ""
+        Text for the figure title.
+    figure : str, default "recall.png"
+        File name of the figure.
+
     Returns
     -------
     rows : list of dict
@@ -245,6 +280,20 @@ def _mode(quick: bool) -> str:
 def experiment_settings(name: str, quick: bool = True,
                         settings: dict[str, Any] | None = None) -> dict[str, Any]:
     """The grid of experiment ``name``: the quick/full preset with ``settings`` overriding it.
+
+    Parameters
+    ----------
+    name : {"capacity", "basins", "phase-diagram", "spurious"}
+        Experiment, a key of :data:`SETTINGS`.
+    quick : bool, default True
+        Quick preset (``False``: full).
+    settings : dict or None, default None
+        Overrides; ``None`` values keep the preset.
+
+    Returns
+    -------
+    dict
+        The grid settings (e.g. ``N``, ``alpha``, ``trials``).
 
     Raises
     ------
@@ -332,6 +381,36 @@ def capacity_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
     Writes ``capacity.csv``, ``capacity_fss.csv``, ``rules.csv``,
     ``capacity.png`` and ``rules.png`` to ``out``; returns a summary
     (``tasks_run``: tasks computed by this call, the rest came from the stores).
+
+    Parameters
+    ----------
+    out : str or path
+        Output directory (sweep stores, CSV tables, figures).
+    quick : bool, default True
+        Use the quick preset of :data:`SETTINGS` (``False``: the full one).
+    seed : int, default 0
+        Seed of the sweep (each task has its own stream; resumable).
+    scheduler : str, distributed.Client or None, default None
+        Dask scheduler address or client; ``None`` runs a local process pool.
+    n_workers : int or None, default None
+        Number of local worker processes.
+    progress : bool or callable, default True
+        ``True``: a progress bar on stderr; a callable
+        ``progress(stage, done, total)``; ``False``: silent.
+    settings : dict or None, default None
+        Entries overriding the preset (see :func:`experiment_settings`).
+    overwrite : bool, default False
+        Replace an incompatible store (other seed or task) instead of raising
+        :class:`~spinnet.sweeps.StoreMismatchError`.
+
+    Returns
+    -------
+    dict
+        Summary, also written to the manifest: ``alpha_c_extrapolated, alpha_c_err, fss_slope,
+        fss_chi2_per_dof, alpha_c_theory, alpha_c_N, m_vs_ags_max_deviation_in_errors,
+        largest_N``, ``tasks`` and
+        ``tasks_run`` (tasks computed by this call; the rest came from the
+        stores).
     """
     from spinnet.plotting.hopfield import capacity_figure, rules_figure, save_figure
 
@@ -415,6 +494,34 @@ def basins_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
     ``(1 - m0)/2`` of spins flipped) and relax by asynchronous dynamics. The
     basin edge is the smallest ``m0`` from which at least half the probes are
     retrieved (final ``m > 0.9``); it moves towards ``m0 = 1`` as ``α → α_c``.
+
+    Parameters
+    ----------
+    out : str or path
+        Output directory (sweep stores, CSV tables, figures).
+    quick : bool, default True
+        Use the quick preset of :data:`SETTINGS` (``False``: the full one).
+    seed : int, default 0
+        Seed of the sweep (each task has its own stream; resumable).
+    scheduler : str, distributed.Client or None, default None
+        Dask scheduler address or client; ``None`` runs a local process pool.
+    n_workers : int or None, default None
+        Number of local worker processes.
+    progress : bool or callable, default True
+        ``True``: a progress bar on stderr; a callable
+        ``progress(stage, done, total)``; ``False``: silent.
+    settings : dict or None, default None
+        Entries overriding the preset (see :func:`experiment_settings`).
+    overwrite : bool, default False
+        Replace an incompatible store (other seed or task) instead of raising
+        :class:`~spinnet.sweeps.StoreMismatchError`.
+
+    Returns
+    -------
+    dict
+        Summary, also written to the manifest: ``N, basin_edge_m0`` (per ``α``), ``tasks`` and
+        ``tasks_run`` (tasks computed by this call; the rest came from the
+        stores).
     """
     from spinnet.plotting.hopfield import basins_figure, save_figure
 
@@ -455,6 +562,35 @@ def phase_diagram_experiment(out: str | Path, *, quick: bool = True, seed: int =
     boundary ``T_sim(α)`` is where the fraction of chains still retrieving
     (time-averaged ``m > 0.35``) falls through 1/2 (linear interpolation in
     T), compared with ``T_M(α)``.
+
+    Parameters
+    ----------
+    out : str or path
+        Output directory (sweep stores, CSV tables, figures).
+    quick : bool, default True
+        Use the quick preset of :data:`SETTINGS` (``False``: the full one).
+    seed : int, default 0
+        Seed of the sweep (each task has its own stream; resumable).
+    scheduler : str, distributed.Client or None, default None
+        Dask scheduler address or client; ``None`` runs a local process pool.
+    n_workers : int or None, default None
+        Number of local worker processes.
+    progress : bool or callable, default True
+        ``True``: a progress bar on stderr; a callable
+        ``progress(stage, done, total)``; ``False``: silent.
+    settings : dict or None, default None
+        Entries overriding the preset (see :func:`experiment_settings`).
+    overwrite : bool, default False
+        Replace an incompatible store (other seed or task) instead of raising
+        :class:`~spinnet.sweeps.StoreMismatchError`.
+
+    Returns
+    -------
+    dict
+        Summary, also written to the manifest: ``N, n_sweeps, boundary`` (``{α: [T_sim, T_M]}``),
+        the largest ``|T_sim − T_M|`` for ``α <= 0.1``, ``tasks`` and
+        ``tasks_run`` (tasks computed by this call; the rest came from the
+        stores).
     """
     from spinnet.plotting.hopfield import phase_diagram_figure, save_figure
 
@@ -512,6 +648,34 @@ def spurious_experiment(out: str | Path, *, quick: bool = True, seed: int = 0,
     starts relax to spin-glass states with overlaps ``O(1/√N)`` with every
     pattern. Energies per spin of pure, mixture and random-start fixed points
     give the energy ordering (pure < mixture at small α).
+
+    Parameters
+    ----------
+    out : str or path
+        Output directory (sweep stores, CSV tables, figures).
+    quick : bool, default True
+        Use the quick preset of :data:`SETTINGS` (``False``: the full one).
+    seed : int, default 0
+        Seed of the sweep (each task has its own stream; resumable).
+    scheduler : str, distributed.Client or None, default None
+        Dask scheduler address or client; ``None`` runs a local process pool.
+    n_workers : int or None, default None
+        Number of local worker processes.
+    progress : bool or callable, default True
+        ``True``: a progress bar on stderr; a callable
+        ``progress(stage, done, total)``; ``False``: silent.
+    settings : dict or None, default None
+        Entries overriding the preset (see :func:`experiment_settings`).
+    overwrite : bool, default False
+        Replace an incompatible store (other seed or task) instead of raising
+        :class:`~spinnet.sweeps.StoreMismatchError`.
+
+    Returns
+    -------
+    dict
+        Summary, also written to the manifest: mixture overlaps, stability
+        limit and energies, ``tasks`` and ``tasks_run`` (tasks computed by
+        this call; the rest came from the stores).
     """
     from spinnet.plotting.hopfield import save_figure, spurious_figure
 

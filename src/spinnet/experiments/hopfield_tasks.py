@@ -39,6 +39,20 @@ def retrieval_task(params: dict[str, Any], rng: np.random.Generator) -> dict[str
     Starts asynchronous dynamics exactly at ``n_probes`` stored patterns and
     records the overlap of the fixed point with its pattern (AGS: ``m(α)`` on
     the retrieval branch, 0.967 at ``α_c``).
+
+    Parameters
+    ----------
+    params : dict
+        Grid point: ``N``, ``alpha`` (``p = max(1, round(αN))`` random patterns,
+        Hebbian couplings), optional ``n_probes`` (10) and ``max_sweeps`` (200).
+    rng : numpy.random.Generator
+        Stream of the task (given by the sweep).
+
+    Returns
+    -------
+    dict
+        ``p, m_mean, m_sq_mean, m_min, retrieved`` (fraction with ``m > 0.9``),
+        ``n_probes``.
     """
     n, p, xi, net = _memory(params, rng)
     k = min(int(params.get("n_probes", 10)), p)
@@ -49,7 +63,21 @@ def retrieval_task(params: dict[str, Any], rng: np.random.Generator) -> dict[str
 
 
 def basin_task(params: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
-    """Final vs initial overlap (experiment b): probes at overlap ``m0`` with a pattern."""
+    """Final vs initial overlap (experiment b): probes at overlap ``m0`` with a pattern.
+
+    Parameters
+    ----------
+    params : dict
+        Grid point: ``N``, ``alpha`` (``p = max(1, round(αN))`` random patterns,
+        Hebbian couplings), ``m0``, optional ``n_probes`` (10) and ``max_sweeps`` (200).
+    rng : numpy.random.Generator
+        Stream of the task (given by the sweep).
+
+    Returns
+    -------
+    dict
+        ``p, m_final, m_final_sq, retrieved`` (fraction with ``m > 0.9``), ``n_probes``.
+    """
     n, p, xi, net = _memory(params, rng)
     k = min(int(params.get("n_probes", 10)), p)
     m0 = float(params["m0"])
@@ -66,6 +94,20 @@ def glauber_task(params: dict[str, Any], rng: np.random.Generator) -> dict[str, 
     Runs ``n_sweeps`` sweeps and averages the overlap with the starting pattern
     over the second half: a retrieval state keeps ``m ≈ m_AGS(α, T)``, outside
     the retrieval region it decays to ``O(1/√N)``.
+
+    Parameters
+    ----------
+    params : dict
+        Grid point: ``N``, ``alpha`` (``p = max(1, round(αN))`` random patterns,
+        Hebbian couplings), ``T``, optional ``n_probes`` (4) and ``n_sweeps`` (100).
+    rng : numpy.random.Generator
+        Stream of the task (given by the sweep).
+
+    Returns
+    -------
+    dict
+        ``p, m_mean, m_std, m_abs_mean, retained`` (fraction of chains with
+        time-averaged ``m > 0.35``), ``n_probes``.
     """
     n, p, xi, net = _memory(params, rng)
     k = min(int(params.get("n_probes", 4)), p)
@@ -95,6 +137,20 @@ def mixture_task(params: dict[str, Any], rng: np.random.Generator) -> dict[str, 
     with any pattern, and the energies per spin of mixture, pure (retrieval) and
     fixed points reached from random states (spin-glass states when α is
     large; at small α random starts mostly fall into mixture-like states).
+
+    Parameters
+    ----------
+    params : dict
+        Grid point: ``N``, ``alpha`` (``p = max(1, round(αN))`` random patterns,
+        Hebbian couplings), optional ``n_probes`` (5) and ``max_sweeps`` (200); needs ``p >= 3``.
+    rng : numpy.random.Generator
+        Stream of the task (given by the sweep).
+
+    Returns
+    -------
+    dict
+        ``p, m_mix_start, m_mix, m_mix_sq, survived, m_max_any, e_mixture,
+        e_pure, e_random_start, m_max_random_start, n_probes`` (energies per spin).
     """
     n, p, xi, net = _memory(params, rng)
     if p < 3:
@@ -128,7 +184,20 @@ def mixture_task(params: dict[str, Any], rng: np.random.Generator) -> dict[str, 
 
 
 def capacity_task(params: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
-    """Largest p with all stored patterns stable, for one rule and N (experiment e)."""
+    """Largest p with all stored patterns stable, for one rule and N (experiment e).
+
+    Parameters
+    ----------
+    params : dict
+        Grid point: ``rule`` and ``N``.
+    rng : numpy.random.Generator
+        Stream of the task.
+
+    Returns
+    -------
+    dict
+        ``p_max`` and ``alpha_max = p_max / N``.
+    """
     from spinnet.experiments.capacity import max_stable_patterns
 
     n = int(params["N"])

@@ -59,6 +59,29 @@ def kaufman_energy_check(L: int = 64, temperatures: Any = (1.5, 2.0, 3.0), *,
     Cold start (see :func:`default_start`). Returns one row per temperature with
     ``E ± E_err``, ``E_exact`` and ``z = (E - E_exact)/E_err``, and the same for
     ``C`` (jackknife error).
+
+    Parameters
+    ----------
+    L : int, default 64
+        Side of the ``L x L`` torus (``J = 1``).
+    temperatures : sequence of float, default (1.5, 2.0, 3.0)
+        Temperatures ``T``.
+    algorithm : str, default "metropolis"
+        Sampler name (see :func:`spinnet.experiments.ising_simulate.build_sampler`).
+    n_sweeps : int, default 200000
+        Measured sweeps per chain.
+    n_thermalize : int, default 5000
+        Discarded sweeps per chain.
+    n_chains : int, default 4
+        Independent chains.
+    seed : int, default 0
+        Seed; independent child streams (``SeedSequence.spawn``) per run.
+
+    Returns
+    -------
+    list of dict
+        ``L, T, algorithm, E, E_err, E_exact, E_z, C, C_err, C_exact, C_z, tau_E,
+        absM, absM_err, tau_absM, converged, sweeps``.
     """
     model = SquareIsing(L)
     rows = []
@@ -82,6 +105,23 @@ def low_temperature_correlation_length(T: float, J: float = 1.0) -> float:
     half the high-temperature correlation length ``1/(2(K* - K))`` at the dual
     temperature (Kramers-Wannier duality; McCoy & Wu, *The Two-Dimensional
     Ising Model* (Harvard UP, 1973), ch. XI). ``ξ(T = 2) ≈ 2.2``.
+
+    Parameters
+    ----------
+    T : float
+        Temperature, below ``T_c``.
+    J : float, default 1.0
+        Coupling.
+
+    Returns
+    -------
+    float
+        ``ξ`` in lattice spacings.
+
+    Raises
+    ------
+    ValueError
+        ``T >= T_c``.
     """
     K = J / float(T)
     if math.sinh(2 * K) <= 1.0:
@@ -106,6 +146,32 @@ def yang_magnetization_check(T: float = 2.0, sizes: Any = (32, 64), *,
     * ``|<|M|>_L - m₀| <= 3 σ_L + δ`` for the largest ``L``;
     * ``|<|M|>_L - <|M|>_{L'}| <= 3 σ_diff + δ`` for the two largest sizes --
       the measured finite-size effect is consistent with none.
+
+    Parameters
+    ----------
+    T : float, default 2.0
+        Temperature below ``T_c``.
+    sizes : sequence of int, default (32, 64)
+        Lattice sides ``L`` (at least two).
+    algorithm : str, default "metropolis"
+        Sampler name (see :func:`spinnet.experiments.ising_simulate.build_sampler`).
+    n_sweeps : int, default 200000
+        Measured sweeps per chain.
+    n_thermalize : int, default 5000
+        Discarded sweeps per chain.
+    n_chains : int, default 4
+        Independent chains.
+    allowance : float, default 1e-5
+        The a-priori finite-size allowance ``δ``.
+    seed : int, default 1
+        Seed; independent child streams (``SeedSequence.spawn``) per run.
+
+    Returns
+    -------
+    dict
+        ``T, m_yang, xi, finite_size_estimate, absM, absM_err, tau_absM`` (dicts
+        keyed by ``L``), ``L`` (largest), ``deviation, z, finite_size_difference,
+        finite_size_difference_err, finite_size_z, allowance, passed``.
     """
     m0 = float(exact.spontaneous_magnetization(T))
     xi = low_temperature_correlation_length(T)
@@ -145,6 +211,34 @@ def binder_crossings(J_h: float = 1.0, J_v: float = 1.0, J_d: float = 0.0, *,
     bootstrap of ``n_bootstrap`` replicas from the jackknife errors of the
     points -- and each is compared with the exact ``T_c`` (``passed``: within
     1%).
+
+    Parameters
+    ----------
+    J_h, J_v, J_d : float, default 1.0, 1.0, 0.0
+        Horizontal, vertical and diagonal couplings.
+    sizes : sequence of int, default (8, 16, 32)
+        Lattice sides ``L``.
+    rel_window : float, default 0.03
+        Half-width of the temperature window relative to ``T_c``.
+    n_T : int, default 9
+        Number of temperatures.
+    algorithm : str, default "wolff"
+        Sampler name.
+    n_sweeps, n_thermalize, n_chains : int, default 20000, 1000, 4
+        Run length per temperature and size.
+    n_bootstrap : int, default 400
+        Bootstrap replicas of each crossing.
+    seed : int, default 2
+        Seed; independent child streams (``SeedSequence.spawn``) per run.
+
+    Returns
+    -------
+    dict
+        ``T_c`` (Houtappel), ``T`` (ndarray, shape (n_T,)), ``curves``
+        (``{L: {"U4", "U4_err"}}``, arrays of shape (n_T,)), ``crossing``
+        (:class:`~spinnet.observables.BinderCrossing`), ``pairs`` (one row per
+        consecutive pair of sizes with ``T_cross, T_cross_err, rel_dev, passed``),
+        ``algorithm, n_sweeps, n_chains``.
     """
     tc = exact.houtappel_tc(J_h, J_v, J_d)
     T = np.round(tc * (1.0 + np.linspace(-rel_window, rel_window, n_T)), 10)
@@ -181,6 +275,25 @@ def algorithm_agreement(L: int = 16, temperatures: Any = (2.0, 2.3), *,
     """(c) Two algorithms on the same model: ``z`` of the difference of every observable.
 
     ``z = (a - b) / sqrt(σ_a² + σ_b²)`` for ``E, |M|, M², χ, C, U₄``.
+
+    Parameters
+    ----------
+    L : int, default 16
+        Lattice side.
+    temperatures : sequence of float, default (2.0, 2.3)
+        Temperatures ``T``.
+    algorithms : (str, str), default ("metropolis", "wolff")
+        The two samplers compared.
+    n_sweeps, n_thermalize, n_chains : int, default 50000, 2000, 4
+        Run length per temperature and algorithm.
+    seed : int, default 3
+        Seed; independent child streams (``SeedSequence.spawn``) per run.
+
+    Returns
+    -------
+    list of dict
+        One row per ``(T, observable)``: ``L, T, observable``, the two values
+        and errors (keyed by the algorithm names) and ``z``.
     """
     model = SquareIsing(L)
     a_name, b_name = algorithms
@@ -209,6 +322,31 @@ def critical_autocorrelation(L: int = 64, *, T: float | None = None,
     Metropolis (checkerboard) in sweeps. Wolff measured after every cluster
     flip: ``τ`` per cluster update and, converted with the mean cluster size
     ``<s>``, per equivalent sweep ``τ_sweep = τ_cluster <s> / N`` (Wolff 1989).
+
+    Parameters
+    ----------
+    L : int, default 64
+        Lattice side.
+    T : float or None, default None
+        Temperature; ``None`` is Onsager's ``T_c``.
+    n_sweeps_metropolis : int, default 200000
+        Metropolis sweeps per chain.
+    n_clusters_wolff : int, default 200000
+        Wolff cluster updates per chain.
+    n_chains : int, default 4
+        Independent chains per algorithm.
+    n_thermalize : int, default 20000
+        Discarded updates per chain.
+    seed : int, default 4
+        Seed; independent child streams (``SeedSequence.spawn``) per run.
+
+    Returns
+    -------
+    dict
+        ``L, T``, the Metropolis ``tau_absM`` (± error) and ``tau_E``, the Wolff
+        ``τ`` per cluster and per equivalent sweep (± errors), the mean cluster
+        size, ``ratio`` (Metropolis / Wolff per sweep), ``|M|`` of both and
+        ``converged``.
     """
     T = exact.ONSAGER_TC if T is None else float(T)
     model = SquareIsing(L)
@@ -248,6 +386,32 @@ def sk_ground_state_check(N: int = 20, n_instances: int = 20, *, schedule: str =
     solved if the best restart reaches the enumerated ground-state energy
     (:func:`exact_ground_state`). Also reports the fraction of single restarts
     that do.
+
+    Parameters
+    ----------
+    N : int, default 20
+        Number of spins (small enough to enumerate).
+    n_instances : int, default 20
+        Number of SK instances.
+    schedule : {"geometric", "logarithmic", "linear"}, default "geometric"
+        Temperature schedule.
+    n_sweeps : int, default 2000
+        Sweeps of the schedule.
+    n_steps : int, default 200
+        Number of temperature steps.
+    n_restarts : int, default 16
+        Independent anneals per instance.
+    T0, T_final : float, default 3.0, 0.05
+        First and last temperature.
+    seed : int, default 5
+        Seed; independent child streams (``SeedSequence.spawn``) per run.
+
+    Returns
+    -------
+    dict
+        ``N, instances, found, success_rate, restart_success_rate``, the schedule
+        settings, ``rows`` (per instance: ``e_exact, e_best, found,
+        restart_success``) and ``passed`` (success rate >= 0.95).
     """
     temps = stepped_schedule(schedule, n_sweeps, n_steps, T0, T_final)
     found, per_restart, rows = 0, [], []
@@ -272,7 +436,31 @@ def sk_ground_state_check(N: int = 20, n_instances: int = 20, *, schedule: str =
 def sk_large_check(N: int = 1000, *, schedule: str = "geometric", n_sweeps: int = 4_000,
                    n_restarts: int = 2, T0: float = 3.0, T_final: float = 0.05,
                    threshold: float = -0.74, seed: int = 6) -> dict[str, Any]:
-    """(d) Annealing a large SK instance: best energy per spin vs Parisi's ``e₀``."""
+    """(d) Annealing a large SK instance: best energy per spin vs Parisi's ``e₀``.
+
+    Parameters
+    ----------
+    N : int, default 1000
+        Number of spins.
+    schedule : str, default "geometric"
+        Temperature schedule (``"log"`` is an alias of ``"logarithmic"``).
+    n_sweeps : int, default 4000
+        Sweeps of the anneal.
+    n_restarts : int, default 2
+        Independent anneals.
+    T0, T_final : float, default 3.0, 0.05
+        First and last temperature.
+    threshold : float, default -0.74
+        Pass if the best energy per spin is at or below it.
+    seed : int, default 6
+        Seed; independent child streams (``SeedSequence.spawn``) per run.
+
+    Returns
+    -------
+    dict
+        ``N, best, final`` (list of energies per spin), ``parisi_e0`` (−0.76317),
+        ``threshold``, the schedule settings and ``passed``.
+    """
     g_model, g_anneal = np.random.SeedSequence(seed).spawn(2)
     model = SherringtonKirkpatrick(N, rng=np.random.default_rng(g_model))
     res = anneal(model, SCHEDULES.get(schedule, schedule), n_sweeps, n_restarts,
@@ -315,7 +503,22 @@ BINDER_COUPLINGS = ((1.0, 1.0, 0.0), (1.0, 0.5, 0.0), (1.0, 1.0, 0.5))
 
 
 def acceptance(quick: bool = False, *, seed: int = 0) -> dict[str, Any]:
-    """Run every acceptance measurement (a-d) and return the results."""
+    """Run every acceptance measurement (a-d) and return the results.
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Use the ``"quick"`` settings of ``ACCEPTANCE_SETTINGS`` instead of ``"full"``.
+    seed : int, default 0
+        Base seed; check ``k`` uses ``seed + k``.
+
+    Returns
+    -------
+    dict
+        ``kaufman, yang, binder`` (one result per coupling set of
+        ``BINDER_COUPLINGS``), ``agreement, autocorrelation, sk_small,
+        sk_large``: the results of the functions above.
+    """
     cfg = ACCEPTANCE_SETTINGS["quick" if quick else "full"]
     res: dict[str, Any] = {}
     res["kaufman"] = kaufman_energy_check(seed=seed, **cfg["kaufman"])

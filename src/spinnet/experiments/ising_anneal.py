@@ -43,6 +43,22 @@ def stepped_schedule(kind: str, n_sweeps: int, n_steps: int, T0: float = 3.0,
     n_steps, T0, T_final)``. Equal consecutive temperatures share one kernel
     call in :func:`~spinnet.samplers.anneal`, which matters for small systems
     where a call costs more than a sweep.
+
+    Parameters
+    ----------
+    kind : {"logarithmic", "log", "geometric", "linear"}
+        Schedule of the levels.
+    n_sweeps : int
+        Total sweeps, a multiple of ``n_steps``.
+    n_steps : int
+        Number of temperature levels (>= 1).
+    T0, T_final : float, default 3.0, 0.05
+        First and last level.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_sweeps,)
+        Temperature of each sweep.
     """
     n_steps = check_int(n_steps, "n_steps", minimum=1)
     n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=n_steps)
@@ -53,7 +69,20 @@ def stepped_schedule(kind: str, n_sweeps: int, n_steps: int, T0: float = 3.0,
 
 
 def anneal_title(params: dict[str, Any], N: int) -> str:
-    """Short description of the annealed instance (``SK N=100``, ``EA d=2 L=4 (pm)``)."""
+    """Short description of the annealed instance (``SK N=100``, ``EA d=2 L=4 (pm)``).
+
+    Parameters
+    ----------
+    params : dict
+        Parameter record (``model`` ``"sk"`` or ``"ea"``; ``L``, ``d``,
+        ``disorder`` for EA).
+    N : int
+        Number of spins (SK).
+
+    Returns
+    -------
+    str
+    """
     if params["model"] == "sk":
         return f"SK N={N}"
     return f"EA d={params.get('d', 2)} L={params['L']} ({params.get('disorder', 'pm')})"

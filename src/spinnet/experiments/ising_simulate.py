@@ -105,6 +105,23 @@ def check_temperatures(values: Any, name: str = "T") -> np.ndarray:
 
     Rounding makes the same grid typed twice give the same sweep tasks
     (``2.0:2.6:13`` and ``2.0,2.05,...,2.6`` coincide).
+
+    Parameters
+    ----------
+    values : float or array_like of float, shape (n_T,)
+        Temperature(s) ``T`` (``k_B = 1``).
+    name : str, default "T"
+        Name used in error messages.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_T,)
+        The checked temperatures, in the given order.
+
+    Raises
+    ------
+    ValueError
+        Empty, not finite, ``<= 0`` or repeated temperatures.
     """
     T = np.round(np.atleast_1d(np.asarray(values, dtype=np.float64)), 10)
     if T.ndim != 1 or T.size == 0:
@@ -125,6 +142,16 @@ def parse_temperatures(spec: Any) -> np.ndarray:
     Used for the ladder of a parallel-tempering task (stored as a string in the
     sweep); the CLI parses ``--T`` with :func:`spinnet.cli._common.parse_floats`
     and checks the values with :func:`check_temperatures`.
+
+    Parameters
+    ----------
+    spec : str or float
+        ``"a:b:n"``, ``"a,b,c"`` or a single number.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_T,)
+        Temperatures checked by :func:`check_temperatures`.
 
     Raises
     ------
@@ -177,6 +204,16 @@ def build_model(params: dict[str, Any]) -> SpinModel:
     rng=disorder_seed)``; ``"sk"``: ``SherringtonKirkpatrick(N,
     rng=disorder_seed)``. Quenched couplings come from ``disorder_seed`` alone,
     so every temperature of a sweep sees the same sample.
+
+    Parameters
+    ----------
+    params : dict
+        Parameter record of :func:`simulate_experiment` (``model``, ``L`` or
+        ``N``, couplings ``J_h, J_v, J_d, h``, ``algorithm``, ...).
+
+    Returns
+    -------
+    SpinModel
     """
     kind = params.get("model", "ising")
     if kind == "ising":
@@ -193,7 +230,20 @@ def build_model(params: dict[str, Any]) -> SpinModel:
 
 
 def build_sampler(algorithm: str, clusters_per_sweep: int = 1) -> Any:
-    """Sampler for one temperature (``"pt"`` is built from its ladder instead)."""
+    """Sampler for one temperature (``"pt"`` is built from its ladder instead).
+
+    Parameters
+    ----------
+    algorithm : {"metropolis", "heat-bath", "wolff", "sw", "multispin"}
+        Update algorithm.
+    clusters_per_sweep : int, default 1
+        Wolff clusters per sweep (Wolff only).
+
+    Returns
+    -------
+    Sampler
+        A :mod:`spinnet.samplers` instance.
+    """
     if algorithm == "metropolis":
         return Metropolis()
     if algorithm == "heat-bath":
@@ -213,6 +263,16 @@ def default_start(params: dict[str, Any]) -> str:
     A random start quenched below ``T_c`` can trap a single-spin chain in a
     striped state (two domain walls winding round the torus) whose lifetime
     grows like ``exp(const · L)``; a cold start cannot.
+
+    Parameters
+    ----------
+    params : dict
+        Parameter record of :func:`simulate_experiment` (``model``, ``L`` or
+        ``N``, couplings ``J_h, J_v, J_d, h``, ``algorithm``, ...).
+
+    Returns
+    -------
+    {"up", "random"}
     """
     kind = params.get("model", "ising")
     if kind == "ising" and min(params.get("J_h", 1.0), params.get("J_v", 1.0),
@@ -228,6 +288,17 @@ def check_simulation(params: dict[str, Any]) -> SpinModel:
 
     Raises ``ValueError``/``TypeError`` naming the offending parameter
     (``L``, ``N``, ``algorithm``, ``T``, ``n_chains``, ...). Returns the model.
+
+    Parameters
+    ----------
+    params : dict
+        Parameter record of :func:`simulate_experiment` (``model``, ``L`` or
+        ``N``, couplings ``J_h, J_v, J_d, h``, ``algorithm``, ...).
+
+    Returns
+    -------
+    SpinModel
+        The model built by :func:`build_model`.
     """
     kind = params.get("model", "ising")
     if kind not in MODELS:
@@ -422,7 +493,23 @@ def _task_settings(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def simulate_task(params: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
-    """Sweep task: one temperature ``params["T"]`` of :func:`simulate_experiment`."""
+    """Sweep task: one temperature ``params["T"]`` of :func:`simulate_experiment`.
+
+    Parameters
+    ----------
+    params : dict
+        Parameter record of :func:`simulate_experiment` (``model``, ``L`` or
+        ``N``, couplings ``J_h, J_v, J_d, h``, ``algorithm``, ...); here also ``T``
+        (or ``T_ladder``), ``n_sweeps``, ``n_thermalize``, ``n_chains``, optional
+        ``measure_every`` and ``start``).
+    rng : numpy.random.Generator
+        Generator of the task (given by the sweep machinery).
+
+    Returns
+    -------
+    dict
+        The observables of :func:`measure` at ``T`` (without ``n_chains``).
+    """
     model = build_model(params)
     s = _task_settings(params)
     res = measure(model, float(params["T"]), str(params["algorithm"]), s["n_sweeps"],
@@ -438,6 +525,23 @@ def tempering_task(params: dict[str, Any], rng: np.random.Generator) -> dict[str
     Replicas exchange configurations, so the ladder cannot be split into
     independent tasks; it is stored as one result whose ``rows`` field holds
     the per-temperature observables as JSON.
+
+    Parameters
+    ----------
+    params : dict
+        Parameter record of :func:`simulate_experiment` (``model``, ``L`` or
+        ``N``, couplings ``J_h, J_v, J_d, h``, ``algorithm``, ...); here also ``T``
+        (or ``T_ladder``), ``n_sweeps``, ``n_thermalize``, ``n_chains``, optional
+        ``measure_every`` and ``start``).
+    rng : numpy.random.Generator
+        Generator of the task (given by the sweep machinery).
+
+    Returns
+    -------
+    dict
+        ``{"rows": json}``: per temperature ``T``, the :func:`analyse`
+        observables, ``swap_acceptance`` (of the pair ``(k, k + 1)`` of the
+        ladder, averaged over chains; NaN for the last) and ``n_chains``.
     """
     model = build_model(params)
     s = _task_settings(params)
@@ -476,6 +580,18 @@ def critical_temperatures(params: dict[str, Any]) -> list[tuple[str, float]]:
     Square lattice: Onsager (isotropic) or Houtappel (anisotropic and/or
     diagonal) at zero field; Baxter-Wu: ``2/ln(1+√2)``; SK: the spin-glass
     transition ``T_c = J = 1`` (Sherrington & Kirkpatrick 1975). None for EA.
+
+    Parameters
+    ----------
+    params : dict
+        Parameter record of :func:`simulate_experiment` (``model``, ``L`` or
+        ``N``, couplings ``J_h, J_v, J_d, h``, ``algorithm``, ...).
+
+    Returns
+    -------
+    list of (str, float)
+        ``(label, T_c)`` pairs (labels in matplotlib mathtext); empty when none
+        is known.
     """
     kind = params.get("model", "ising")
     if kind == "ising" and float(params.get("h", 0.0)) == 0.0:
@@ -502,6 +618,20 @@ def exact_reference(params: dict[str, Any], T: Any) -> dict[str, Any]:
     finite ``L x L`` torus), ``E_onsager``, ``C_onsager`` and ``M_yang``
     (infinite lattice; Yang's spontaneous magnetisation is the ``L → ∞`` limit
     of ``<|M|>`` below ``T_c``).
+
+    Parameters
+    ----------
+    params : dict
+        Parameter record of :func:`simulate_experiment` (``model``, ``L`` or
+        ``N``, couplings ``J_h, J_v, J_d, h``, ``algorithm``, ...).
+    T : float or array_like of float, any shape
+        Temperature(s).
+
+    Returns
+    -------
+    dict
+        Keys above; floats for a scalar ``T``, else arrays of the shape of ``T``;
+        empty unless the model is an isotropic ferromagnet in zero field.
     """
     J = _isotropic_ferromagnet(params)
     if J is None:
@@ -527,6 +657,25 @@ def theory_curves(params: dict[str, Any], T_min: float, T_max: float,
 
     ``finite_size=False`` leaves out Kaufman's curves for the ``L`` of ``params``
     (figures that show several sizes).
+
+    Parameters
+    ----------
+    params : dict
+        Parameter record of :func:`simulate_experiment` (``model``, ``L`` or
+        ``N``, couplings ``J_h, J_v, J_d, h``, ``algorithm``, ...).
+    T_min, T_max : float
+        Temperature range of the curves.
+    n : int, default 300
+        Number of temperatures.
+    finite_size : bool, default True
+        Include Kaufman's finite-``L`` curves.
+
+    Returns
+    -------
+    dict of str to list of (ndarray, ndarray, str)
+        Keys ``"E"``, ``"absM"``, ``"C"``; each curve ``(T, y, label)`` with
+        arrays of shape (n,). Empty unless the model is an isotropic ferromagnet
+        in zero field.
     """
     J = _isotropic_ferromagnet(params)
     if J is None:
@@ -623,6 +772,21 @@ def crossing_from_rows(rows: list[dict[str, Any]], *, size_key: str = "L",
     ``U₄`` (an error of exactly zero -- ``U₄ = 2/3`` in every sample of a small
     cold lattice -- is floored at ``1e-12``). Returns None when fewer than two
     sizes or temperatures are complete or a ``U₄`` is undefined.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Result rows with keys ``T``, ``U4``, ``U4_err`` and ``size_key``.
+    size_key : str, default "L"
+        Key of the system size.
+    n_bootstrap : int, default 1000
+        Bootstrap resamples of the crossing.
+    rng : SeedLike, default 0
+        Seed or generator of the bootstrap.
+
+    Returns
+    -------
+    spinnet.observables.BinderCrossing or None
     """
     sizes = sorted({int(r[size_key]) for r in rows})
     if len(sizes) < 2:
@@ -659,7 +823,7 @@ def simulate_experiment(params: dict[str, Any], temperatures: Any, out: str | Pa
         ``measure_every``, ``start`` and the model's own parameters (``L``,
         ``J_h``, ``J_v``, ``J_d``, ``h`` / ``L`` / ``L``, ``d``, ``disorder``,
         ``disorder_seed`` / ``N``, ``disorder_seed``).
-    temperatures : array_like
+    temperatures : array_like of float, shape (n_T,)
         The temperature grid (every size runs the same grid).
     out : path
         Output directory: ``results.sqlite`` (the resumable store),
@@ -782,7 +946,18 @@ def simulate_experiment(params: dict[str, Any], temperatures: Any, out: str | Pa
 
 
 def simulation_title(params: dict[str, Any]) -> str:
-    """Figure and table title of a simulation (model, sizes, algorithm, run length)."""
+    """Figure and table title of a simulation (model, sizes, algorithm, run length).
+
+    Parameters
+    ----------
+    params : dict
+        Parameter record of :func:`simulate_experiment` (``model``, ``L`` or
+        ``N``, couplings ``J_h, J_v, J_d, h``, ``algorithm``, ...).
+
+    Returns
+    -------
+    str
+    """
     kind = params["model"]
     alg = params["algorithm"]
     side = params.get("L")

@@ -415,6 +415,15 @@ class RBMStepper:
 def rbm_filters(rbm: Any, height: int, width: int, k: int = 64) -> tuple[np.ndarray, list[int]]:
     """The top ``k`` hidden units' weight images, ranked by the L2 norm of their weights.
 
+    Parameters
+    ----------
+    rbm : spinnet.boltzmann.RBM
+        Trained machine with ``n_visible = height * width``.
+    height, width : int
+        Image shape of a visible configuration.
+    k : int, default 64
+        Number of filters.
+
     Returns
     -------
     filters : ndarray, shape (min(k, n_hidden), height, width)
@@ -438,7 +447,7 @@ def rbm_monitor(rbm: Any, train: Any, test: Any, pll_data: Any | None = None
     train, test : tensor, shape (B, n_visible)
         Equally sized subsets; the free-energy gap ``F(test) - F(train)`` grows
         when the model overfits (Hinton, *A practical guide to training RBMs*, §6).
-    pll_data : tensor, optional
+    pll_data : tensor, shape (n_rows, n_visible), optional
         Rows on which to evaluate the pseudo-log-likelihood (Besag 1975) per
         visible unit; ``None`` skips it.
 

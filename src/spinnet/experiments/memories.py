@@ -73,6 +73,13 @@ def single_pattern_table(n_spins: int = 100, *, rng: SeedLike = 0) -> list[dict]
     take one step ``s ← sign(J s)`` (zero field keeps the spin) with
     ``J = ξξᵀ/N`` and zero diagonal, and with the diagonal kept (``J_ii = 1/N``).
 
+    Parameters
+    ----------
+    n_spins : int, default 100
+        Number of spins ``N`` (>= 2); rows run over ``n = 0 … N``.
+    rng : SeedLike, default 0
+        Seed or generator (``spinnet._rng.as_generator``); same seed, same result.
+
     Returns
     -------
     list of dict
@@ -113,6 +120,21 @@ def mixture_stability(n_spins: int = 500, n_patterns: Sequence[int] = (5, 10, 15
     honoured by the dynamics as a self-coupling). Also the fraction of stored
     patterns that are fixed points, and of single spins of the mixtures that
     are unstable. Standard errors are the spread over pattern sets.
+
+    Parameters
+    ----------
+    n_spins : int, default 500
+        Number of spins ``N``.
+    n_patterns : sequence of int, default (5, 10, 15, 20, 25, 30)
+        Numbers of stored patterns ``p`` (>= 3), one row each.
+    n_sets : int, default 10
+        Independent pattern sets per ``p`` (the errors are their spread).
+    n_mixtures : int, default 50
+        At most this many 3-mixtures (first triples ``a < b < c``) per set.
+    rng : SeedLike, default 0
+        Seed or generator; one integer is drawn from it (or an int is used as
+        is) and keys independent sub-streams, so results do not depend on the order
+        of the loops.
 
     Returns
     -------
@@ -171,14 +193,14 @@ def bam_snr_fixed_point(n_x: int, n_y: int, n_pairs: int | np.ndarray,
     ----------
     n_x, n_y : int
         Layer sizes ``N`` and ``M``.
-    n_pairs : int or ndarray
+    n_pairs : int or ndarray, any shape
         ``p`` (>= 1).
     noise : float
         ``ρ``.
 
     Returns
     -------
-    ndarray
+    ndarray, shape of ``n_pairs``
         ``P`` for each ``p``.
     """
     p = np.asarray(n_pairs, dtype=float)
@@ -201,6 +223,27 @@ def bam_capacity(shapes: Sequence[tuple[int, int]] = ((256, 256), (256, 64), (64
     exactly ``(x^ν, y^ν)``. Reported: the recalled fraction (mean over sets,
     error = spread over sets / √sets), the fraction of stored pairs that are
     fixed points, and :func:`bam_snr_fixed_point` for both.
+
+    Parameters
+    ----------
+    shapes : sequence of (int, int), default ((256, 256), (256, 64), (64, 256))
+        Layer sizes ``(N, M)`` of the x and y layers.
+    n_pairs : sequence of int or None, default None
+        Numbers of stored pairs ``p``; ``None`` uses 12 geometrically spaced
+        values from 1 to ``max(4, 0.25 min(N, M))`` per shape.
+    noise : float, default 0.1
+        Fraction ``ρ`` of bits of ``x^ν`` flipped in the probe.
+    n_trials : int, default 10
+        Independent sets of random pairs per ``(shape, p)``.
+    max_steps : int, default 50
+        Maximum number of BAM back-and-forth iterations of a recall.
+    rng : SeedLike, default 0
+        Seed or generator; one integer is drawn from it (or an int is used as
+        is) and keys independent sub-streams, so results do not depend on the order
+        of the loops.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``
+        (``spinnet._progress.report``); ``None`` reports nothing.
 
     Returns
     -------
@@ -245,7 +288,21 @@ def _default_pairs(n: int, m: int) -> list[int]:
 def capacity_at_half(rows: Sequence[dict], key: str = "recalled") -> dict[tuple[int, int], dict]:
     """Load ``p_c`` where ``key`` crosses ½ (linear interpolation), per shape, with the
     SNR prediction of the same crossing; the error propagates the two bracketing
-    points' errors through the interpolation slope."""
+    points' errors through the interpolation slope.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        Rows of :func:`bam_capacity` (keys ``N, M, p, <key>, <key>_err, snr_<key>``).
+    key : {"recalled", "fixed"}, default "recalled"
+        Which fraction to interpolate.
+
+    Returns
+    -------
+    dict
+        ``{(N, M): {"N", "M", "p_c", "p_c_err", "snr_p_c"}}``; ``p_c`` (and its
+        error) or ``snr_p_c`` is NaN when the fraction never crosses ½ downwards.
+    """
     out: dict[tuple[int, int], dict] = {}
     for (n, m), grp in itertools.groupby(sorted(rows, key=lambda r: (r["N"], r["M"], r["p"])),
                                          key=lambda r: (r["N"], r["M"])):
@@ -273,6 +330,17 @@ def capacity_at_half(rows: Sequence[dict], key: str = "recalled") -> dict[tuple[
 def bam_recall_examples(n_x: int = 256, n_y: int = 256, n_pairs: int = 5, *,
                         noise: float = 0.1, rng: SeedLike = 0) -> dict[str, Any]:
     """Store ``n_pairs`` random pairs, recall each from a noisy x and a noisy y.
+
+    Parameters
+    ----------
+    n_x, n_y : int, default 256
+        Layer sizes ``N`` (x) and ``M`` (y).
+    n_pairs : int, default 5
+        Number of stored random pairs ``p``.
+    noise : float, default 0.1
+        Fraction of bits flipped in the noisy probes (x and y alike).
+    rng : SeedLike, default 0
+        Seed or generator (``spinnet._rng.as_generator``); same seed, same result.
 
     Returns
     -------
@@ -310,6 +378,15 @@ def sequence_theory(alpha: float, n_steps: int = 200, m0: float = 1.0
     (Düring, Coolen & Sherrington 1998, the T = 0 limit of their exact
     solution; its fixed point gives ``α_c ≈ 0.2695``).
 
+    Parameters
+    ----------
+    alpha : float
+        Load ``α = p/N`` (> 0).
+    n_steps : int, default 200
+        Number of synchronous steps ``t``.
+    m0 : float, default 1.0
+        Initial overlap ``m(0)`` with the first pattern.
+
     Returns
     -------
     m, r : ndarray, shape (n_steps + 1,)
@@ -328,7 +405,20 @@ def sequence_theory(alpha: float, n_steps: int = 200, m0: float = 1.0
 def sequence_theory_capacity(tol: float = 1e-6) -> tuple[float, float]:
     """``(α_c, m_c)``: the largest load with a retrieval fixed point of
     :func:`sequence_theory` (stationary ``m = erf(m/√(2αr))``, ``r = 1/(1 − C²)``),
-    by bisection on whether the fixed-point iteration from ``m = 1`` survives."""
+    by bisection on whether the fixed-point iteration from ``m = 1`` survives.
+
+    Parameters
+    ----------
+    tol : float, default 1e-6
+        Width of the final bisection bracket in ``α`` (searched in [0.2, 0.35]).
+
+    Returns
+    -------
+    alpha_c : float
+        Capacity (≈ 0.2695; lower end of the final bracket).
+    m_c : float
+        Retrieval overlap of the fixed point at ``alpha_c`` (≈ 0.84).
+    """
     def fixed(alpha: float) -> float:
         m, r = 1.0, 1.0
         for _ in range(20000):
@@ -366,6 +456,28 @@ def sequence_capacity(sizes: Sequence[int], alphas: Sequence[float], *, n_sets: 
     exceeds ``threshold``. (Retrieval overlaps near ``α_c`` are ≈ 0.84, lost
     sequences are at ≈ 0 ± 1/√N, so any threshold between them gives the same
     counts.) Sub-streams are keyed by ``(seed, N, α index, set)``.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Network sizes ``N`` (each >= 10).
+    alphas : sequence of float
+        Loads ``α = p/N``; ``p = max(2, round(αN))``.
+    n_sets : int, default 20
+        Independent random sequences per ``(N, α)``.
+    n_starts : int, default 4
+        Starting patterns per sequence, spread over the cycle.
+    n_steps : int, default 200
+        Synchronous steps before the overlap is read.
+    threshold : float, default 0.5
+        Success criterion on the final overlap with the pattern due.
+    rng : SeedLike, default 0
+        Seed or generator; one integer is drawn from it (or an int is used as
+        is) and keys independent sub-streams, so results do not depend on the order
+        of the loops.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``
+        (``spinnet._progress.report``); ``None`` reports nothing.
 
     Returns
     -------
@@ -411,6 +523,31 @@ def sequence_overlap_dynamics(n_spins: int, alphas: Sequence[float], *, n_steps:
     Each set starts on ``ξ^1`` with a fraction ``(1 − m0)/2`` of its bits
     flipped. Returns ``{"t", "alphas", "simulated" (len(alphas), n_sets,
     n_steps + 1), "theory" (len(alphas), n_steps + 1)}``.
+
+    Parameters
+    ----------
+    n_spins : int
+        Number of spins ``N``.
+    alphas : sequence of float
+        Loads ``α``; ``p = max(2, round(αN))`` patterns, and the theory is run
+        at the realised load ``p/N``.
+    n_steps : int, default 40
+        Synchronous steps.
+    m0 : float, default 1.0
+        Initial overlap with ``ξ^1``.
+    n_sets : int, default 4
+        Independent pattern sets per ``α``.
+    rng : SeedLike, default 0
+        Seed or generator; one integer is drawn from it (or an int is used as
+        is) and keys independent sub-streams, so results do not depend on the order
+        of the loops.
+
+    Returns
+    -------
+    dict
+        ``t`` (ndarray, shape (n_steps + 1,)), ``alphas`` (list),
+        ``simulated`` (ndarray, shape (len(alphas), n_sets, n_steps + 1)),
+        ``theory`` (ndarray, shape (len(alphas), n_steps + 1)), ``N`` (int).
     """
     from spinnet.hopfield.sequence import sequence_replay
 
@@ -431,7 +568,17 @@ def sequence_overlap_dynamics(n_spins: int, alphas: Sequence[float], *, n_steps:
 
 def sequence_dynamics_figure(result: dict[str, Any]):
     """m(t) of the replayed sequence: simulation (points, mean ± spread over sets)
-    and the exact N → ∞ recursion (lines)."""
+    and the exact N → ∞ recursion (lines).
+
+    Parameters
+    ----------
+    result : dict
+        Output of :func:`sequence_overlap_dynamics`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, ax = _axes()
     t = result["t"]
     for k, alpha in enumerate(result["alphas"]):
@@ -473,6 +620,15 @@ def fit_sequence_capacity(rows: Sequence[dict], *, n_boot: int = 100, rng: SeedL
     (maximum likelihood), error = bootstrap over pattern sets (starts within a set
     are correlated, so sets are resampled as units).
 
+    Parameters
+    ----------
+    rows : sequence of dict
+        Rows of :func:`sequence_capacity` (keys ``N, alpha, trials, set_fractions``).
+    n_boot : int, default 100
+        Bootstrap resamples of the pattern sets.
+    rng : SeedLike, default 0
+        Seed or generator of the bootstrap.
+
     Returns
     -------
     list of dict
@@ -504,6 +660,19 @@ def extrapolate_capacity(fits: Sequence[dict], *, exponent: float | None = None
     ``exponent=None`` fits ``ν`` too (non-linear, needs >= 4 sizes); a number
     fixes it (linear fit). Returns ``alpha_inf, alpha_inf_err, a, nu, nu_err, chi2,
     dof`` (errors from the covariance of the fit, with the given ``alpha_c_err``).
+
+    Parameters
+    ----------
+    fits : sequence of dict
+        Rows of :func:`fit_sequence_capacity` (keys ``N, alpha_c, alpha_c_err``).
+    exponent : float or None, default None
+        Fixed finite-size exponent ``ν``; ``None`` fits it.
+
+    Returns
+    -------
+    dict
+        ``alpha_inf, alpha_inf_err, a, nu, nu_err`` (0 when ``ν`` is fixed),
+        ``chi2, dof``.
     """
     from scipy.optimize import curve_fit
 
@@ -535,6 +704,24 @@ def delayed_replay(n_spins: int = 500, n_patterns: int = 10, *, lam: float = 2.0
                    tau: int = 8, n_sweeps: int | None = None, temperature: float = 0.0,
                    rng: SeedLike = 0) -> dict[str, Any]:
     """Replay a cyclic sequence with the delayed-synapse network (async dynamics).
+
+    Parameters
+    ----------
+    n_spins : int, default 500
+        Number of spins ``N``.
+    n_patterns : int, default 10
+        Length ``p`` of the cyclic sequence ``ξ^1 → … → ξ^p → ξ^1``.
+    lam : float, default 2.0
+        Strength ``λ`` of the delayed (sequence) couplings relative to the
+        symmetric Hebb couplings.
+    tau : int, default 8
+        Synaptic delay ``τ`` in sweeps.
+    n_sweeps : int or None, default None
+        Length of the run; ``None`` gives ``(p + 2)(τ + 2)``.
+    temperature : float, default 0.0
+        Glauber temperature (0: deterministic).
+    rng : SeedLike, default 0
+        Seed or generator (``spinnet._rng.as_generator``); same seed, same result.
 
     Returns
     -------
@@ -576,7 +763,21 @@ def _axes(figsize=(6.4, 4.4)):
 
 
 def sequence_raster_figure(overlaps: Any, *, title: str | None = None, tau: int | None = None):
-    """Raster of overlaps ``m^μ(t)`` (pattern × time) and their traces."""
+    """Raster of overlaps ``m^μ(t)`` (pattern × time) and their traces.
+
+    Parameters
+    ----------
+    overlaps : array_like, shape (n_times, p)
+        Overlaps ``m^μ(t)``, e.g. ``delayed_replay(...)["overlaps"]``.
+    title : str or None, default None
+        Title; ``None`` gives "delayed-synapse sequence" (with ``τ``).
+    tau : int or None, default None
+        Delay shown in the default title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from matplotlib.figure import Figure
 
     ov = np.asarray(overlaps)
@@ -599,7 +800,22 @@ def sequence_raster_figure(overlaps: Any, *, title: str | None = None, tau: int 
 
 def sequence_capacity_figure(rows: Sequence[dict], fits: Sequence[dict],
                              extrapolation: dict[str, float] | None = None):
-    """Left: success fraction vs α per N (probit fits); right: α_c(N) vs N^{-ν}."""
+    """Left: success fraction vs α per N (probit fits); right: α_c(N) vs N^{-ν}.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        Rows of :func:`sequence_capacity`.
+    fits : sequence of dict
+        Rows of :func:`fit_sequence_capacity`.
+    extrapolation : dict or None, default None
+        Output of :func:`extrapolate_capacity`; ``None`` plots against
+        ``N^{-1/2}`` without a fit line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(10.0, 4.2), layout="constrained")
@@ -640,7 +856,19 @@ def sequence_capacity_figure(rows: Sequence[dict], fits: Sequence[dict],
 def bam_capacity_figure(rows: Sequence[dict], *, noise: float):
     """Recalled fraction vs p per shape (points with errors); lines: the signal-to-noise
     estimate that a stored pair is a fixed point (solid) and that the first step from
-    the noisy probe is already exact (dotted)."""
+    the noisy probe is already exact (dotted).
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        Rows of :func:`bam_capacity`.
+    noise : float
+        Probe noise ``ρ`` used for the rows (label and the dotted estimate).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, ax = _axes()
     for k, ((n, m), grp) in enumerate(itertools.groupby(
             sorted(rows, key=lambda r: (r["N"], r["M"], r["p"])), key=lambda r: (r["N"], r["M"]))):
@@ -662,7 +890,21 @@ def bam_capacity_figure(rows: Sequence[dict], *, noise: float):
 
 def bam_recall_figure(examples: dict[str, Any], shape_x: tuple[int, int],
                       shape_y: tuple[int, int], n_show: int = 4):
-    """Grid: stored x, noisy x, recalled x, recalled y, stored y; then from noisy y."""
+    """Grid: stored x, noisy x, recalled x, recalled y, stored y; then from noisy y.
+
+    Parameters
+    ----------
+    examples : dict
+        Output of :func:`bam_recall_examples`.
+    shape_x, shape_y : (int, int)
+        Image shapes the x and y vectors are reshaped to (products ``N``, ``M``).
+    n_show : int, default 4
+        Number of pairs (rows) shown, at most ``p``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from matplotlib.figure import Figure
 
     cols = [("x", "x", shape_x), ("x_noisy", "noisy x", shape_x),

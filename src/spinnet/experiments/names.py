@@ -496,10 +496,13 @@ def names_experiment(out: str | Path, *, data: str = "random",
         ``L``; default 100 for random pictures, 16 for images.
     seed : int
         The ``rng`` of the run (same seed, same files).
-    Other parameters
+    rules, alphas, noises, n_picture, trials, blank, clamp_picture
         As in :func:`names_random` / :func:`names_images` (``alphas`` and
-        ``n_picture`` only for random pictures; ``per_class``, ``n_test``,
-        ``size``, ``data_dir`` only for images).
+        ``n_picture`` only for random pictures).
+    per_class, n_test, size, data_dir
+        As in :func:`names_images` (images only).
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``.
 
     Returns
     -------

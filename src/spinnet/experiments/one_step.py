@@ -22,6 +22,24 @@ def one_step_scan(sizes: Sequence[int], alphas: Sequence[float], *, n_trials: in
 
     Each size gets its own stream, spawned from ``rng`` in the order of ``sizes``.
     ``progress(stage, completed, total)`` is called after each size.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Network sizes ``N``.
+    alphas : sequence of float
+        Loads ``α``.
+    n_trials : int, default 12
+        Pattern sets per ``(N, α)``.
+    rng : SeedLike, default None
+        Seed or generator.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``.
+
+    Returns
+    -------
+    list of dict
+        The rows of :func:`one_step_errors` for every size.
     """
     sizes = [check_int(n, "sizes", minimum=2) for n in sizes]
     rows: list[dict] = []
@@ -41,6 +59,17 @@ def one_step_errors(n: int = 1000, alphas: Sequence[float] = (0.105, 0.138, 0.18
     ``sign(J ξ^ν) ≠ ξ^ν`` over all ``ν``. The standard error is the spread of the
     per-trial fractions over ``√n_trials`` (bits within a trial share patterns
     and are not independent). Theory: :func:`spinnet.theory.hopfield.one_step_error`.
+
+    Parameters
+    ----------
+    n : int, default 1000
+        Number of spins ``N``.
+    alphas : sequence of float, default (0.105, 0.138, 0.185, 0.37, 0.61)
+        Loads ``α = p/N`` (the error table of Hertz, Krogh & Palmer 1991, §2.2).
+    n_trials : int, default 10
+        Pattern sets per load (>= 2).
+    rng : SeedLike, default None
+        Seed or generator.
 
     Returns
     -------

@@ -292,6 +292,21 @@ def binary_capacity(out: str | Path, *, ns: Sequence[int], samples: int = 200, s
     entropy ``⟨ln #solutions⟩/N``, at loads where every sample has a solution),
     binary_capacity.png, checkpoint.json, manifest.json.
 
+    Parameters
+    ----------
+    out : str or path
+        Output directory (created).
+    ns : sequence of int
+        Odd sizes ``N <= 27``.
+    samples : int, default 200
+        Pattern sequences per ``N``.
+    seed : int, default 0
+        Root seed.
+    overwrite : bool, default False
+        Discard a checkpoint of other settings.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``.
+
     Returns
     -------
     dict

@@ -97,6 +97,25 @@ def sync_runs(alpha: float, m0s: Sequence[float], *, N: int = 20000, trials: int
     ``p = round(αN)`` random patterns per set, ``trials`` pattern sets, ``n_samples``
     initial states per set and ``m0``. A zero field keeps the spin.
 
+    Parameters
+    ----------
+    alpha : float
+        Load ``α``; ``p = max(1, round(αN))``.
+    m0s : sequence of float
+        Initial overlaps ``m0`` (``K`` values).
+    N : int, default 20000
+        Number of spins (>= 10).
+    trials : int, default 10
+        Pattern sets.
+    n_samples : int, default 8
+        Initial states per set and ``m0``.
+    n_steps : int, default 10
+        Synchronous steps.
+    rng : SeedLike, default None
+        Seed or generator.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``.
+
     Returns
     -------
     dict
@@ -147,6 +166,29 @@ def sequential_runs(alpha: float, m0s: Sequence[float], *, N: int = 10000, trial
 
     Each update picks a site uniformly at random (with replacement); time is
     counted in sweeps of ``N`` updates and recorded ``per_sweep`` times a sweep.
+
+    Parameters
+    ----------
+    alpha : float
+        Load ``α``; ``p = max(1, round(αN))``.
+    m0s : sequence of float
+        Initial overlaps ``m0`` (``K`` values).
+    N : int, default 10000
+        Number of spins (>= 10).
+    trials : int, default 10
+        Pattern sets.
+    n_samples : int, default 4
+        Initial states per set and ``m0``.
+    n_sweeps : int, default 5
+        Sweeps of ``N`` random-sequential updates.
+    per_sweep : int, default 10
+        Records per sweep.
+    T : float, default 0.0
+        Temperature (0: zero-temperature, else heat bath).
+    rng : SeedLike, default None
+        Seed or generator.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``.
 
     Returns
     -------
@@ -206,6 +248,29 @@ def dynamics_rows(alphas: Sequence[float], m0s: Sequence[float], *, updates: str
     random-sequential updates at temperature ``T``, recorded ``per_sweep`` times a
     sweep; theory ``m_cs``, ``energy_cs`` (Coolen–Sherrington, RS noise). Each
     ``α`` gets its own stream spawned from ``rng``.
+
+    Parameters
+    ----------
+    alphas : sequence of float
+        Loads ``α``.
+    m0s : sequence of float
+        Initial overlaps.
+    updates : {"sync", "sequential"}, default "sync"
+        Update scheme.
+    N : int, default 20000
+        Number of spins.
+    trials, n_samples : int, default 10, 8
+        Pattern sets, and initial states per set and ``m0``.
+    n_sweeps : int, default 10
+        Synchronous steps or sequential sweeps.
+    T : float, default 0.0
+        Temperature (sequential only).
+    per_sweep : int, default 10
+        Records per sweep (sequential only).
+    rng : SeedLike, default None
+        Seed or generator.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``.
 
     Returns
     -------

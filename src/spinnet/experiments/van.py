@@ -46,6 +46,25 @@ def build_model(model: str, *, L: int = 4, N: int = 16, J_h: float = 1.0, J_v: f
     """A spinnet model by name (``--model``): ising (``J_h``, ``J_v``), ea, baxter-wu, sk,
     hopfield (Hebbian couplings of ``p`` random patterns).
 
+    Parameters
+    ----------
+    model : {"ising", "ea", "baxter-wu", "sk", "hopfield"}, default "ising"
+        Model name.
+    L : int, default 4
+        Lattice side (ising, ea, baxter-wu; a multiple of 3 for baxter-wu).
+    N : int, default 16
+        Number of spins (sk, hopfield).
+    J_h, J_v : float, default 1.0
+        Horizontal and vertical couplings (ising).
+    p : int, default 2
+        Number of random patterns (hopfield).
+    seed : int, default 0
+        Seed of quenched couplings or patterns (ea, sk, hopfield).
+
+    Returns
+    -------
+    SpinModel
+
     Raises
     ------
     OptionError
@@ -81,7 +100,21 @@ def build_model(model: str, *, L: int = 4, N: int = 16, J_h: float = 1.0, J_v: f
 
 def exact_free_energy(model: Any, T: float) -> tuple[float, str]:
     """Exact ``F/N`` and its source: Kaufman for the isotropic square Ising model,
-    enumeration for ``N <= 20``, else ``(nan, "")``."""
+    enumeration for ``N <= 20``, else ``(nan, "")``.
+
+    Parameters
+    ----------
+    model : SpinModel
+        The model.
+    T : float
+        Temperature.
+
+    Returns
+    -------
+    f : float
+        ``F/N`` (NaN if unknown).
+    source : {"kaufman", "enumeration", ""}
+    """
     from spinnet.models.lattice import SquareIsing
 
     if (isinstance(model, SquareIsing) and model.J_h == model.J_v and model.J_d == 0
@@ -151,6 +184,51 @@ def van_free_energy(*, model: str = "ising", L: int = 4, N: int = 16, J_h: float
     Writes ``free_energy.csv``, ``free_energy.png`` (relative error vs T, with naive mean
     field and Bethe), ``models/T=<T>/`` (trained VANs), resume state in ``checkpoints/`` and
     ``points/``.
+
+    Parameters
+    ----------
+    model : {"ising", "ea", "baxter-wu", "sk", "hopfield"}, default "ising"
+        Model name.
+    L : int, default 4
+        Lattice side (ising, ea, baxter-wu; a multiple of 3 for baxter-wu).
+    N : int, default 16
+        Number of spins (sk, hopfield).
+    J_h, J_v : float, default 1.0
+        Horizontal and vertical couplings (ising).
+    p : int, default 2
+        Number of random patterns (hopfield).
+    temperatures : list of float or None, default None
+        Temperatures (``None``: ``[2.0]``).
+    net : {"pixelcnn", "made"}, default "pixelcnn"
+        Autoregressive network.
+    depth : int, default 3
+        Masked layers (MADE) or convolutions (PixelCNN).
+    width : int, default 16
+        Hidden units per position (MADE) or channels (PixelCNN).
+    half_kernel : int, default 3
+        PixelCNN half kernel size ``K``.
+    z2 : bool, default True
+        Symmetrise ``q_sym(s) = [q(s) + q(-s)] / 2``.
+    steps : int, default 1000
+        Training steps per temperature.
+    batch_size : int, default 500
+        Samples per step (>= 2).
+    lr : float, default 1e-3
+        Adam step size.
+    beta_anneal : float, default 0.99
+        ``β_t = β (1 − beta_anneal^t)`` in the gradient (0 disables it).
+    samples : int, default 10000
+        Samples of the final estimates (>= 2).
+    seed : int, default 0
+        Seed.
+    out : path, default Path("spinnet-van")
+        Output directory.
+    overwrite : bool, default False
+        Discard the resume state of other settings.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``.
+    kept : callable or None, default None
+        Called with a sentence saying what an interruption keeps.
 
     Returns
     -------
@@ -326,6 +404,17 @@ def van_sample(*, source: Path, samples: int = 16, seed: int = 0,
                out: Path = Path("spinnet-van-sample")) -> dict[str, Any]:
     """Draw exact samples from a saved network; write ``samples.npy`` and ``samples.png``.
 
+    Parameters
+    ----------
+    source : path
+        A saved network or an output directory holding one.
+    samples : int, default 16
+        Number of samples (>= 1).
+    seed : int, default 0
+        Seed.
+    out : path, default Path("spinnet-van-sample")
+        Output directory.
+
     Returns
     -------
     dict
@@ -357,10 +446,23 @@ def load_van_data(data: str, data_dir: str | Path | None = None
     """±1 training/test data: ``digits``, ``mnist`` (binarised at 0.5; t10k 8000/2000 split
     when the 60k set is absent) or a ``.npy`` file of ±1 rows.
 
+    Parameters
+    ----------
+    data : str
+        ``"digits"``, ``"mnist"`` or the path of a ``.npy`` file of ±1 rows.
+    data_dir : str, path or None, default None
+        Directory of the MNIST files.
+
     Returns
     -------
-    (x_train, x_test, shape, source)
-        int8 ±1 arrays of shape ``(n, N)``.
+    x_train : ndarray of int8, shape (n_train, N)
+        ±1 training rows.
+    x_test : ndarray of int8, shape (n_test, N), or None
+        ±1 test rows (``None`` when the source has none).
+    shape : (int, int) or None
+        Image shape of a row.
+    source : str
+        Name of the data source.
     """
     from spinnet.experiments.boltzmann import load_rbm_data
     from spinnet.spins import bits_to_spins
@@ -397,6 +499,33 @@ def van_train(*, data: str = "digits", data_dir: str | Path | None = None,
     """Maximum-likelihood training of an autoregressive net on ±1 data; exact test NLL.
 
     Writes ``model/`` (the network), ``history.csv``, ``samples.png``.
+
+    Parameters
+    ----------
+    data : str, default "digits"
+        ``"digits"``, ``"mnist"`` or a ``.npy`` file (see :func:`load_van_data`).
+    data_dir : str, path or None, default None
+        Directory of the MNIST files.
+    net : {"made", "pixelcnn"}, default "made"
+        Autoregressive network.
+    depth : int, default 2
+        Masked layers (MADE) or convolutions (PixelCNN).
+    width : int, default 4
+        Hidden units per position (MADE) or channels (PixelCNN).
+    half_kernel : int, default 3
+        PixelCNN half kernel size ``K``.
+    epochs : int, default 10
+        Training epochs (>= 1).
+    batch_size : int, default 100
+        Mini-batch size.
+    lr : float, default 1e-3
+        Adam step size.
+    seed : int, default 0
+        Seed.
+    out : path, default Path("spinnet-van-train")
+        Output directory.
+    progress : callable or None, default None
+        Progress callback ``progress(stage, done, total)``.
 
     Returns
     -------

@@ -59,6 +59,16 @@ def parse_interaction(spec: str) -> tuple[str, int]:
     """Parse ``"poly:3"``, ``"rectified:4"`` or ``"exp"`` into ``(kind, degree)``.
 
     ``degree`` is 0 for ``"exp"``.
+
+    Parameters
+    ----------
+    spec : str
+        ``"poly:n"``, ``"rectified:n"`` (integer ``n >= 2``) or ``"exp"``.
+
+    Returns
+    -------
+    tuple of (str, int)
+        ``(kind, degree)`` with ``kind`` one of ``"poly"``, ``"rectified"``, ``"exp"``.
     """
     if not isinstance(spec, str):
         raise TypeError(f"interaction must be a string such as 'poly:3' or 'exp'; got {spec!r}")
@@ -165,7 +175,23 @@ def _F(x: np.ndarray, kind: str, n: int) -> np.ndarray:
 
 
 def dense_energy(patterns: Any, states: Any, interaction: str = "poly:3") -> np.ndarray | float:
-    """``E(s) = −Σ_μ F(ξ^μ·s)`` of a state (N,) or batch (B, N) (Krotov & Hopfield 2016)."""
+    """``E(s) = −Σ_μ F(ξ^μ·s)`` of a state (N,) or batch (B, N) (Krotov & Hopfield 2016).
+
+    Parameters
+    ----------
+    patterns : array_like of ±1, shape (p, N)
+        Stored patterns ``ξ^μ``.
+    states : array_like of ±1, shape (N,) or (B, N)
+        One state or a batch of states.
+    interaction : str, default "poly:3"
+        Interaction function ``F``: ``"poly:n"`` (``x^n``), ``"rectified:n"``
+        (``max(x, 0)^n``) or ``"exp"`` (``e^x``); see :func:`parse_interaction`.
+
+    Returns
+    -------
+    float or ndarray of float, shape (B,)
+        The energy of each state (``−inf`` for ``"exp"`` once ``e^{ξ·s}`` overflows).
+    """
     kind, n = parse_interaction(interaction)
     xi = check_spins(patterns, "patterns", ndim=2)
     s = check_spins(states, "states", ndim=(1, 2), n=xi.shape[1])
@@ -182,6 +208,21 @@ def dense_local_fields(patterns: Any, states: Any, interaction: str = "poly:3") 
     ``y = x − ξ_i s_i``). For ``exp`` the gaps of each state are multiplied by
     the positive factor ``e^{−max_μ x_μ}`` (signs exact, no overflow).
     Costs two ``(B, p) × (p, N)`` products.
+
+    Parameters
+    ----------
+    patterns : array_like of ±1, shape (p, N)
+        Stored patterns ``ξ^μ``.
+    states : array_like of ±1, shape (N,) or (B, N)
+        One state or a batch of states.
+    interaction : str, default "poly:3"
+        Interaction function ``F``: ``"poly:n"`` (``x^n``), ``"rectified:n"``
+        (``max(x, 0)^n``) or ``"exp"`` (``e^x``); see :func:`parse_interaction`.
+
+    Returns
+    -------
+    ndarray of float, shape (N,) or (B, N)
+        The gaps ``h_i`` (same shape as ``states``); ``s_i ← sign(h_i)`` lowers the energy.
     """
     kind, n = parse_interaction(interaction)
     xi = check_spins(patterns, "patterns", ndim=2)

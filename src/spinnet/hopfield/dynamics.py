@@ -95,6 +95,27 @@ def prepare_couplings(couplings: Any, field: Any = None, *, validate: bool = Tru
     :mod:`spinnet.hopfield.rules` (symmetric and finite by construction).
     ``self_coupling=True`` keeps the diagonal of ``J`` (the kernels then add
     ``J_ii s_i`` to the field of spin ``i``).
+
+    Parameters
+    ----------
+    couplings : array_like of float, shape (N, N)
+        Symmetric, finite couplings ``J``.
+    field : array_like of float, shape (N,), optional
+        External field / threshold ``θ`` (default zeros).
+    validate : bool, default True
+        Check finiteness and symmetry of ``couplings``.
+    self_coupling : bool, default False
+        Keep the diagonal of ``J`` (otherwise it is set to zero, on a copy).
+
+    Returns
+    -------
+    J : ndarray of float64, shape (N, N)
+        The couplings (zero diagonal unless ``self_coupling``).
+    theta : ndarray of float64, shape (N,)
+        The field.
+    tol : float
+        Tie tolerance: fields with ``|h_i| <= tol`` count as zero
+        (``1e-10 × (max_i Σ_j |J_ij| + max_i |θ_i|)``).
     """
     J = check_couplings(couplings) if validate else np.asarray(couplings, dtype=np.float64)
     n = J.shape[0]
@@ -133,14 +154,44 @@ def _patterns_arg(patterns: Any, n: int) -> np.ndarray:
 
 
 def local_fields(couplings: Any, states: Any, field: Any = None) -> np.ndarray:
-    """Local fields ``h_i = Σ_{j≠i} J_ij s_j + θ_i`` for a state (N,) or batch (B, N)."""
+    """Local fields ``h_i = Σ_{j≠i} J_ij s_j + θ_i`` for a state (N,) or batch (B, N).
+
+    Parameters
+    ----------
+    couplings : array_like of float, shape (N, N)
+        Symmetric couplings ``J`` (diagonal ignored).
+    states : array_like of ±1, shape (N,) or (B, N)
+        One state or a batch of states.
+    field : array_like of float, shape (N,), optional
+        External field / threshold ``θ`` (default 0).
+
+    Returns
+    -------
+    ndarray of float, shape (N,) or (B, N)
+        The fields, same shape as ``states``.
+    """
     J, s, theta, _, single = _prepare(couplings, states, field)
     h = s.astype(np.float64) @ J + theta
     return h[0] if single else h
 
 
 def energy(couplings: Any, states: Any, field: Any = None) -> np.ndarray | float:
-    """Energy ``E(s) = -½ Σ_{i≠j} J_ij s_i s_j - Σ_i θ_i s_i`` (Hopfield 1982, eq. 7)."""
+    """Energy ``E(s) = -½ Σ_{i≠j} J_ij s_i s_j - Σ_i θ_i s_i`` (Hopfield 1982, eq. 7).
+
+    Parameters
+    ----------
+    couplings : array_like of float, shape (N, N)
+        Symmetric couplings ``J`` (diagonal ignored).
+    states : array_like of ±1, shape (N,) or (B, N)
+        One state or a batch of states.
+    field : array_like of float, shape (N,), optional
+        External field / threshold ``θ`` (default 0).
+
+    Returns
+    -------
+    float or ndarray of float, shape (B,)
+        The energy (a float for a single state of shape ``(N,)``).
+    """
     J, s, theta, _, single = _prepare(couplings, states, field)
     x = s.astype(np.float64)
     e = -0.5 * np.einsum("bi,bi->b", x @ J, x) - x @ theta
@@ -249,11 +300,31 @@ def run_glauber(couplings: Any, states: Any, temperature: float, *, n_sweeps: in
 
     Parameters
     ----------
+    couplings : array_like of float, shape (N, N)
+        Symmetric couplings (diagonal ignored).
+    states : array_like of ±1, shape (N,) or (B, N)
+        Initial ±1 states.
     temperature : float >= 0
-    n_sweeps : int
-        Number of sweeps (all chains run exactly this many when ``T > 0``).
+        Temperature ``T`` (``k_B = 1``); 0 runs :func:`run_async`.
+    n_sweeps : int, default 100
+        Number of sweeps (all chains run exactly this many when ``T > 0``;
+        at ``T = 0`` the maximum, as ``max_sweeps`` of :func:`run_async`).
+    rng : SeedLike
+        Seeds the update orders and the heat-bath draws; one independent
+        stream per chain.
+    field : array_like of float, shape (N,), optional
+        External field / threshold ``θ``.
+    patterns : array_like of ±1, shape (p, N), optional
+        Stored patterns for recording overlaps in the trajectory.
+    record : bool, default False
+        Also return a :class:`Trajectory` (energy, overlaps per sweep).
 
-    Other parameters and returns as in :func:`run_async`.
+    Returns
+    -------
+    states : ndarray of int8, same shape as the input ``states``
+        The final states.
+    trajectory : Trajectory
+        Only if ``record``; ``converged`` is False for every chain at ``T > 0``.
     """
     J, s, theta, tol, single = _prepare(couplings, states, field)
     temperature = check_nonneg_float(temperature, "temperature")
@@ -274,12 +345,28 @@ def run_sync(couplings: Any, states: Any, *, max_steps: int = 100, field: Any = 
 
     Parameters
     ----------
-    max_steps : int
+    couplings : array_like of float, shape (N, N)
+        Symmetric couplings (diagonal ignored unless ``self_coupling``).
+    states : array_like of ±1, shape (N,) or (B, N)
+        Initial ±1 states (probes).
+    max_steps : int, default 100
         Maximum number of parallel steps.
+    field : array_like of float, shape (N,), optional
+        External field / threshold ``θ``.
+    patterns : array_like of ±1, shape (p, N), optional
+        Stored patterns for recording overlaps in the trajectory.
+    record : bool, default False
+        Also return a :class:`Trajectory`.
+    self_coupling : bool, default False
+        Keep ``J_ii`` in the field, as in :func:`run_async`.
 
-    Other parameters and returns as in :func:`run_async` (``self_coupling``
-    included); the trajectory's ``n_sweeps`` counts parallel steps and
-    ``cycled`` flags 2-cycles.
+    Returns
+    -------
+    states : ndarray of int8, same shape as the input ``states``
+        The final states.
+    trajectory : Trajectory
+        Only if ``record``; its ``n_sweeps`` counts parallel steps and
+        ``cycled`` flags 2-cycles.
     """
     J, s, theta, tol, single = _prepare(couplings, states, field, self_coupling)
     max_steps = check_int(max_steps, "max_steps", minimum=1)

@@ -44,6 +44,18 @@ __all__ = ["BAM", "BAMTrajectory", "LinearAssociator", "check_pairs"]
 def check_pairs(X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray]:
     """Validate pairs: ``X`` (p, N) and ``Y`` (p, M) of ±1 with the same ``p``.
 
+    Parameters
+    ----------
+    X : array_like of ±1, shape (p, N)
+        Input (key) patterns.
+    Y : array_like of ±1, shape (p, M)
+        Output (value) patterns, one per row of ``X``.
+
+    Returns
+    -------
+    X, Y : ndarray of int8, shapes (p, N) and (p, M)
+        Validated copies.
+
     Raises
     ------
     ValueError

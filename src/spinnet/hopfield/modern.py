@@ -100,6 +100,20 @@ def modern_energy(state: Any, patterns: Any, beta: float) -> torch.Tensor:
 
     ``E(ξ) = -β⁻¹ logsumexp(β X ξ) + ½ ξ·ξ + β⁻¹ log M + ½ K²``, stable at any
     ``β`` (log-sum-exp). Returns a 0-d tensor or shape (B,).
+
+    Parameters
+    ----------
+    state : array_like or Tensor of float, shape (d,) or (B, d)
+        State pattern(s) ``ξ`` (queries).
+    patterns : array_like or Tensor of float, shape (M, d)
+        Stored patterns ``X`` (rows ``x_i``).
+    beta : float > 0
+        Inverse temperature ``β``.
+
+    Returns
+    -------
+    Tensor, shape () or (B,)
+        The energy, in the dtype and on the device of ``patterns``.
     """
     beta = check_positive_float(beta, "beta")
     xi = _patterns(patterns)
@@ -112,6 +126,20 @@ def modern_update(state: Any, patterns: Any, beta: float) -> torch.Tensor:
     """One update ``ξ ← Xᵀ softmax(β X ξ)`` (Ramsauer et al. 2021, Eq. 3).
 
     This is ``scaled_dot_product_attention(query=ξ, key=X, value=X, scale=β)``.
+
+    Parameters
+    ----------
+    state : array_like or Tensor of float, shape (d,) or (B, d)
+        State pattern(s) ``ξ`` (queries).
+    patterns : array_like or Tensor of float, shape (M, d)
+        Stored patterns ``X`` (rows ``x_i``).
+    beta : float > 0
+        Inverse temperature ``β``.
+
+    Returns
+    -------
+    Tensor, shape (d,) or (B, d)
+        The updated state(s), same shape as ``state``.
     """
     beta = check_positive_float(beta, "beta")
     xi = _patterns(patterns)
@@ -202,9 +230,9 @@ class FixedPoint:
         ``"single"`` (one pattern carries at least ``1 − ε`` of the softmax
         weight), ``"metastable"`` (a subset of ``2 .. M/2`` patterns does) or
         ``"global"`` (more than half of all patterns are needed).
-    subset_size : int or ndarray of int
+    subset_size : int or ndarray of int, shape (B,)
         Smallest number of patterns whose weights sum to ``>= 1 − ε``.
-    pattern : int or ndarray of int
+    pattern : int or ndarray of int, shape (B,)
         Index of the most attended pattern.
     weights : Tensor, shape (M,) or (B, M)
         ``softmax(β X ξ)``.
@@ -227,6 +255,23 @@ def classify_fixed_point(state: Any, patterns: Any, beta: float, *,
     ``β``). ``subset_size`` is the smallest number of patterns holding
     ``1 − epsilon`` of the weight; ``"global"`` means more than half of the
     ``M`` patterns are needed.
+
+    Parameters
+    ----------
+    state : array_like or Tensor of float, shape (d,) or (B, d)
+        State pattern(s) ``ξ`` (queries).
+    patterns : array_like or Tensor of float, shape (M, d)
+        Stored patterns ``X`` (rows ``x_i``).
+    beta : float > 0
+        Inverse temperature ``β``.
+    epsilon : float in [0, 1), default 0.01
+        Weight ``ε`` the subset may leave to the other patterns.
+
+    Returns
+    -------
+    FixedPoint
+        ``kind``, ``subset_size`` and ``pattern`` per state (scalars for a
+        single state of shape ``(d,)``) and the attention weights.
     """
     beta = check_positive_float(beta, "beta")
     epsilon = check_fraction(epsilon, "epsilon", inclusive_high=False)
@@ -248,6 +293,16 @@ def separation(patterns: Any) -> np.ndarray:
     """Separation ``Δ_i = x_iᵀx_i − max_{j≠i} x_iᵀx_j`` of every pattern (Def. 1).
 
     Returns an array of shape (M,); needs ``M >= 2``.
+
+    Parameters
+    ----------
+    patterns : array_like or Tensor of float, shape (M, d), M >= 2
+        Stored patterns ``X`` (rows ``x_i``).
+
+    Returns
+    -------
+    ndarray of float, shape (M,)
+        ``Δ_i`` for every pattern.
     """
     xi = _patterns(patterns)
     if xi.shape[0] < 2:
@@ -265,6 +320,20 @@ def separation_threshold(beta: float, n_patterns: int, max_norm: float) -> float
     ``2/(βM) + β⁻¹ log(2(M−1)MβK²)`` with ``M = n_patterns`` and ``K =
     max_norm``. A pattern with ``Δ_i`` at least this large has a fixed point
     within ``1/(βMK)`` of it to which the sphere converges.
+
+    Parameters
+    ----------
+    beta : float > 0
+        Inverse temperature ``β``.
+    n_patterns : int >= 2
+        Number of stored patterns ``M``.
+    max_norm : float > 0
+        Largest pattern norm ``K = max_i ‖x_i‖``.
+
+    Returns
+    -------
+    float
+        The sufficient separation (may be negative for small ``β``).
     """
     beta = check_positive_float(beta, "beta")
     m = check_int(n_patterns, "n_patterns", minimum=2)
@@ -283,9 +352,16 @@ def retrieval_beta(patterns: Any, index: int | None = None) -> float | np.ndarra
 
     Parameters
     ----------
-    patterns : array_like, shape (M, d), M >= 2
+    patterns : array_like or Tensor of float, shape (M, d), M >= 2
+        Stored patterns ``X``.
     index : int, optional
         One pattern; all patterns (array of shape (M,)) if omitted.
+
+    Returns
+    -------
+    float or ndarray of float, shape (M,)
+        The smallest ``β`` (``inf`` for a pattern with ``Δ_i <= 0``); a float
+        when ``index`` is given.
     """
     from scipy.optimize import brentq
 
@@ -320,6 +396,22 @@ def one_step_error_bound(state: Any, patterns: Any, beta: float, index: int) -> 
     ``max`` with the fixed point's own distance is dominated by ``‖ξ − x_i‖``
     for ``ξ`` in the sphere ``S_i``, radius ``1/(βMK)``). Meaningful when
     ``Δ_i`` satisfies :func:`separation_threshold` and ``ξ ∈ S_i``.
+
+    Parameters
+    ----------
+    state : array_like or Tensor of float, shape (d,)
+        A single state ``ξ``.
+    patterns : array_like or Tensor of float, shape (M, d), M >= 2
+        Stored patterns ``X``.
+    beta : float > 0
+        Inverse temperature ``β``.
+    index : int in [0, M)
+        The pattern ``x_i`` near which ``ξ`` lies.
+
+    Returns
+    -------
+    float
+        The bound ``2 K ε`` on ``‖f(ξ) − x_i‖`` (``K`` the largest pattern norm).
     """
     beta = check_positive_float(beta, "beta")
     xi = _patterns(patterns)

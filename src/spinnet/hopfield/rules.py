@@ -110,6 +110,18 @@ def hebbian_update(couplings: Any, patterns: Any) -> np.ndarray:
     """Add patterns to Hebbian couplings: ``J + (1/N) Σ_new ξξᵀ`` (zero diagonal).
 
     Equal to ``hebbian(vstack(old, new))`` up to rounding, at cost O(p_new N²).
+
+    Parameters
+    ----------
+    couplings : array_like of float, shape (N, N)
+        Current symmetric couplings (not modified).
+    patterns : array_like of ±1, shape (p_new, N)
+        Patterns to add.
+
+    Returns
+    -------
+    ndarray of float64, shape (N, N)
+        The new couplings.
     """
     J = check_couplings(couplings)
     xi = _patterns(patterns, n=J.shape[0])
@@ -123,6 +135,18 @@ def storkey_update(couplings: Any, patterns: Any) -> np.ndarray:
     ``h_ij = Σ_{k≠i,j} w_ik ξ_k``. Using ``w_ii = 0`` and ``ξ_i² = 1`` this is the
     rank-two update ``ΔW = (1/N)(ξξᵀ - ξhᵀ - hξᵀ + 2W)`` with ``h = Wξ``,
     after which the diagonal is reset to zero.
+
+    Parameters
+    ----------
+    couplings : array_like of float, shape (N, N)
+        Current symmetric couplings (not modified).
+    patterns : array_like of ±1, shape (p_new, N)
+        Patterns to add, in this order.
+
+    Returns
+    -------
+    ndarray of float64, shape (N, N)
+        The new couplings (zero diagonal).
     """
     J = np.array(check_couplings(couplings), dtype=np.float64, copy=True)
     xi = _patterns(patterns, n=J.shape[0]).astype(np.float64)
@@ -137,7 +161,18 @@ def storkey_update(couplings: Any, patterns: Any) -> np.ndarray:
 
 
 def storkey(patterns: Any) -> np.ndarray:
-    """Storkey rule couplings for ``patterns`` (p, N), built incrementally from zero."""
+    """Storkey rule couplings for ``patterns`` (p, N), built incrementally from zero.
+
+    Parameters
+    ----------
+    patterns : array_like of ±1, shape (p, N)
+        Patterns to store, in this order (the rule is order dependent).
+
+    Returns
+    -------
+    ndarray of float64, shape (N, N)
+        Couplings (symmetric, zero diagonal).
+    """
     xi = _patterns(patterns)
     return storkey_update(np.zeros((xi.shape[1], xi.shape[1])), xi)
 
@@ -148,6 +183,18 @@ def projector_update(projector: Any, patterns: Any) -> np.ndarray:
     ``P ← P + r rᵀ / (rᵀ r)`` with ``r = ξ - Pξ``; a pattern already in the span
     (``|r|² < 1e-9 N``) leaves ``P`` unchanged. Returns the full projector
     (with its diagonal); couplings are ``P`` with the diagonal set to zero.
+
+    Parameters
+    ----------
+    projector : array_like of float, shape (N, N)
+        Current projector ``P`` (diagonal kept; zeros for no stored pattern; not modified).
+    patterns : array_like of ±1, shape (p_new, N)
+        Patterns to add, one at a time.
+
+    Returns
+    -------
+    ndarray of float64, shape (N, N)
+        The new projector.
     """
     P = np.array(check_couplings(projector, "projector"), dtype=np.float64, copy=True)
     xi = _patterns(patterns, n=P.shape[0]).astype(np.float64)
@@ -172,10 +219,18 @@ def pseudo_inverse(patterns: Any, *, return_projector: bool = False):
 
     Parameters
     ----------
-    patterns : array_like, shape (p, N)
-    return_projector : bool
+    patterns : array_like of ±1, shape (p, N)
+        Patterns to store.
+    return_projector : bool, default False
         Also return the full projector ``P`` (diagonal kept), the state needed
         by :func:`projector_update` for incremental storage.
+
+    Returns
+    -------
+    J : ndarray of float64, shape (N, N)
+        Couplings (symmetric, zero diagonal).
+    P : ndarray of float64, shape (N, N)
+        The projector, only with ``return_projector=True``.
     """
     xi = _patterns(patterns).astype(np.float64)
     P = np.linalg.pinv(xi, rcond=1e-10) @ xi

@@ -23,6 +23,16 @@ __all__ = ["bind_socket", "create_app", "format_url", "is_loopback", "serve"]
 def create_app(**kwargs: Any) -> Any:
     """Build the lab's FastAPI app (see :func:`spinnet.lab.app.create_app`).
 
+    Parameters
+    ----------
+    **kwargs
+        Keyword arguments of :func:`spinnet.lab.app.create_app`
+        (``frame_interval``, ``static_dir``, ``prewarm``).
+
+    Returns
+    -------
+    fastapi.FastAPI
+
     Raises
     ------
     spinnet._optional.MissingExtraError
@@ -37,7 +47,19 @@ def create_app(**kwargs: Any) -> Any:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` names only this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    """Whether ``host`` names only this machine (``localhost``, 127.0.0.0/8, ``::1``).
+
+    Parameters
+    ----------
+    host : str
+        Host name or IP address literal.
+
+    Returns
+    -------
+    bool
+        False for any other name or address (names other than ``localhost``
+        are not resolved).
+    """
     if host == "localhost":
         return True
     try:
@@ -47,13 +69,37 @@ def is_loopback(host: str) -> bool:
 
 
 def format_url(host: str, port: int) -> str:
-    """``http://HOST:PORT/`` (IPv6 literals in brackets)."""
+    """``http://HOST:PORT/`` (IPv6 literals in brackets).
+
+    Parameters
+    ----------
+    host : str
+        Host name or IP address.
+    port : int
+        TCP port.
+
+    Returns
+    -------
+    str
+    """
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``(host, port)`` (``port = 0``: a free port).
+
+    Parameters
+    ----------
+    host : str
+        Address to bind (name or IP literal).
+    port : int
+        TCP port; 0 lets the system choose a free one.
+
+    Returns
+    -------
+    socket.socket
+        Bound, listening (backlog 128) and inheritable, with ``SO_REUSEADDR``.
 
     Raises
     ------

@@ -19,7 +19,15 @@ __all__ = ["CodecError", "decode_bits", "encode_bits", "encode_filters", "encode
 
 
 class CodecError(ValueError):
-    """A state or image on the wire does not decode; ``field`` names where it came from."""
+    """A state or image on the wire does not decode; ``field`` names where it came from.
+
+    Parameters
+    ----------
+    field : str
+        Name of the offending field (stored as ``field``).
+    message : str
+        Error message.
+    """
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)

@@ -24,7 +24,14 @@ def _sampler(name: str) -> Any:
 
 
 class IsingSession(Session):
-    """One lattice per socket; ``set`` changes T or the algorithm of a running chain."""
+    """One lattice per socket; ``set`` changes T or the algorithm of a running chain.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Those of :class:`~spinnet.lab.session.Session` (``websocket``,
+        ``frame_interval``).
+    """
 
     panel = "ising"
 

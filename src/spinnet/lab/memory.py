@@ -28,6 +28,18 @@ STORAGE_BUDGET = {"hebbian": 2**35, "pseudo_inverse": 2**34, "storkey": 2**30}
 def check_storage_cost(p: int, N: int, rule: str, field: str) -> None:
     """Refuse to store ``p`` patterns of ``N`` spins with ``rule`` beyond its work budget.
 
+    Parameters
+    ----------
+    p : int
+        Number of patterns.
+    N : int
+        Number of spins.
+    rule : str
+        Learning rule, a key of ``STORAGE_BUDGET`` (the pseudo-inverse also
+        costs ``p³``).
+    field : str
+        Message field named in the error.
+
     Raises
     ------
     CommandError
@@ -41,7 +53,14 @@ def check_storage_cost(p: int, N: int, rule: str, field: str) -> None:
 
 
 class MemorySession(Session):
-    """Canvas size, stored patterns and the network built from them."""
+    """Canvas size, stored patterns and the network built from them.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Those of :class:`~spinnet.lab.session.Session` (``websocket``,
+        ``frame_interval``).
+    """
 
     panel = "memory"
 

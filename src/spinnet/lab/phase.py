@@ -20,7 +20,16 @@ __all__ = ["PhaseSession"]
 
 
 class PhaseSession(Session):
-    """One run at a time; a new ``run`` replaces the previous one."""
+    """One run at a time; a new ``run`` replaces the previous one.
+
+    Parameters
+    ----------
+    websocket : starlette.websockets.WebSocket
+        The accepted socket of this session.
+    frame_interval : float, default 0.016
+        Least time in seconds between two frames (see
+        :class:`~spinnet.lab.session.Session`).
+    """
 
     panel = "phase"
 

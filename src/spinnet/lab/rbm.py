@@ -34,7 +34,14 @@ CLASSIFIER_TRAIN_MAX = 3000
 
 
 class RBMSession(Session):
-    """One RBM per socket, its data, its trainer and a cached classifier."""
+    """One RBM per socket, its data, its trainer and a cached classifier.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Those of :class:`~spinnet.lab.session.Session` (``websocket``,
+        ``frame_interval``).
+    """
 
     panel = "rbm"
     CONCURRENT = ("reconstruct", "classify")

@@ -55,6 +55,22 @@ class Packed(Strict):
 
 # ----------------------------------------------------------------------------------- REST
 class PatternsRequest(Strict):
+    """Body of ``POST /api/patterns``: patterns to store in the memory panel.
+
+    Attributes
+    ----------
+    source : {"letters", "digits", "mnist", "random"}
+        Where the patterns come from.
+    n : int, default 5
+        Number of patterns (1 to ``LIMITS["patterns_n_max"]``).
+    height, width : int, default 32
+        Canvas size (4 to 64).
+    seed : int or None, default None
+        Seed (random patterns; 0 to ``LIMITS["seed_max"]``).
+    chars : str or None, default None
+        Letters or digits to use (1 to 64 alphanumeric characters).
+    """
+
     source: Literal["letters", "digits", "mnist", "random"]
     n: Annotated[int, Field(ge=1, le=LIMITS["patterns_n_max"])] = 5
     height: Annotated[int, Field(ge=4, le=64)] = 32
@@ -65,11 +81,32 @@ class PatternsRequest(Strict):
 
 
 class AGSRequest(Strict):
+    """Body of ``POST /api/theory/ags``: a point of the AGS phase diagram.
+
+    Attributes
+    ----------
+    alpha : float
+        Load ``α = p/N``, in (0, 10].
+    T : float
+        Temperature, in [0, ``LIMITS["T_max"]``].
+    """
+
     alpha: Annotated[float, Field(gt=0.0, le=10.0)]
     T: Temperature
 
 
 class IsingTheoryRequest(Strict):
+    """Body of ``POST /api/theory/ising``: exact results of the square-lattice Ising model.
+
+    Attributes
+    ----------
+    T : float
+        Temperature, in (0, ``LIMITS["T_max"]``].
+    Jh, Jv, Jd : float, default 1.0, 1.0, 0.0
+        Horizontal, vertical and diagonal couplings, in [-100, 100]; the server
+        requires ``Jh + Jv``, ``Jv + Jd`` and ``Jd + Jh`` all > 0.
+    """
+
     T: PositiveT
     Jh: Coupling = 1.0
     Jv: Coupling = 1.0

@@ -39,7 +39,15 @@ CONTROL = ("stop", "set", "sample_stop")
 
 
 class CommandError(ValueError):
-    """A command that validated but cannot be carried out; ``field`` names the culprit."""
+    """A command that validated but cannot be carried out; ``field`` names the culprit.
+
+    Parameters
+    ----------
+    field : str
+        Name of the offending field (stored as ``field``).
+    message : str
+        Error message.
+    """
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -47,7 +55,18 @@ class CommandError(ValueError):
 
 
 def clean_json(value: Any) -> Any:
-    """Replace non-finite floats by ``None`` and NumPy scalars by Python ones (recursively)."""
+    """Replace non-finite floats by ``None`` and NumPy scalars by Python ones (recursively).
+
+    Parameters
+    ----------
+    value : object
+        A JSON-like value: dicts, lists, tuples, scalars (NumPy ones included).
+
+    Returns
+    -------
+    object
+        The same structure (tuples become lists), safe for strict JSON.
+    """
     if isinstance(value, dict):
         return {k: clean_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -93,6 +112,13 @@ class Session:
     command. A short command returns the ``done`` payload (a dict); a long one
     calls :meth:`start_job` with a function that runs in the worker thread and
     returns the ``done`` payload.
+
+    Parameters
+    ----------
+    websocket : starlette.websockets.WebSocket
+        The accepted socket of this session.
+    frame_interval : float, default 0.016
+        Least time in seconds between two frames of one kind.
     """
 
     panel = ""

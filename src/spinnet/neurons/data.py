@@ -42,7 +42,8 @@ class Split:
     Attributes
     ----------
     x_train, x_test : ndarray of float32, shapes (n_train, d), (n_test, d)
-    y_train, y_test : ndarray of int64
+    y_train, y_test : ndarray of int64, shapes (n_train,), (n_test,)
+        Class labels.
     image_shape : tuple of int
     name : str
     split : str
@@ -78,6 +79,10 @@ def load_split(name: str = "digits", *, data_dir: str | os.PathLike[str] | None 
         :func:`spinnet.datasets.resolve_mnist_dir` (``$SPINNET_DATA``, the
         user cache, ...).
 
+    Returns
+    -------
+    Split
+
     Raises
     ------
     FileNotFoundError
@@ -108,7 +113,17 @@ def load_split(name: str = "digits", *, data_dir: str | os.PathLike[str] | None 
 
 
 def split_from_mnist(mnist: Any) -> Split:
-    """A :class:`Split` (inputs scaled to [0, 1]) from a :class:`spinnet.datasets.MnistSplit`."""
+    """A :class:`Split` (inputs scaled to [0, 1]) from a :class:`spinnet.datasets.MnistSplit`.
+
+    Parameters
+    ----------
+    mnist : spinnet.datasets.MnistSplit
+        Raw uint8 images and labels.
+
+    Returns
+    -------
+    Split
+    """
     from spinnet import datasets
 
     def scale(a: np.ndarray) -> np.ndarray:

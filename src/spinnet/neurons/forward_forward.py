@@ -643,7 +643,7 @@ def train_forward_forward(x_train: Any, y_train: Any, config: FFConfig | None = 
     x_train : array_like, shape (n, d)
     y_train : array_like of int, shape (n,)
     config : FFConfig
-    x_test, y_test : array_like, optional
+    x_test, y_test : array_like, shapes (n_test, d) and (n_test,), optional
         Held-out set scored after each epoch.
     n_classes : int
     rng : SeedLike
@@ -696,6 +696,19 @@ def train_backprop_baseline(x_train: Any, y_train: Any, config: FFConfig | None 
     arguments are those of :func:`train_forward_forward`; ``checkpoint_dir``
     holds ``baseline_checkpoint/`` (only ``hidden``, ``batch_size``,
     ``learning_rate`` and ``weight_decay`` of ``config`` must match on resume).
+
+    Parameters
+    ----------
+    x_train : array_like, shape (n, d)
+        Training images in [0, 1].
+    y_train : array_like of int, shape (n,)
+        Labels.
+    config : FFConfig or None, default None
+        Settings (``None``: ``FFConfig()``).
+    x_test, y_test : array_like, shapes (n_test, d) and (n_test,), optional
+        Held-out set scored after each epoch.
+    n_classes, rng, device, callback, checkpoint_dir, progress
+        As in :func:`train_forward_forward`.
 
     Returns
     -------

@@ -117,7 +117,15 @@ class ThresholdUnit:
 
 @dataclass(frozen=True)
 class TwoLayerNetwork:
-    """Feed-forward network of threshold units: a hidden layer and one output unit."""
+    """Feed-forward network of threshold units: a hidden layer and one output unit.
+
+    Parameters
+    ----------
+    hidden : tuple of ThresholdUnit
+        Hidden units, all with the same number of inputs.
+    output : ThresholdUnit
+        Output unit, one input per hidden unit.
+    """
 
     hidden: tuple[ThresholdUnit, ...]
     output: ThresholdUnit
@@ -148,6 +156,12 @@ class TwoLayerNetwork:
 def truth_table(gate: str) -> tuple[np.ndarray, np.ndarray]:
     """All inputs of ``gate`` in lexicographic order and the target outputs.
 
+    Parameters
+    ----------
+    gate : str
+        A key of :data:`GATES` (``"AND"``, ``"OR"``, ``"NAND"``, ``"NOR"``,
+        ``"NOT"``, ``"XOR"``).
+
     Returns
     -------
     inputs : ndarray of int8, shape (2**n, n)
@@ -167,6 +181,16 @@ def analytic_gate(gate: str) -> ThresholdUnit:
     at least one is (``1 ≥ 1/2 > 0``), NOT inverts with an inhibitory weight
     (``−1 < −1/2 ≤ 0``). NAND and NOR are AND and OR with all signs flipped.
 
+    Parameters
+    ----------
+    gate : str
+        A linearly separable key of :data:`GATES`.
+
+    Returns
+    -------
+    ThresholdUnit
+        E.g. AND: ``w = (1, 1)``, ``θ = 3/2``.
+
     Raises
     ------
     ValueError
@@ -182,7 +206,13 @@ def analytic_gate(gate: str) -> ThresholdUnit:
 
 
 def xor_network() -> TwoLayerNetwork:
-    """XOR with two layers: ``XOR(a, b) = AND(OR(a, b), NAND(a, b))``."""
+    """XOR with two layers: ``XOR(a, b) = AND(OR(a, b), NAND(a, b))``.
+
+    Returns
+    -------
+    TwoLayerNetwork
+        Hidden units OR and NAND, output AND.
+    """
     return TwoLayerNetwork((analytic_gate("OR"), analytic_gate("NAND")), analytic_gate("AND"))
 
 
@@ -230,6 +260,10 @@ def grid_search(gate: str, grid: Any = None) -> GridSearchResult:
     grid : array_like, shape (g,), optional
         Values for each weight and the threshold; default ``−3, −2.75, …, 3``
         (25 values, 15 625 two-input candidates).
+
+    Returns
+    -------
+    GridSearchResult
     """
     key = _check_gate(gate)
     if grid is None:
@@ -265,7 +299,7 @@ class GateLearningResult:
         Epochs run (including the mistake-free one when converged).
     n_updates : int
         Weight updates made.
-    errors_per_epoch : ndarray of int
+    errors_per_epoch : ndarray of int, shape (n_epochs,)
         Mistakes in each epoch.
     """
 
@@ -294,6 +328,10 @@ def learn_gate(gate: str, *, max_epochs: int = 100,
         Cap on passes over the truth table.
     learning_rate : float
         Step ``η > 0`` (the solution found scales with it; the gate does not).
+
+    Returns
+    -------
+    GateLearningResult
     """
     from spinnet.neurons.perceptron import perceptron_train
 
@@ -308,6 +346,17 @@ def learn_gate(gate: str, *, max_epochs: int = 100,
 
 
 def gate_names(*, separable_only: bool = False) -> list[str]:
-    """Names of the gates in :data:`GATES` (optionally only the single-unit ones)."""
+    """Names of the gates in :data:`GATES` (optionally only the single-unit ones).
+
+    Parameters
+    ----------
+    separable_only : bool, default False
+        Only the gates a single threshold unit computes (not XOR).
+
+    Returns
+    -------
+    list of str
+        In the order of :data:`GATES`.
+    """
     return [g for g in GATES if not separable_only or g in _ANALYTIC]
 

@@ -77,18 +77,52 @@ CHECKPOINT_KIND = "spinnet.neurons.MLP.checkpoint"
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise ``log softmax`` with the max shift (no overflow at large logits)."""
+    """Row-wise ``log softmax`` with the max shift (no overflow at large logits).
+
+    Parameters
+    ----------
+    z : ndarray of float, shape (..., K)
+        Logits.
+
+    Returns
+    -------
+    ndarray of float, shape (..., K)
+    """
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax ``exp(z_k) / Σ_j exp(z_j)``, computed stably."""
+    """Row-wise softmax ``exp(z_k) / Σ_j exp(z_j)``, computed stably.
+
+    Parameters
+    ----------
+    z : ndarray of float, shape (..., K)
+        Logits.
+
+    Returns
+    -------
+    ndarray of float, shape (..., K)
+        Probabilities summing to 1 along the last axis.
+    """
     return np.exp(log_softmax(z))
 
 
 def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:
-    """Mean cross-entropy ``−(1/B) Σ_n log softmax(z_n)[y_n]`` (natural log)."""
+    """Mean cross-entropy ``−(1/B) Σ_n log softmax(z_n)[y_n]`` (natural log).
+
+    Parameters
+    ----------
+    logits : ndarray of float, shape (B, K)
+        Logits ``z``.
+    labels : ndarray of int, shape (B,)
+        Class indices ``y``.
+
+    Returns
+    -------
+    float
+        In nats.
+    """
     lp = log_softmax(logits)
     return float(-lp[np.arange(labels.shape[0]), labels].mean())
 
@@ -147,6 +181,13 @@ def _seed_of(rng: SeedLike) -> int | None:
 
 class CheckpointMismatchError(ValueError):
     """A resume checkpoint was written by a run that this one cannot continue.
+
+    Parameters
+    ----------
+    message : str
+        Error message.
+    fields : sequence of str
+        What differs (stored as :attr:`fields`).
 
     Attributes
     ----------

@@ -180,6 +180,12 @@ def is_separable(x: Any, y: Any) -> bool:
     y : array_like, shape (p,)
         Labels ±1.
 
+    Returns
+    -------
+    bool
+        True iff the labelled set is strictly separable by a hyperplane through
+        the origin (certified by the solver's ``w``).
+
     Raises
     ------
     RuntimeError
@@ -206,6 +212,18 @@ def cover_count(p: int, n: int) -> int:
 
     ``C(p, N) = 2 Σ_{k=0}^{N−1} binom(p − 1, k)`` for ``p`` points in general
     position in ``R^N`` (Cover 1965, Theorem 1).
+
+    Parameters
+    ----------
+    p : int
+        Number of points (>= 1).
+    n : int
+        Dimension ``N`` (>= 1).
+
+    Returns
+    -------
+    int
+        ``C(p, N)``; equals ``2^p`` for ``p <= N``.
     """
     p = check_int(p, "p", minimum=1)
     n = check_int(n, "n", minimum=1)
@@ -220,10 +238,16 @@ def cover_probability(p: Any, n: int) -> np.ndarray | float:
 
     Parameters
     ----------
-    p : int or array_like of int
+    p : int or array_like of int, shape () or (n_p,)
         Number of patterns (``≥ 1``).
     n : int
         Dimension ``N``.
+
+    Returns
+    -------
+    float or ndarray of float, shape of ``p``
+        ``C(p, N) / 2^p``; a float for scalar ``p``. Crosses ½ at ``p = 2N``
+        (capacity ``α = 2``).
     """
     from scipy.special import bdtr
 
@@ -324,7 +348,22 @@ def capacity_point(n: int, p: int, n_samples: int, *, kind: str = "gaussian",
 
 
 def point_seed(root: int, n: int, p: int) -> np.random.SeedSequence:
-    """Seed of the grid point ``(N, p)``: independent of the rest of the grid (resumable)."""
+    """Seed of the grid point ``(N, p)``: independent of the rest of the grid (resumable).
+
+    Parameters
+    ----------
+    root : int
+        Root seed of the whole grid.
+    n : int
+        Dimension ``N`` of the grid point.
+    p : int
+        Number of patterns of the grid point.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        ``SeedSequence(root, spawn_key=(n, p))``.
+    """
     return np.random.SeedSequence(root, spawn_key=(n, p))
 
 
@@ -397,6 +436,20 @@ def crossing_alpha(alphas: Any, fractions: Any, level: float = 0.5) -> float:
 
     Linear interpolation between the last point at or above ``level`` and the
     next one; NaN if the curve never crosses.
+
+    Parameters
+    ----------
+    alphas : array_like of float, shape (n,)
+        Loads ``α = p/N`` (any order; sorted internally).
+    fractions : array_like of float, shape (n,)
+        Fraction of learnable (separable) instances at each load.
+    level : float, default 0.5
+        Level of the crossing.
+
+    Returns
+    -------
+    float
+        Interpolated load of the crossing, NaN if there is none.
     """
     a = check_array(alphas, "alphas", ndim=1, dtype=np.float64)
     f = check_array(fractions, "fractions", ndim=1, dtype=np.float64)
@@ -412,5 +465,20 @@ def crossing_alpha(alphas: Any, fractions: Any, level: float = 0.5) -> float:
 
 def transition_width(alphas: Any, fractions: Any, low: float = 0.1,
                      high: float = 0.9) -> float:
-    """Width ``α(low) − α(high)`` of the learnable-to-unlearnable transition."""
+    """Width ``α(low) − α(high)`` of the learnable-to-unlearnable transition.
+
+    Parameters
+    ----------
+    alphas : array_like of float, shape (n,)
+        Loads ``α = p/N`` (any order; sorted internally).
+    fractions : array_like of float, shape (n,)
+        Fraction of learnable (separable) instances at each load.
+    low, high : float, default 0.1, 0.9
+        Levels whose crossings (:func:`crossing_alpha`) bound the transition.
+
+    Returns
+    -------
+    float
+        ``α(low) − α(high)`` (NaN if a level is not crossed).
+    """
     return crossing_alpha(alphas, fractions, low) - crossing_alpha(alphas, fractions, high)

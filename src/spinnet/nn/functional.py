@@ -119,7 +119,7 @@ def hopfield_update(state: torch.Tensor, patterns: torch.Tensor, beta: float,
     beta : float > 0
     values : Tensor, shape (..., S, d_v), optional
         Defaults to ``patterns`` (the Hopfield update proper).
-    mask : Tensor of bool, optional
+    mask : Tensor of bool, shape broadcastable to (..., L, S), optional
         As in :func:`hopfield_energy`.
 
     Returns
@@ -178,7 +178,7 @@ def hopfield_retrieval(query: torch.Tensor, keys: torch.Tensor, values: torch.Te
         Defaults to ``keys``.
     beta : float > 0
     n_steps : int >= 1
-    mask : Tensor of bool, broadcastable to (..., L, S), optional
+    mask : Tensor of bool, shape broadcastable to (..., L, S), optional
         ``True`` where a key takes part.
     return_energy, return_trajectory, return_attention : bool
         Also return the energy of ``ξ_0 .. ξ_{n_steps}``, the states themselves,

@@ -156,6 +156,9 @@ class Hopfield(nn.Module):
         (``Hopfield(input_size=64, num_heads=4)``).
     device, dtype : optional
         Where and in which precision parameters live (CPU float32 default).
+    **kwargs
+        Fields of :class:`HopfieldConfig` (``input_size``, ``num_heads``,
+        ``n_steps``, ...), overriding those of ``config``.
 
     Examples
     --------
@@ -266,8 +269,12 @@ class HopfieldPooling(Hopfield):
     config : HopfieldConfig, optional
         ``input_size`` is the size of the learned queries, ``stored_size`` that
         of the pooled inputs.
-    n_queries : int
+    n_queries : int, default 1
         Number of learned state patterns.
+    device, dtype : optional
+        Where and in which precision parameters live (CPU float32 default).
+    **kwargs
+        Fields of :class:`HopfieldConfig`, overriding those of ``config``.
     """
 
     def __init__(self, config: HopfieldConfig | None = None, *, n_queries: int = 1,
@@ -303,8 +310,14 @@ class HopfieldLayer(Hopfield):
     Parameters
     ----------
     config : HopfieldConfig, optional
-    n_patterns : int
+        Layer settings (as in :class:`Hopfield`); ``stored_size`` is the size of
+        the learned patterns.
+    n_patterns : int, default 16
         Number of learned stored patterns.
+    device, dtype : optional
+        Where and in which precision parameters live (CPU float32 default).
+    **kwargs
+        Fields of :class:`HopfieldConfig`, overriding those of ``config``.
     """
 
     def __init__(self, config: HopfieldConfig | None = None, *, n_patterns: int = 16,

@@ -87,13 +87,37 @@ MAX_BRUTE_FORCE = 10
 
 # ------------------------------------------------------------------------ instances
 def random_cities(n: int, rng: SeedLike = None) -> np.ndarray:
-    """``n`` cities uniform in the unit square (Hopfield & Tank's instances), shape (n, 2)."""
+    """``n`` cities uniform in the unit square (Hopfield & Tank's instances), shape (n, 2).
+
+    Parameters
+    ----------
+    n : int >= 3
+        Number of cities.
+    rng : SeedLike
+        Seed or generator (:func:`spinnet._rng.as_generator`).
+
+    Returns
+    -------
+    ndarray of float64, shape (n, 2)
+        City coordinates in ``[0, 1)²``.
+    """
     n = check_int(n, "n", minimum=3)
     return as_generator(rng).random((n, 2))
 
 
 def distance_matrix(coordinates: Any) -> np.ndarray:
-    """Euclidean distances ``d_XY`` between cities of shape (N, 2) (or (N, dim))."""
+    """Euclidean distances ``d_XY`` between cities of shape (N, 2) (or (N, dim)).
+
+    Parameters
+    ----------
+    coordinates : array_like of float, shape (N, dim)
+        City positions, ``N >= 3``.
+
+    Returns
+    -------
+    ndarray of float64, shape (N, N)
+        Symmetric distance matrix with zero diagonal.
+    """
     x = check_array(coordinates, "coordinates", ndim=2, dtype=np.float64)
     if x.shape[0] < 3:
         raise ValueError(f"coordinates must hold at least 3 cities; got {x.shape[0]}")
@@ -125,7 +149,20 @@ def _check_tour(tour: Any, n: int, name: str = "tour") -> np.ndarray:
 
 
 def tour_length(tour: Any, distances: Any) -> float:
-    """Length of the closed tour ``Σ_i d[t_i, t_{i+1}]`` (indices cyclic)."""
+    """Length of the closed tour ``Σ_i d[t_i, t_{i+1}]`` (indices cyclic).
+
+    Parameters
+    ----------
+    tour : array_like of int, shape (N,)
+        A permutation of ``0 .. N-1``: the city visited at each position.
+    distances : array_like of float, shape (N, N)
+        Symmetric, non-negative distance matrix, ``N >= 3``.
+
+    Returns
+    -------
+    float
+        The tour length, including the edge back to the first city.
+    """
     d = _check_distances(distances)
     t = _check_tour(tour, d.shape[0])
     return float(d[t, np.roll(t, -1)].sum())
@@ -142,6 +179,11 @@ def _canonical(tour: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------- exact
 def brute_force(distances: Any) -> tuple[np.ndarray, float]:
     """Optimal tour by enumerating all ``(N-1)!/2`` tours (``N <= 10``).
+
+    Parameters
+    ----------
+    distances : array_like of float, shape (N, N)
+        Symmetric, non-negative distance matrix, ``3 <= N <= 10``.
 
     Returns
     -------
@@ -171,6 +213,11 @@ def held_karp(distances: Any) -> tuple[np.ndarray, float]:
     ``L(S, j)`` = shortest path from city 0 through the set ``S`` of cities
     ending at ``j ∈ S``; ``L(S, j) = min_{k ∈ S∖j} L(S∖j, k) + d_kj`` and the
     tour length is ``min_j L(all, j) + d_j0`` (Held & Karp 1962).
+
+    Parameters
+    ----------
+    distances : array_like of float, shape (N, N)
+        Symmetric, non-negative distance matrix, ``3 <= N <= 16``.
 
     Returns
     -------
@@ -401,6 +448,13 @@ def hopfield_tank_network(distances: Any, params: HopfieldTankParameters = HT_PA
     - D d_XY (δ_{j,i+1} + δ_{j,i-1})`` and ``I_Xi = C ñ`` (Hopfield & Tank
     1985, eq. 6), so that ``-½ VᵀTV - IᵀV = E_HT - C ñ²/2``.
 
+    Parameters
+    ----------
+    distances : array_like of float, shape (N, N)
+        Symmetric, non-negative distance matrix, ``N >= 3``.
+    params : HopfieldTankParameters, default HT_PARAMETERS
+        Penalty weights ``A, B, C, D``, ``ñ``, gain scale ``u₀`` and time constant ``τ``.
+
     Returns
     -------
     ContinuousHopfield
@@ -437,6 +491,18 @@ def decode_tour(V: Any, threshold: float = 0.5) -> np.ndarray | None:
     A state is a valid tour when the thresholded matrix ``V > threshold`` is a
     permutation matrix (one city per position, one position per city). Returns
     the cities in position order, or ``None`` for an invalid state.
+
+    Parameters
+    ----------
+    V : array_like of float, shape (N, N)
+        Neuron outputs, rows cities, columns positions.
+    threshold : float, default 0.5
+        A neuron is "on" when its output exceeds this.
+
+    Returns
+    -------
+    ndarray of int64, shape (N,), or None
+        City visited at each position, ``None`` if the state is not a tour.
     """
     v = check_array(V, "V", ndim=2, dtype=np.float64)
     if v.shape[0] != v.shape[1]:
@@ -456,13 +522,13 @@ class HopfieldTankResult:
     ----------
     V : ndarray, shape (N, N)
         Final outputs (rows cities, columns positions).
-    tour : ndarray of int or None
+    tour : ndarray of int, shape (N,), or None
         Decoded tour (see :func:`decode_tour`), ``None`` if invalid.
     valid : bool
     length : float
         Tour length, ``nan`` if invalid.
-    energies : ndarray
-        Lyapunov energy along the trajectory.
+    energies : ndarray of float, shape (n_records,)
+        Lyapunov energy at each recorded time of the trajectory.
     time : float
         Integration time reached.
     converged : bool

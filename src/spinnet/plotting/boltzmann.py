@@ -32,6 +32,12 @@ def encoder_figure(weights: Any, connectivity: Any, conditional: Any, n_io: int,
         (hidden units summed out).
     n_io : int
         Size of each visible group.
+    title : str or None, default None
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     w = np.asarray(weights, dtype=float)
     mask = np.asarray(connectivity, dtype=bool)
@@ -73,6 +79,18 @@ def inverse_ising_figure(rows: Sequence[Mapping[str, Any]], *, title: str | None
 
     ``rows`` have keys ``method``, ``n_samples`` and ``error``. A dashed
     ``∝ 1/√M`` guide is anchored at the best estimate with the fewest samples.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        Rows with ``method``, ``n_samples`` and ``error`` (relative Frobenius
+        error of the couplings).
+    title : str or None, default None
+        Figure title (none when ``None``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     fig = Figure(figsize=(6.4, 4.6), layout="constrained")
     ax = fig.subplots()
@@ -103,6 +121,17 @@ def rbm_history_figure(history: Mapping[str, Sequence[float]], *, title: str | N
     ``"pseudo_likelihood"``, ...) to per-epoch values; an ``"epoch"`` entry, when
     present, gives the abscissa. Names ending in ``"_test"`` / ``"_valid"`` are
     drawn dashed on the panel of their base name.
+
+    Parameters
+    ----------
+    history : mapping of str to sequence of float
+        Per-epoch values by name (see above).
+    title : str or None, default None
+        Figure title (none when ``None``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     series = {k: np.asarray(v, dtype=float) for k, v in history.items()
               if k != "epoch" and len(v) > 0}
@@ -137,6 +166,25 @@ def image_grid(images: Any, shape: tuple[int, int], *, columns: int | None = Non
     ``symmetric=True`` centres the colour scale on zero per image (for filters,
     drawn with a diverging map); otherwise each image spans ``[min, max]`` of
     the whole set (``[0, 1]`` for probabilities and binary samples).
+
+    Parameters
+    ----------
+    images : array_like, shape (B, H*W)
+        Images, one per row.
+    shape : (int, int)
+        ``(H, W)``.
+    columns : int or None, default None
+        Number of columns (``None``: ``ceil(√B)``).
+    title : str or None, default None
+        Figure title (none when ``None``).
+    symmetric : bool, default False
+        Zero-centred diverging colour scale per image.
+    cmap : str, default "gray_r"
+        Colour map when not ``symmetric``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     x = np.asarray(images, dtype=float)
     b = x.shape[0]

@@ -18,7 +18,20 @@ def _new(figsize=(6.4, 4.4)) -> tuple[Figure, Any]:
 
 
 def capacity_figure(rows: list[dict], summary: dict) -> Figure:
-    """Measured capacity ``p_c`` vs ``N`` (log-log for polynomial, log-lin for exp)."""
+    """Measured capacity ``p_c`` vs ``N`` (log-log for polynomial, log-lin for exp).
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of :func:`spinnet.experiments.dense.capacity_scan` (``N, p_c,
+        p_low, p_high``, optional ``p_theory``).
+    summary : dict
+        Its summary (``interaction`` and the fitted exponent or slope).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, ax = _new()
     ns = np.array([r["N"] for r in rows], float)
     pc = np.array([r["p_c"] for r in rows])
@@ -48,7 +61,20 @@ def capacity_figure(rows: list[dict], summary: dict) -> Figure:
 
 
 def lm_figure(rows: list[dict], summaries: list[dict]) -> Figure:
-    """Fraction of typical patterns retrieved vs ``α = ln P / N``, one curve per ``N``."""
+    """Fraction of typical patterns retrieved vs ``α = ln P / N``, one curve per ``N``.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows ``N, alpha, fraction_retrieved, stderr`` of
+        :func:`spinnet.experiments.dense.lm_simulation` or ``lm_threshold``.
+    summaries : list of dict
+        Their summaries (``alpha1_theory, ensemble, lam`` of the first are used).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, ax = _new()
     by_n: dict[int, list[dict]] = defaultdict(list)
     for r in rows:
@@ -67,7 +93,18 @@ def lm_figure(rows: list[dict], summaries: list[dict]) -> Figure:
 
 
 def retrieval_figure(rows: list[dict]) -> Figure:
-    """Retrieval accuracy vs ``β`` (modern) with the classical and dense memories as lines."""
+    """Retrieval accuracy vs ``β`` (modern) with the classical and dense memories as lines.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of :func:`spinnet.experiments.dense.mnist_retrieval` (``model,
+        beta, accuracy, n_stored``, ``nearest_is_original`` for the query rows).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, ax = _new()
     modern = [r for r in rows if r["model"] == "modern"]
     if modern:

@@ -76,7 +76,7 @@ def fi_figure(fi_alpha: Any, ags_points: Sequence[dict[str, float]] | None = Non
 
     Parameters
     ----------
-    fi_alpha : array_like
+    fi_alpha : array_like, shape (n,)
         Loads on which the Landau lines are drawn.
     ags_points : sequence of dict, optional
         Rows with ``alpha, T_M_ags, T_c_ags`` (AGS replica-symmetric values), drawn

@@ -31,8 +31,17 @@ def recall_grid(originals: Any, degraded: Any, recalled: Any, shape: tuple[int, 
     originals, degraded, recalled : array_like, shape (B, H*W)
         ±1 images (+1 drawn black).
     shape : (H, W)
+        Image shape.
     overlaps_degraded, overlaps_recalled : array_like, shape (B,), optional
         Overlaps with the original, printed under each image.
+    title : str or None, default None
+        Figure title.
+    max_columns : int, default 12
+        At most this many patterns (columns) are drawn.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     rows = [np.asarray(originals), np.asarray(degraded), np.asarray(recalled)]
     b = min(rows[0].shape[0], max_columns)
@@ -57,7 +66,17 @@ def recall_grid(originals: Any, degraded: Any, recalled: Any, shape: tuple[int, 
 
 
 def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120) -> None:
-    """Save ``fig`` as PNG atomically."""
+    """Save ``fig`` as PNG atomically.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    path : str or path
+        Target file (written to a temporary file, then renamed).
+    dpi : int, default 120
+        Resolution.
+    """
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=dpi, format="png")
 
@@ -68,7 +87,23 @@ def _new(figsize=(6.4, 4.4)) -> tuple[Figure, Any]:
 
 
 def capacity_figure(table: list[dict], fss: list[dict], coef: Any, err: float) -> Figure:
-    """m(α) at T = 0 for several N with the AGS curve; inset: α_c(N) vs 1/√N."""
+    """m(α) at T = 0 for several N with the AGS curve; inset: α_c(N) vs 1/√N.
+
+    Parameters
+    ----------
+    table : list of dict
+        Rows ``N, alpha, m, m_err`` (final overlap from a stored pattern, T = 0).
+    fss : list of dict
+        Rows ``N, alpha_c_N, alpha_c_N_err`` (finite-size capacities).
+    coef : sequence of float, length 2
+        ``(α_c(∞), b)`` of the fit ``α_c(N) = α_c(∞) + b/√N``.
+    err : float
+        Standard error of ``α_c(∞)``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from spinnet.theory.hopfield import ags_solve, capacity_point
 
     fig = Figure(figsize=(11, 4.4), layout="constrained")
@@ -102,7 +137,18 @@ def capacity_figure(table: list[dict], fss: list[dict], coef: Any, err: float) -
 
 
 def rules_figure(rules: list[dict]) -> Figure:
-    """Largest p with all patterns stable vs N, per learning rule, with theory lines."""
+    """Largest p with all patterns stable vs N, per learning rule, with theory lines.
+
+    Parameters
+    ----------
+    rules : list of dict
+        Rows ``rule`` (``"hebbian"``, ``"storkey"``, ``"pseudo_inverse"``), ``N,
+        p_max, p_max_err, theory``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, ax = _new()
     names = {"hebbian": "Hebb: N/(2 ln N)", "storkey": "Storkey: N/√(2 ln N)",
              "pseudo_inverse": "pseudo-inverse: N − 1"}
@@ -124,7 +170,17 @@ def rules_figure(rules: list[dict]) -> Figure:
 
 
 def basins_figure(table: list[dict]) -> Figure:
-    """Final vs initial overlap, one curve per load."""
+    """Final vs initial overlap, one curve per load.
+
+    Parameters
+    ----------
+    table : list of dict
+        Rows ``N, alpha, m0, m_final, m_final_err``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, ax = _new()
     for a in sorted({r["alpha"] for r in table}):
         rs = [r for r in table if r["alpha"] == a]
@@ -150,6 +206,21 @@ def phase_diagram_figure(table: list[dict], boundary: list[dict],
     :mod:`spinnet.theory.feigelman_ioffe`) are overlaid as thin dash-dotted
     lines: ``T_M = 1 − 1.954√α`` and ``T_c = 1 − 2.596√α`` (their ``T_g`` is the
     AGS ``1 + √α``). The default figure is unchanged.
+
+    Parameters
+    ----------
+    table : list of dict
+        Rows ``alpha, T, m`` on a grid (the colour map).
+    boundary : list of dict
+        Rows ``alpha, T_sim`` of the simulated retrieval boundary.
+    lines : dict of str to list of float, or None, default None
+        AGS lines with keys ``alpha, T_M, T_c, T_R``; ``None`` computes them.
+    fi : bool, default False
+        Overlay the Feigel'man–Ioffe lines.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     from spinnet.theory.hopfield import ags_lines, t_g
 
@@ -198,7 +269,20 @@ def phase_diagram_figure(table: list[dict], boundary: list[dict],
 
 
 def spurious_figure(table: list[dict], alpha_max: float) -> Figure:
-    """3-mixture overlaps and survival vs α; energies of pure, mixture and random starts."""
+    """3-mixture overlaps and survival vs α; energies of pure, mixture and random starts.
+
+    Parameters
+    ----------
+    table : list of dict
+        Rows ``N, alpha, m_mix, m_mix_err, survived, e_pure, e_mixture,
+        e_random_start`` (and their ``_err``).
+    alpha_max : float
+        Replica-symmetric limit of the 3-mixture states.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from spinnet.theory.hopfield import ags_solve, mixture_state
 
     fig = Figure(figsize=(11, 4.4), layout="constrained")

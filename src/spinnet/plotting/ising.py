@@ -41,6 +41,10 @@ def observables_figure(rows: Sequence[dict[str, Any]],
     size_key : str, optional
         Row key of the system size (``"L"`` or ``"N"``) when ``rows`` hold
         several sizes: one colour per size.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     curves = curves or {}
     fig = Figure(figsize=(13, 7.2), layout="constrained")
@@ -102,6 +106,12 @@ def anneal_figure(energies: Any, temperatures: Any, final: Any, *, exact: float 
         Exact ground-state energy per spin (enumeration).
     references : sequence of (label, value)
         Further horizontal lines (e.g. Parisi's ``e₀`` for ``N → ∞``).
+    title : str or None, default None
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     e = np.atleast_2d(np.asarray(energies, dtype=float))
     t = np.arange(1, e.shape[1] + 1)
@@ -152,6 +162,14 @@ def binder_crossing_figure(rows: Sequence[dict[str, Any]], crossing: Any,
         as a marker.
     critical : sequence of (label, T_c)
         Exact critical temperatures (dashed lines), if known.
+    size_key : str, default "L"
+        Key of the system size in ``rows``.
+    title : str or None, default None
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     fig = Figure(figsize=(6.4, 4.6), layout="constrained")
     ax = fig.subplots()
@@ -183,6 +201,15 @@ def binder_figure(results: Sequence[dict[str, Any]]) -> Figure:
 
     ``results`` are outputs of
     :func:`spinnet.experiments.ising_acceptance.binder_crossings`.
+
+    Parameters
+    ----------
+    results : sequence of dict
+        Outputs of :func:`spinnet.experiments.ising_acceptance.binder_crossings`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     fig = Figure(figsize=(4.6 * len(results), 4.2), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(results)))

@@ -31,6 +31,12 @@ def gates_figure(gates: Mapping[str, Mapping[str, Any]], *, title: str | None = 
         optionally ``analytic`` and ``learned`` (``(weights, threshold)``),
         ``hidden`` (list of ``(weights, threshold)`` for a two-layer solution)
         and ``errors_per_epoch`` (perceptron mistakes per epoch).
+    title : str or None, default None
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     two_d = [g for g, d in gates.items() if np.asarray(d["inputs"]).shape[1] == 2]
     n_panels = len(two_d) + 1
@@ -83,6 +89,12 @@ def capacity_figure(rows: Sequence[Mapping[str, Any]], *, title: str | None = No
     rows : sequence of dict
         Rows of :func:`spinnet.neurons.perceptron.capacity_experiment` (keys
         ``N, p, alpha, fraction, fraction_err``, optionally ``perceptron_fraction``).
+    title : str or None, default None
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     from spinnet.neurons.perceptron import cover_probability
 
@@ -129,6 +141,12 @@ def training_figure(histories: Mapping[str, Sequence[Mapping[str, Any]]], *,
     ----------
     histories : mapping
         Name -> rows with ``epoch, train_loss, train_accuracy, test_accuracy``.
+    title : str or None, default None
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     fig = Figure(figsize=(11.0, 4.2), layout="constrained")
     ax, bx = fig.subplots(1, 2)

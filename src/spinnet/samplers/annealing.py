@@ -43,11 +43,20 @@ def temperature_schedule(kind: str, n_sweeps: int, T0: float = 5.0,
     Parameters
     ----------
     kind : {"logarithmic", "geometric", "linear"}
-    n_sweeps : int
-    T0 : float
+        ``T0 / (1 + ln t)`` (Geman & Geman 1984), ``T0 (T_final/T0)^{(t-1)/(n-1)}``
+        or a straight line from ``T0`` to ``T_final``.
+    n_sweeps : int >= 1
+        Number of sweeps (length of the schedule).
+    T0 : float, default 5.0
         Initial temperature, ``> 0``.
-    T_final : float
-        Final temperature (geometric, linear), ``0 < T_final <= T0``.
+    T_final : float, default 0.05
+        Final temperature (geometric, linear), ``0 < T_final <= T0``; checked
+        but not used by the logarithmic schedule.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_sweeps,)
+        ``T(t)`` for ``t = 1 .. n_sweeps``.
     """
     if kind not in SCHEDULES:
         raise ValueError(f"schedule must be one of {list(SCHEDULES)} or an array of "
@@ -106,7 +115,8 @@ def anneal(model: SpinModel, schedule: str | Any = "geometric", n_sweeps: int = 
     Parameters
     ----------
     model : SpinModel
-    schedule : {"logarithmic", "geometric", "linear"} or array_like of temperatures
+    schedule : {"logarithmic", "geometric", "linear"} or array_like of float, shape (n_sweeps,)
+        A named :func:`temperature_schedule` or explicit temperatures ``> 0``.
         An array sets ``n_sweeps`` to its length.
     n_sweeps : int
         Sweeps of the schedule.

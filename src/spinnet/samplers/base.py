@@ -119,7 +119,22 @@ class Trace:
 
 
 def check_temperatures(T: Any, n_chains: int, name: str = "T") -> np.ndarray:
-    """Return per-chain temperatures (float64, shape ``(n_chains,)``), all finite and > 0."""
+    """Return per-chain temperatures (float64, shape ``(n_chains,)``), all finite and > 0.
+
+    Parameters
+    ----------
+    T : float or array_like of float, shape (n_chains,)
+        One temperature for all chains or one per chain.
+    n_chains : int
+        Number of chains.
+    name : str, default "T"
+        Argument name used in error messages.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_chains,)
+        The temperatures (a scalar broadcast to every chain).
+    """
     arr = check_array(T, name, ndim=(0, 1), dtype=np.float64)
     if arr.ndim == 1 and arr.shape[0] != n_chains:
         raise ValueError(f"{name} must be a scalar or have one entry per chain "
@@ -131,7 +146,25 @@ def check_temperatures(T: Any, n_chains: int, name: str = "T") -> np.ndarray:
 
 def initial_spins(start: Any, n_chains: int, n_spins: int,
                   generators: list[np.random.Generator]) -> np.ndarray:
-    """Initial configurations: ``"random"`` (hot), ``"up"``/``"down"`` (cold) or an array."""
+    """Initial configurations: ``"random"`` (hot), ``"up"``/``"down"`` (cold) or an array.
+
+    Parameters
+    ----------
+    start : {"random", "up", "down"} or array_like of ±1, shape (N,) or (n_chains, N)
+        Random independent spins, all ``+1``, all ``-1``, or explicit spins (one
+        configuration is copied to every chain).
+    n_chains : int
+        Number of chains.
+    n_spins : int
+        Number of spins ``N``.
+    generators : list of numpy.random.Generator
+        One generator per chain (used only for ``"random"``).
+
+    Returns
+    -------
+    ndarray of int8, shape (n_chains, N)
+        C-contiguous ±1 configurations.
+    """
     if isinstance(start, str):
         if start == "random":
             out = np.empty((n_chains, n_spins), dtype=np.int8)

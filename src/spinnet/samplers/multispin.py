@@ -29,14 +29,36 @@ _BITS = np.arange(64, dtype=np.uint64)
 
 
 def unpack_replicas(words: np.ndarray) -> np.ndarray:
-    """``(G, N) uint64`` packed lattices -> ``(64 G, N) int8`` spins (bit 1 = +1)."""
+    """``(G, N) uint64`` packed lattices -> ``(64 G, N) int8`` spins (bit 1 = +1).
+
+    Parameters
+    ----------
+    words : array_like of uint64, shape (G, N)
+        Packed replicas, as made by :func:`pack_replicas`.
+
+    Returns
+    -------
+    ndarray of int8, shape (64 G, N)
+        ±1 spins, replica ``64 g + b`` from bit ``b`` of group ``g``.
+    """
     words = np.asarray(words, dtype=np.uint64)
     bits = (words[:, None, :] >> _BITS[None, :, None]) & np.uint64(1)
     return (2 * bits.astype(np.int8) - 1).reshape(-1, words.shape[-1])
 
 
 def pack_replicas(spins: np.ndarray) -> np.ndarray:
-    """``(64 G, N)`` ±1 spins -> ``(G, N) uint64`` words (replica ``64 g + b`` in bit ``b``)."""
+    """``(64 G, N)`` ±1 spins -> ``(G, N) uint64`` words (replica ``64 g + b`` in bit ``b``).
+
+    Parameters
+    ----------
+    spins : ndarray of ±1, shape (64 G, N)
+        Replicas, a multiple of 64 of them (not validated: a kernel helper).
+
+    Returns
+    -------
+    ndarray of uint64, shape (G, N)
+        Packed words, bit ``b`` set where replica ``64 g + b`` has ``+1``.
+    """
     s = np.asarray(spins)
     G = s.shape[0] // 64
     bits = (s.reshape(G, 64, -1) > 0).astype(np.uint64)
@@ -48,6 +70,17 @@ class MultispinState:
     """Packed replicas: ``words (G, N) uint64``, ``beta (G,)``, ``rng_state (G, 4)``.
 
     ``n_chains = 64 G``; replica ``c`` is bit ``c % 64`` of group ``c // 64``.
+
+    Attributes
+    ----------
+    words : ndarray of uint64, shape (G, N)
+        Packed spins (bit 1 = +1), see :func:`pack_replicas`.
+    beta : ndarray of float64, shape (G,)
+        Inverse temperature of each group of 64 replicas.
+    rng_state : ndarray of uint64, shape (G, 4)
+        xoshiro256++ state of each group's random stream.
+    n_sweeps : int, default 0
+        Sweeps done so far.
     """
 
     words: np.ndarray

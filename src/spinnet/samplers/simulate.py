@@ -29,7 +29,7 @@ def simulate(model: SpinModel, T: Any, algorithm: str = "metropolis", n_sweeps: 
     Parameters
     ----------
     model : SpinModel
-    T : float or array_like
+    T : float or array_like of float, shape (n_chains,) or (R,)
         Temperature(s) ``> 0``: a scalar, one per chain, or -- for
         ``algorithm="pt"`` -- the ladder of the replica exchange.
     algorithm : {"metropolis", "heat-bath", "wolff", "sw", "pt", "multispin"}

@@ -47,7 +47,23 @@ def _plain(value: Any, where: str, *, finite: bool = True) -> Scalar:
 
 
 def canonical_json(params: Mapping[str, Any]) -> str:
-    """Canonical JSON of a task: sorted keys, no whitespace, NaN/inf rejected."""
+    """Canonical JSON of a task: sorted keys, no whitespace, NaN/inf rejected.
+
+    Parameters
+    ----------
+    params : mapping of str to JSON scalar
+        The task's parameters.
+
+    Returns
+    -------
+    str
+        ``json.dumps`` with sorted keys and separators ``(",", ":")``.
+
+    Raises
+    ------
+    ValueError
+        If a value is NaN or infinite.
+    """
     return json.dumps(dict(params), sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
@@ -56,6 +72,17 @@ def task_key(params: Mapping[str, Any]) -> str:
 
     ``{"T": 0.5, "N": 100}`` and ``{"N": 100, "T": 0.5}`` have the same key;
     ``1`` and ``1.0`` (and ``True``) are different values and give different keys.
+
+    Parameters
+    ----------
+    params : mapping of str to scalar
+        The task's parameters (non-empty; names non-empty strings; values plain
+        scalars: int, float (finite), str, bool or None; NumPy scalars are converted).
+
+    Returns
+    -------
+    str
+        40 lowercase hexadecimal digits.
     """
     record = _record(params, "params")
     return hashlib.sha1(canonical_json(record).encode("ascii")).hexdigest()
@@ -76,6 +103,11 @@ def task_seed(seed: int, params: Mapping[str, Any] | str) -> np.random.SeedSeque
         The sweep seed (non-negative).
     params : dict or str
         The task's parameters, or its key (:func:`task_key`).
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        Entropy ``[seed, w0, ..., w4]``.
     """
     seed = check_int(seed, "seed", minimum=0)
     key = params if isinstance(params, str) else task_key(params)

@@ -50,7 +50,17 @@ _PLAIN: dict[str, Any] = {"markup": False, "highlight": False, "soft_wrap": True
 
 @dataclass(frozen=True)
 class TaskFailure:
-    """A task whose function raised: its parameters, key and traceback text."""
+    """A task whose function raised: its parameters, key and traceback text.
+
+    Attributes
+    ----------
+    params : dict
+        The task's parameters.
+    task_key : str
+        Its key (:func:`~spinnet.sweeps.task_key`).
+    traceback : str
+        The formatted traceback of the exception.
+    """
 
     params: dict[str, Any]
     task_key: str
@@ -65,6 +75,15 @@ class TaskFailure:
 
 class SweepError(RuntimeError):
     """Some tasks of a sweep raised; every other task was run and stored.
+
+    Parameters
+    ----------
+    failures : list of TaskFailure
+        The failed tasks.
+    n_total, n_stored : int
+        Tasks in the grid, and tasks of the grid now in the store.
+    store : Path
+        The sweep's store (named in the message).
 
     Attributes
     ----------
@@ -92,6 +111,13 @@ class SweepError(RuntimeError):
 
 class StoreMismatchError(ValueError):
     """A sweep store was made by another task function or seed.
+
+    Parameters
+    ----------
+    path : Path
+        The store.
+    differences : dict of str to tuple
+        ``{"function" | "seed": (stored value, requested value)}``.
 
     Attributes
     ----------
@@ -406,6 +432,42 @@ def run_sweep(func: TaskFunction, grid: Grid, out_dir: str | os.PathLike, *, see
     Shorthand for ``Sweep(func, grid, out_dir, seed=seed, name=name,
     overwrite=overwrite).run(scheduler=scheduler, n_workers=n_workers,
     progress=progress)``; see :class:`Sweep` and :meth:`Sweep.run`.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(params: dict, rng: numpy.random.Generator) -> dict`` of scalars
+        (picklable for worker processes or Dask; see :class:`Sweep`).
+    grid : Grid
+        The tasks.
+    out_dir : str or path
+        Output directory of the store ``results.sqlite`` (or the ``.sqlite``
+        file itself).
+    seed : int
+        Sweep seed; each task's stream is :func:`~spinnet.sweeps.task_seed`.
+    scheduler : str or distributed.Client, optional
+        Dask scheduler address or client; default: a local process pool.
+    n_workers : int, optional
+        Local worker processes (default: the CPUs available; ``1``: in process).
+    progress : bool or callable, default True
+        Progress bar and summary line, or a ``progress(stage, completed, total)``
+        callback (see :meth:`Sweep.run`).
+    name : str, optional
+        Label for the progress bar and the store (default: the function name).
+    overwrite : bool, default False
+        Discard an existing store at ``out_dir``.
+
+    Returns
+    -------
+    list of dict
+        ``{**params, **result}`` for every task of the grid, in grid order.
+
+    Raises
+    ------
+    SweepError
+        If some tasks raised (all others are stored; a rerun retries only those).
+    StoreMismatchError
+        If ``out_dir`` holds a store of another function or seed.
 
     Examples
     --------

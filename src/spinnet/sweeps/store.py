@@ -62,6 +62,16 @@ def store_path(out_dir: str | os.PathLike) -> Path:
 
     A directory holds ``results.sqlite``; a path ending in ``.sqlite``,
     ``.sqlite3`` or ``.db`` (or an existing file) is the store itself.
+
+    Parameters
+    ----------
+    out_dir : str or os.PathLike
+        Sweep output directory or store file.
+
+    Returns
+    -------
+    Path
+        The store file (not created here).
     """
     if not isinstance(out_dir, str | os.PathLike):
         raise TypeError(f"out_dir must be a path; got {type(out_dir).__name__}")

@@ -91,7 +91,18 @@ __all__ = [
 
 
 def double_factorial(k: int) -> int:
-    """``k!!`` for ``k >= −1`` (``(−1)!! = 0!! = 1``)."""
+    """``k!!`` for ``k >= −1`` (``(−1)!! = 0!! = 1``).
+
+    Parameters
+    ----------
+    k : int >= -1
+        Argument.
+
+    Returns
+    -------
+    int
+        ``k (k − 2) (k − 4) ...`` down to 1 or 2 (exact integer).
+    """
     k = check_int(k, "k", minimum=-1)
     out = 1
     while k > 1:
@@ -109,6 +120,20 @@ def poly_bit_snr(n_spins: int, n_patterns: int, degree: int) -> float:
 
     ``SNR = [F(N) − F(N−2)] / sqrt((p − 1) E[(F(y+1) − F(y−1))²])`` with ``y`` a
     sum of ``N − 1`` independent ±1 (exact binomial average).
+
+    Parameters
+    ----------
+    n_spins : int >= 2
+        Number of spins ``N``.
+    n_patterns : int >= 1
+        Number of stored patterns ``p``.
+    degree : int >= 2
+        Interaction degree ``n`` of ``F(x) = x^n``.
+
+    Returns
+    -------
+    float
+        The signal-to-noise ratio (``inf`` for ``p = 1``: no crosstalk).
     """
     n = check_int(n_spins, "n_spins", minimum=2)
     p = check_int(n_patterns, "n_patterns", minimum=1)
@@ -130,6 +155,20 @@ def poly_capacity(n_spins: int, degree: int, stable_fraction: float = 0.99) -> f
     Solves ``(1 − Φc(SNR(N, p)))^N = stable_fraction`` for ``p`` (real-valued),
     with :func:`poly_bit_snr`. This is the finite-``N`` signal-to-noise
     prediction for the measured "largest ``p`` with ≥ 99 % of patterns stable".
+
+    Parameters
+    ----------
+    n_spins : int >= 2
+        Number of spins ``N``.
+    degree : int >= 2
+        Interaction degree ``n`` of ``F(x) = x^n``.
+    stable_fraction : float in (0, 1), default 0.99
+        Required probability that a stored pattern has no unstable spin.
+
+    Returns
+    -------
+    float
+        The capacity ``p`` (real-valued, not rounded).
     """
     n = check_int(n_spins, "n_spins", minimum=2)
     k = _check_degree(degree)
@@ -147,6 +186,20 @@ def poly_capacity_asymptotic(n_spins: int, degree: int, stable_fraction: float =
     """Krotov & Hopfield (2016) large-``N`` form ``N^{n−1} / ((2n−3)!! z²)``, ``z = Φc⁻¹(ε/N)``.
 
     ``ε = −ln(stable_fraction)`` (probability that a pattern has an unstable spin).
+
+    Parameters
+    ----------
+    n_spins : int >= 2
+        Number of spins ``N``.
+    degree : int >= 2
+        Interaction degree ``n`` of ``F(x) = x^n``.
+    stable_fraction : float in (0, 1), default 0.99
+        Required probability that a stored pattern has no unstable spin.
+
+    Returns
+    -------
+    float
+        The asymptotic capacity ``p`` (real-valued); compare :func:`poly_capacity`.
     """
     n = check_int(n_spins, "n_spins", minimum=2)
     k = _check_degree(degree)
@@ -160,6 +213,16 @@ def demircigil_alpha(noise: float = 0.0) -> float:
 
     ``I(x) = ½[(1+x) ln(1+x) + (1−x) ln(1−x)]``; ``ρ = noise`` is the fraction of
     flipped spins in the probe (``ρ < 1/2``).
+
+    Parameters
+    ----------
+    noise : float in [0, 1/2), default 0
+        Fraction ``ρ`` of flipped spins in the probe.
+
+    Returns
+    -------
+    float
+        Capacity exponent ``α`` (``p = e^{αN}``); ``ln 2 / 2`` at ``ρ = 0``.
     """
     rho = check_fraction(noise, "noise")
     if rho >= 0.5:
@@ -180,6 +243,17 @@ def exp_capacity_extreme(noise: float = 0.0) -> float:
     of this (:func:`demircigil_alpha`); simulations sit between the two and
     approach this value (``docs/modern-hopfield.md``). This is a heuristic
     derivation of spinnet, not a published theorem.
+
+    Parameters
+    ----------
+    noise : float in [0, 1/2), default 0
+        Fraction ``ρ`` of flipped spins in the probe.
+
+    Returns
+    -------
+    float
+        Capacity exponent ``α`` (``p = e^{αN}``), twice :func:`demircigil_alpha`;
+        ``ln 2`` at ``ρ = 0``.
     """
     return 2.0 * demircigil_alpha(noise)
 
@@ -293,6 +367,21 @@ def lm_alpha1_finite(n_spins: int, lam: float, ensemble: str = "spherical") -> f
     (``ln E = λ²N/2``, only for ``λ <= 1``). Quenched and annealed agree at the threshold (the REM
     is not condensed there), so this carries the ``O(ln N / N)`` finite-size
     correction to :func:`lm_alpha1`.
+
+    Parameters
+    ----------
+    n_spins : int >= 3
+        Number of spins ``N``.
+    lam : float > 0
+        Inverse temperature ``λ`` (as in :func:`lm_alpha1`); ``<= 1`` for
+        Gaussian patterns.
+    ensemble : {"spherical", "gaussian"}, default "spherical"
+        Pattern ensemble.
+
+    Returns
+    -------
+    float
+        The threshold load ``α = ln P / N`` at this finite ``N``.
     """
     n = check_int(n_spins, "n_spins", minimum=3)
     lam = check_positive_float(lam, "lam")

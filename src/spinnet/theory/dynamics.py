@@ -191,7 +191,17 @@ def sync_m2(alpha: float, m0: float) -> float:
 
 @dataclass(frozen=True)
 class AmariMaginu:
-    """Amari–Maginu trajectory: ``m[t]`` and noise variance ``sigma2[t]``, ``t = 0..n_steps``."""
+    """Amari–Maginu trajectory: ``m[t]`` and noise variance ``sigma2[t]``, ``t = 0..n_steps``.
+
+    Attributes
+    ----------
+    alpha : float
+        Load ``p/N``.
+    m : ndarray of float, shape (n_steps + 1,)
+        Overlap with the retrieved pattern after ``t`` synchronous steps.
+    sigma2 : ndarray of float, shape (n_steps + 1,)
+        Variance of the Gaussian crosstalk noise, ``sigma2[0] = alpha``.
+    """
 
     alpha: float
     m: np.ndarray
@@ -252,7 +262,7 @@ def energy_per_spin(alpha: Any, m: Any, r: Any) -> np.ndarray | float:
 
     Parameters
     ----------
-    alpha, m, r : float or array_like
+    alpha, m, r : float or array_like of float, any shapes that broadcast
         Load, overlap with the retrieved pattern and ``r`` (broadcast together).
 
     Returns
@@ -285,6 +295,21 @@ class CSNoise:
     the reaction of the other spins to ``σ``. Checks: at ``r = 1`` (``b = 0``)
     ``z`` is Gaussian with variance ``α`` and independent of ``σ``; the exact
     identity ``⟨σ z⟩ = α(r − 1)`` holds for every solution.
+
+    Attributes
+    ----------
+    alpha : float
+        Load ``p/N``.
+    m, r : float
+        The macroscopic state: overlap with the retrieved pattern and
+        ``r = α⁻¹ Σ_{μ>1} m_μ²``.
+    mu, b : float
+        Lagrange multipliers ``μ̂`` and ``b`` fixed by ``m`` and ``r``.
+    g : float
+        ``b √(αR)``, the coupling of the spin to the cavity field.
+    q, R, v : float
+        ``q = ⟨tanh²(μ̂ + g x)⟩``, ``R = q/Δ²`` and the thermal variance
+        ``v = α(1 − q)/Δ`` of the noise inside the shell.
     """
 
     alpha: float
@@ -467,7 +492,20 @@ def cs_noise(alpha: float, m: float, r: float, *, guess: tuple[float, float] | N
 
 @dataclass(frozen=True)
 class CSTrajectory:
-    """Coolen–Sherrington flow: times (sweeps), ``m``, ``r`` and energy per spin, shape ``(n,)``."""
+    """Coolen–Sherrington flow: times (sweeps), ``m``, ``r`` and energy per spin, shape ``(n,)``.
+
+    Attributes
+    ----------
+    alpha, T : float
+        Load ``p/N`` and temperature.
+    t : ndarray of float, shape (n,)
+        Output times in sweeps (``N`` updates per unit time).
+    m, r : ndarray of float, shape (n,)
+        Overlap with the retrieved pattern and ``r = α⁻¹ Σ_{μ>1} m_μ²``
+        (NaN after the RS shell equations lose their solution).
+    energy : ndarray of float, shape (n,)
+        Energy per spin :func:`energy_per_spin` ``(alpha, m, r)``.
+    """
 
     alpha: float
     T: float
@@ -514,7 +552,7 @@ def coolen_sherrington(alpha: float, m0: float, *, T: float = 0.0, t_max: float 
     dt : float
         Integration step (> 0). If the flow reaches a point ``(m, r)`` where the
         RS shell equations have no solution, the remaining values are NaN.
-    times : array_like, optional
+    times : array_like of float, shape (n,), optional
         Output times in ``[0, t_max]`` (default: every step).
 
     Returns

@@ -175,7 +175,17 @@ def exact_averages(model: Any, T: float) -> ExactAverages:
 class GroundState:
     """Exact ground state by enumeration: total ``energy``, one ground ``spins``
     configuration, and the number of configurations within ``1e-9 |E|`` of it
-    (``degeneracy``; 2 for a generic spin glass at zero field)."""
+    (``degeneracy``; 2 for a generic spin glass at zero field).
+
+    Attributes
+    ----------
+    energy : float
+        Ground-state energy ``E_0`` (total, not per spin).
+    spins : ndarray of int8, shape (N,)
+        One ground-state configuration of ±1 spins, in the model's flat site order.
+    degeneracy : int
+        Number of configurations with ``E <= E_0 + 1e-9 max(1, |E_0|)``.
+    """
 
     energy: float
     spins: np.ndarray

@@ -187,7 +187,7 @@ def fi_t_g(alpha: Any) -> np.ndarray | float:
 
     Parameters
     ----------
-    alpha : float or array_like
+    alpha : float or array_like of float, any shape
         Load(s) ``p/N`` (> 0).
 
     Returns
@@ -203,7 +203,7 @@ def fi_t_m(alpha: Any) -> np.ndarray | float:
 
     Parameters
     ----------
-    alpha : float or array_like
+    alpha : float or array_like of float, any shape
         Load(s) ``p/N`` (> 0).
 
     Returns
@@ -219,7 +219,7 @@ def fi_t_c(alpha: Any) -> np.ndarray | float:
 
     Parameters
     ----------
-    alpha : float or array_like
+    alpha : float or array_like of float, any shape
         Load(s) ``p/N`` (> 0).
 
     Returns
@@ -232,6 +232,13 @@ def fi_t_c(alpha: Any) -> np.ndarray | float:
 
 def fi_phase(alpha: float, T: float) -> str:
     """Phase of the Landau theory at ``(α, T)``.
+
+    Parameters
+    ----------
+    alpha : float > 0
+        Load ``p/N``.
+    T : float >= 0
+        Temperature.
 
     Returns
     -------
@@ -254,6 +261,11 @@ def fi_phase(alpha: float, T: float) -> str:
 
 def fi_lines(alpha: Any) -> dict[str, np.ndarray]:
     """``T_g``, ``T_M``, ``T_c`` of the Landau theory at the loads ``alpha`` (array).
+
+    Parameters
+    ----------
+    alpha : array_like of float, any shape
+        Loads ``p/N`` (> 0).
 
     Returns
     -------

@@ -57,8 +57,14 @@ def one_step_error(alpha: Any) -> np.ndarray | float:
 
     Parameters
     ----------
-    alpha : float or array_like
+    alpha : float or array_like of float, any shape
         Load ``p / N`` (> 0).
+
+    Returns
+    -------
+    float or ndarray of float
+        Bit-error probability per spin, same shape as ``alpha`` (a float for
+        scalar ``alpha``).
     """
     a = check_array(alpha, "alpha", dtype=np.float64)
     if np.any(a <= 0):
@@ -76,6 +82,19 @@ def one_step_error_exact(n: int, p: int) -> float:
     ``K ~ Binomial(M, ½)``. An error needs ``C < -(N - 1)`` strictly (a zero
     field keeps the spin). For large ``N`` this tends to :func:`one_step_error`;
     at N = 1000, α = 0.105 it is 4% lower (0.00097 vs 0.00101).
+
+    Parameters
+    ----------
+    n : int >= 2
+        Number of neurons ``N``.
+    p : int >= 1
+        Number of stored patterns.
+
+    Returns
+    -------
+    float
+        Probability that one spin of a stored pattern flips in one zero-temperature
+        update (``0.0`` for ``p = 1``).
     """
     n = check_int(n, "n", minimum=2)
     p = check_int(p, "p", minimum=1)
@@ -297,6 +316,18 @@ def alpha_c(T: float = 0.0, *, tol: float = 1e-6) -> float:
     ``α(y) = [(erf(y) - (2/√π) y e^{-y²}) / (√2 y)]²`` (AGS 1985): 0.1379, with
     ``m(α_c) = 0.9675``. For ``T > 0``, bisection on the existence of ``m > 0``;
     ``α_c(T) → 0`` as ``T → 1``.
+
+    Parameters
+    ----------
+    T : float >= 0, default 0
+        Temperature (``β = 1/T``); ``0.0`` is returned for ``T >= 1``.
+    tol : float > 0, default 1e-6
+        Bisection tolerance on ``α`` (unused at ``T = 0``).
+
+    Returns
+    -------
+    float
+        The storage capacity ``α_c(T)``.
     """
     T = check_nonneg_float(T, "T")
     if T >= 1.0:
@@ -373,7 +404,18 @@ def alpha_c_global(tol: float = 1e-7) -> float:
 
 
 def t_g(alpha: Any) -> np.ndarray | float:
-    """Spin-glass transition ``T_g = 1 + √α`` (AGS 1985)."""
+    """Spin-glass transition ``T_g = 1 + √α`` (AGS 1985).
+
+    Parameters
+    ----------
+    alpha : float or array_like of float, any shape
+        Load ``p / N`` (>= 0).
+
+    Returns
+    -------
+    float or ndarray of float
+        ``T_g``, same shape as ``alpha`` (a float for scalar ``alpha``).
+    """
     a = check_array(alpha, "alpha", dtype=np.float64)
     if np.any(a < 0):
         raise ValueError("alpha must be >= 0")
@@ -386,6 +428,18 @@ def replicon(alpha: float, T: float) -> float:
 
     Returns ``(1 - β(1 - q))² - αβ² ⟨sech⁴ β(m + √(αr) z)⟩``; replica symmetry is
     stable where it is positive (AGS 1987, sec. 5).
+
+    Parameters
+    ----------
+    alpha : float > 0
+        Load ``p / N``.
+    T : float > 0
+        Temperature; the RS solution is :func:`ags_solve` ``(alpha, T)``.
+
+    Returns
+    -------
+    float
+        The replicon eigenvalue (positive: RS stable).
     """
     alpha = check_positive_float(alpha, "alpha")
     T = check_positive_float(T, "T")
@@ -483,6 +537,18 @@ def ags_lines(n_points: int = 24, *, tol: float = 1e-4, cache: bool = True,
     result is kept as JSON in the user cache directory (keyed by spinnet
     version, ``n_points`` and ``tol``) and read back on later calls.
     ``progress(stage, completed, total)`` is called after each point.
+
+    Parameters
+    ----------
+    n_points : int >= 2, default 24
+        Number of loads.
+    tol : float > 0, default 1e-4
+        Bisection tolerance on the temperatures.
+    cache : bool, default True
+        Read and write the JSON cache in the user cache directory.
+    progress : callable, optional
+        ``progress(stage, completed, total)`` callback (see
+        :func:`spinnet._progress.report`); ``None``: silent.
 
     Returns
     -------

@@ -96,7 +96,7 @@ def gardner_integral(kappa: Any) -> np.ndarray | float:
 
     Parameters
     ----------
-    kappa : float or array_like
+    kappa : float or array_like of float, shape (n,)
         Stability ``κ`` (any real; ``κ < 0`` is the error-tolerant regime).
 
     Returns
@@ -124,7 +124,8 @@ def gardner_alpha_c(kappa: Any) -> np.ndarray | float:
 
     Parameters
     ----------
-    kappa : float or array_like, ``κ ≥ 0``
+    kappa : float or array_like of float, shape (n,), ``κ ≥ 0``
+        Stability.
 
     Returns
     -------
@@ -267,7 +268,8 @@ def generalization_error(R: Any) -> np.ndarray | float:
 
     Parameters
     ----------
-    R : float or array_like in [−1, 1]
+    R : float or array_like of float in [−1, 1], shape (n,)
+        Teacher–student overlap.
 
     Returns
     -------
@@ -292,7 +294,8 @@ def hebb_overlap(alpha: Any, *, clipped: bool = False) -> np.ndarray | float:
 
     Parameters
     ----------
-    alpha : float or array_like, ``≥ 0``
+    alpha : float or array_like of float, shape (n,), ``≥ 0``
+        Number of examples per weight, ``P/N``.
     clipped : bool
         Binary (clipped) Hebb student of a binary teacher.
 
