@@ -142,8 +142,12 @@ def _kept(on_kept: OnKept | None, text: str) -> None:
 
 
 def _datasets(data_dir: Path, model: ModelSpec, sizes: Sequence[int] | None,
-              parameter: str) -> dict[int, PhaseData]:
-    """Load and verify ``DATA/data/<tag>_L*.h5`` (all sizes, or ``sizes``)."""
+              parameter: str, *, sizes_parameter: str = "sizes") -> dict[int, PhaseData]:
+    """Load and verify ``DATA/data/<tag>_L*.h5`` (all sizes, or ``sizes``).
+
+    Errors name ``parameter`` (missing or broken files) or ``sizes_parameter``
+    (a requested size without a file).
+    """
     tag = model_tag(model)
     found = {}
     for f in sorted((data_dir / "data").glob(f"{tag}_L*.h5")):
@@ -156,7 +160,7 @@ def _datasets(data_dir: Path, model: ModelSpec, sizes: Sequence[int] | None,
         if missing:
             raise PhasesInputError(f"no data for {model.label} at L = {missing} under "
                                    f"{data_dir / 'data'}; run 'spinnet phases generate' first",
-                                   "sizes")
+                                   sizes_parameter)
         found = {L: found[L] for L in sizes}
     if not found:
         raise PhasesInputError(f"no data files {tag}_L*.h5 under {data_dir / 'data'}; run "

@@ -35,9 +35,8 @@ from typing import Any
 import numpy as np
 
 from spinnet._progress import ProgressCallback, report
-from spinnet.experiments.phases import PhasesInputError
+from spinnet.experiments.phases import PhasesInputError, _datasets
 from spinnet.phases.data import (
-    DataFileError,
     GenerationConfig,
     ModelSpec,
     PhaseData,
@@ -258,29 +257,6 @@ def _pooled_view(clf: Any, L: int) -> Any:
     return clf.view(L=L) if n is None else clf.view(L=L, n_train_per_T=n)
 
 
-def _load_iso(from_dir: Path, sizes: Sequence[int] | None) -> dict[int, PhaseData]:
-    tag = model_tag(ModelSpec())
-    found = {}
-    for f in sorted((from_dir / "data").glob(f"{tag}_L*.h5")):
-        try:
-            found[int(f.stem.rsplit("_L", 1)[1])] = f
-        except ValueError:
-            continue
-    if sizes is not None:
-        missing = [L for L in sizes if L not in found]
-        if missing:
-            raise PhasesInputError(f"no isotropic data at L = {missing} under "
-                                   f"{from_dir / 'data'}", "train_sizes")
-        found = {L: found[L] for L in sizes}
-    if not found:
-        raise PhasesInputError(f"no isotropic data files {tag}_L*.h5 under {from_dir / 'data'}",
-                               "from_dir")
-    try:
-        return {L: load(p) for L, p in sorted(found.items())}
-    except DataFileError as exc:
-        raise PhasesInputError(str(exc), "from_dir") from None
-
-
 def scan(out: str | Path, J_d: Sequence[float] = QUICK_JD, *, quick: bool = True,
          nets: Sequence[str] = ("fcnn",), sizes: Sequence[int] | None = None,
          from_dir: str | Path | None = None, train_sizes: Sequence[int] | None = None,
@@ -378,7 +354,8 @@ def scan(out: str | Path, J_d: Sequence[float] = QUICK_JD, *, quick: bool = True
 
     out.mkdir(parents=True, exist_ok=True)
     if from_dir is not None:
-        iso_data = _load_iso(Path(from_dir), train_sizes)
+        iso_data = _datasets(Path(from_dir), ModelSpec(), train_sizes, "from_dir",
+                             sizes_parameter="train_sizes")
     else:
         iso_data = gen(iso, train_sizes or plan.sizes, True)
         kept(f"isotropic training data in {out / 'data'}")
