@@ -1,9 +1,9 @@
 """``spinnet phases train|analyze|run --protocol``: table.csv, three exponents, bad input."""
 
-import csv
 
 import pytest
 from tests.cli._bad_input import assert_bad_input
+from tests.cli.test_phases_cli import TEMPS, _rows
 from typer.testing import CliRunner
 
 from spinnet.cli.phases import phases_app
@@ -12,14 +12,6 @@ from spinnet.phases.analysis import TABLE_COLUMNS
 pytest.importorskip("torch")
 
 runner = CliRunner()
-
-TEMPS = "1.5,1.8,2.1,2.2,2.25,2.3,2.35,2.4,2.5,2.7,3.2,3.6"
-
-
-def _rows(path):
-    with open(path) as fh:
-        return list(csv.DictReader(fh))
-
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):

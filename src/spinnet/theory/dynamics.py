@@ -59,6 +59,7 @@ from spinnet._validation import (
     check_nonneg_float,
     check_positive_float,
 )
+from spinnet.theory.hopfield import _merged_gauss_nodes
 
 __all__ = [
     "AmariMaginu",
@@ -95,14 +96,7 @@ def _nodes(mu: float, g: float) -> tuple[np.ndarray, np.ndarray]:
     if width > 40 * _DXG:
         return _XG, _WG
     x0 = -mu / g
-    inner = x0 + width * _window(401)
-    x = np.concatenate([_XG[np.abs(_XG - x0) > width], inner])
-    x.sort()
-    dx = np.diff(x)
-    w = np.zeros_like(x)
-    w[:-1] += 0.5 * dx
-    w[1:] += 0.5 * dx
-    return x, w * np.exp(-0.5 * x**2) / np.sqrt(2.0 * np.pi)
+    return _merged_gauss_nodes(_XG, x0 + width * _window(401), x0, width)
 
 
 # Gauss–Hermite (probabilists') nodes for the smooth inner average over y at T > 0.

@@ -137,8 +137,20 @@ def _nodes(m: float, sigma: float, beta: float) -> tuple[np.ndarray, np.ndarray]
     if sigma == 0.0 or width > 50 * _DZ:
         return _Z, _W
     z0 = -m / sigma
-    inner = np.linspace(z0 - width, z0 + width, 2001)
-    z = np.concatenate([_Z[np.abs(_Z - z0) > width], inner])
+    return _merged_gauss_nodes(_Z, np.linspace(z0 - width, z0 + width, 2001), z0, width)
+
+
+def _merged_gauss_nodes(grid: np.ndarray, inner: np.ndarray, center: float,
+                        width: float) -> tuple[np.ndarray, np.ndarray]:
+    """Trapezoid nodes and weights of the standard normal measure on a refined grid.
+
+    The nodes of ``grid`` farther than ``width`` from ``center`` are merged with
+    the ``inner`` nodes (which cover ``[center − width, center + width]``); the
+    weights are the trapezoid rule on the merged, non-uniform grid times the
+    normal density. Shared by the AGS and retrieval-dynamics integrals
+    (:mod:`spinnet.theory.dynamics`), whose integrands switch sign near ``center``.
+    """
+    z = np.concatenate([grid[np.abs(grid - center) > width], inner])
     z.sort()
     dz = np.diff(z)
     w = np.zeros_like(z)
