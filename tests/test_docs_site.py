@@ -124,6 +124,27 @@ def test_links_of_home_page_and_tutorials_resolve():
     assert not broken, broken
 
 
+def test_quick_report_page_lists_every_claim_with_its_status():
+    """docs/reproduce-quick.md (from a ``--preset quick`` run, docs/gen_reproduce_page.py)
+    names every registered claim once, with a status, and its figures and HTML report exist."""
+    from spinnet.reproduce.core import claims
+
+    page = (DOCS / "reproduce-quick.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([^`]+)` \|.*\| (pass|\*\*FAIL\*\*|not run) \|[^|]*\|$", page,
+                      flags=re.MULTILINE)
+    listed = [cid for cid, _ in rows]
+    registered = sorted(c.id for c in claims())
+    assert sorted(listed) == registered, (
+        "docs/reproduce-quick.md is stale: rerun `spinnet reproduce --preset quick` and "
+        "`python docs/gen_reproduce_page.py RUN_DIR`; missing "
+        f"{sorted(set(registered) - set(listed))}, extra {sorted(set(listed) - set(registered))}")
+    head = re.search(r"\*\*(\d+) of (\d+) claims reproduced at preset quick", page)
+    assert head and int(head.group(2)) == len(registered)
+    assert int(head.group(1)) == sum(status == "pass" for _, status in rows)
+    for target in _LINK.findall(page):
+        assert (DOCS / target).exists(), target
+
+
 @pytest.mark.slow
 def test_mkdocs_build_strict(tmp_path):
     """The whole site builds with warnings as errors (about a minute; CI runs it)."""

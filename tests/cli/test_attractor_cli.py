@@ -246,7 +246,7 @@ def test_online_typefaces_recent_readout_outputs(tmp_path):
 def test_online_typefaces_defaults_hold_the_recent_classes_and_classify_above_chance():
     """docs/attractor.md, seeds 0-2 at the defaults before last (26 letters × 38, blur code,
     window 3, L = 128 random name spins, a = 0.02, H0 = 0.5, R = 3, overlap "all"; the
-    name-code and order options are pinned since their defaults changed).
+    name-code, order and font-order options are pinned since their defaults changed).
 
     Measured: 0.716 ± 0.030 of 225 recent-class classifications right (chance 0.347);
     overlaps at ages 1 and 2 blocks 0.69 and 0.78 (the classes of the window coexist),
@@ -260,7 +260,7 @@ def test_online_typefaces_defaults_hold_the_recent_classes_and_classify_above_ch
     for seed in range(3):
         res = online_typefaces(26, 38, recent=3, window=3, decay=0.02, stimulus=0.5,
                                overlap="all", code_length=128, name_codes="random",
-                               order="random", rng=seed)
+                               order="random", font_order="random", rng=seed)
         rc = res.recent_correct
         for c in range(rc.shape[0]):
             row = rc[c][np.isfinite(rc[c])]
@@ -318,8 +318,8 @@ def test_overlap_kind_changes_the_measurement_not_the_dynamics():
 def test_online_typefaces_new_defaults_acceptance():
     """docs/attractor.md, seeds 0-2 at the previous defaults (8 letters × 125 = 1000
     presentations, window 2, R = 2, L = 128 random name spins, a = 0.03, H0 = 0.8, overlap
-    "weighted", random order; pinned, since the defaults of L, the name codes, the order
-    and a changed).
+    "weighted", random order, random fonts; pinned, since the defaults of L, the name
+    codes, the order, the font order and a changed).
 
     Measured: the attractors of the 2 classes of the window overlap their class means
     0.944 (age 0) and 0.960 (age 1) on average, >= 0.9 for 40 of 45 (class, age)
@@ -334,7 +334,7 @@ def test_online_typefaces_new_defaults_acceptance():
     young, old, ok, chance = [], [], [], []
     for seed in range(3):
         res = online_typefaces(code_length=128, name_codes="random", order="random",
-                               decay=0.03, rng=seed)
+                               font_order="random", decay=0.03, rng=seed)
         b = res.overlap_by_age
         young.extend([*b[:, 0], *b[1:, 1]])
         o = b[:, 2:]

@@ -1,4 +1,4 @@
-"""Bad input for ``spinnet attractor online --data typefaces`` --name-codes and --order."""
+"""Bad input for ``spinnet attractor online --data typefaces``: names, orders, font orders."""
 
 from __future__ import annotations
 
@@ -36,3 +36,26 @@ def test_random_name_codes_take_any_length(tmp_path):
 def test_order_bad_input(tmp_path, value):
     assert_bad_input(["attractor", "online", "--data", "typefaces", "--order", value, "--out",
                       str(tmp_path / "out")], "--order", tmp_path)
+
+
+@pytest.mark.parametrize("value", ["balanced", "", "Random"])
+def test_font_order_bad_input(tmp_path, value):
+    assert_bad_input(["attractor", "online", "--data", "typefaces", "--font-order", value,
+                      "--out", str(tmp_path / "out")], "--font-order", tmp_path)
+
+
+@pytest.mark.parametrize("value", ["cycles", "random"])
+def test_font_order_reaches_the_manifest(tmp_path, value):
+    import json
+
+    from typer.testing import CliRunner
+
+    from spinnet.cli import app
+
+    res = CliRunner().invoke(app, ["attractor", "online", "--data", "typefaces", "--classes",
+                                   "2", "--exemplars", "3", "--size", "10", "--code-length",
+                                   "16", "--record-every", "3", "--font-order", value,
+                                   "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["parameters"]["font_order"] == value

@@ -31,6 +31,13 @@ def test_free_energy_bad_input(extra, option, tmp_path):
     assert_bad_input([*FE, *extra, "--out", str(tmp_path / "o")], option, tmp_path)
 
 
+def test_free_energy_refuses_a_helical_kernel_wider_than_the_lattice(tmp_path):
+    # K >= L would let the helical window reach the current and later sites
+    assert_bad_input(["van", "free-energy", "--L", "3", "--net", "pixelcnn", "--half-kernel",
+                      "3", "--steps", "1", "--samples", "10", "--out", str(tmp_path / "o")],
+                     "--half-kernel", tmp_path)
+
+
 def test_sample_bad_input(tmp_path):
     assert_bad_input(["van", "sample", "--from", str(tmp_path / "nothing"), "--out",
                       str(tmp_path / "o")], "--from", tmp_path)

@@ -147,3 +147,27 @@ def test_resolve_protocol_rejects_what_does_not_exist():
         assert info.value.parameter == "protocol"
     with pytest.raises(PhasesInputError, match="representation"):
         resolve_protocol(None, "pixels")
+
+
+@pytest.mark.parametrize("protocol, sizes, expected", [
+    ("per-size", None, (16, 24, 32)),         # the quick per-size preset: small sizes
+    ("pooled", None, (16, 24, 32, 48, 64)),   # pooled quick preset unchanged
+    ("per-size", (8, 12, 16), (8, 12, 16)),   # --L wins
+])
+def test_quick_per_size_preset_uses_small_sizes(monkeypatch, tmp_path, protocol, sizes, expected):
+    import spinnet.phases.pipeline as pipeline
+    from spinnet.experiments import phases as exp
+
+    class Planned(Exception):
+        pass
+
+    def fake_run_all(out, plan, **kw):
+        raise Planned(plan)
+
+    monkeypatch.setattr(pipeline, "run_all", fake_run_all)
+    with pytest.raises(Planned) as info:
+        exp.run(tmp_path, quick=True, protocol=protocol, sizes=sizes)
+    assert info.value.args[0].ising_sizes == expected
+    with pytest.raises(Planned) as info:
+        exp.run(tmp_path, quick=False, protocol=protocol)
+    assert info.value.args[0].ising_sizes == (16, 24, 32, 48, 64)

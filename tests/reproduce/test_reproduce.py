@@ -125,6 +125,12 @@ def test_not_run_says_why(monkeypatch):
     claim = _fake_claim(lambda p, r: Measurement(1.0), presets=("full",))
     row = judge(claim, None, "smoke")
     assert row["status"] == "not-run" and "full" in row["details"]
+    claim = _fake_claim(lambda p, r: Measurement(1.0), presets=("quick", "full"),
+                        cost="an hour of training")
+    row = judge(claim, None, "smoke")
+    assert row["status"] == "not-run"
+    assert row["details"] == ("not measured at preset smoke (runs at quick, full: an hour of "
+                              "training)")
     claim = _fake_claim(lambda p, r: Measurement(1.0), requires=("no_such_module_xyz",))
     row = judge(claim, None, "smoke")
     assert row["status"] == "not-run" and "no_such_module_xyz" in row["details"]

@@ -69,7 +69,8 @@ class PixelCNN(AutoregressiveNet):
     width : int
         Channels of the hidden layers (``net_width``).
     half_kernel : int
-        ``K`` (``half_kernel_size``): kernels span ``2K + 1`` columns and ``K`` rows above.
+        ``K`` (``half_kernel_size``): kernels span ``2K + 1`` columns and ``K`` rows above;
+        ``K < L`` with helical padding.
     residual : bool
         Residual hidden blocks.
     bias : bool
@@ -97,6 +98,10 @@ class PixelCNN(AutoregressiveNet):
         self.residual = bool(residual)
         self.bias = bool(bias)
         self.padding = check_option(padding, "padding", ("helical", "zeros"))
+        if self.padding == "helical" and self.half_kernel >= self.L:
+            # a row above would reach past the current site along the raster sequence
+            raise ValueError(f"half_kernel must be < L = {self.L} with padding='helical' "
+                             f"(the window would see later sites); got {self.half_kernel}")
         self._setup_common(self.L * self.L, z2, dtype, None)
         K = self.half_kernel
         chans = [1] + [self.width] * (self.depth - 1) + [1]
@@ -126,43 +131,45 @@ class PixelCNN(AutoregressiveNet):
         L, K = self.L, self.half_kernel
         if self.padding == "zeros":
             return F.pad(h, (K, K, K, 0))
-        B, C = h.shape[:2]
-        flat = F.pad(h.reshape(B, C, L * L), (K * L + K, K))
         # Row r' of the result is the raster sequence from (r' - K, -K) on: each row
-        # continues into the next one (helical boundary).
-        return flat.unfold(2, L + 2 * K, L)
+        # continues into the next one (helical boundary): [last K of row r' - 1, row r',
+        # first K of row r' + 1], zero outside the lattice. Built from slices (cheaper
+        # to differentiate than an overlapping ``unfold``).
+        hr = F.pad(h, (0, 0, K, 0))                                   # (B, C, L + K, L)
+        prev = F.pad(hr[:, :, :-1, L - K:], (0, 0, 1, 0))
+        nxt = F.pad(hr[:, :, 1:, :K], (0, 0, 0, 1))
+        return torch.cat([prev, hr, nxt], dim=3)
 
-    def _buffer_layout(self) -> tuple[int, torch.Tensor, torch.Tensor]:
-        """Flat buffer length, store index per site, window indices per site."""
+    def _buffer_layout(self) -> tuple[int, torch.Tensor, int, torch.Tensor]:
+        """Flat buffer length, store index per site, row stride of the window, and the
+        flat index of each site's window corner (kernel row 0, kernel column 0).
+
+        Kernel row ``a`` of site ``k``'s window is the contiguous buffer range
+        ``corner[k] + a * stride + (0 .. 2K)``, so a window is a strided *view* of the
+        buffer (no gather).
+        """
         L, K = self.L, self.half_kernel
         k = torch.arange(L * L)
         r, c = k // L, k % L
-        a = torch.arange(K + 1).repeat_interleave(2 * K + 1)       # kernel row
-        b = torch.arange(2 * K + 1).repeat(K + 1)                    # kernel column
         if self.padding == "zeros":
-            width = L + 2 * K
-            length = (L + K) * width
-            store = (r + K) * width + (c + K)
-            window = (r[:, None] + a[None, :]) * width + (c[:, None] + b[None, :])
+            stride = L + 2 * K
+            length = (L + K) * stride
+            store = (r + K) * stride + (c + K)
+            corner = r * stride + c
         else:
+            stride = L
             base = K * L + K
             length = base + L * L + K
             store = base + k
-            window = base + k[:, None] + (a[None, :] - K) * L + (b[None, :] - K)
-        return length, store, window
+            corner = base + k - K * L - K
+        return length, store, stride, corner
 
     def _build_index(self) -> None:
-        length, store, window = self._buffer_layout()
+        length, store, stride, corner = self._buffer_layout()
         self._buf_len = int(length)
-        self.register_buffer("_store", store, persistent=False)
-        flat_mask_a = self.convs[0].mask.reshape(-1).bool()
-        mask_b = torch.ones_like(self.convs[0].mask)
-        mask_b[self.half_kernel, self.half_kernel + 1:] = 0.0
-        flat_mask_b = mask_b.reshape(-1).bool()
-        self.register_buffer("_keep_a", flat_mask_a, persistent=False)
-        self.register_buffer("_keep_b", flat_mask_b, persistent=False)
-        self.register_buffer("_win_a", window[:, flat_mask_a].contiguous(), persistent=False)
-        self.register_buffer("_win_b", window[:, flat_mask_b].contiguous(), persistent=False)
+        self._row_stride = int(stride)
+        self._store_list = [int(v) for v in store]
+        self._corner_list = [int(v) for v in corner]
 
     def _logits(self, x: torch.Tensor) -> torch.Tensor:
         L = self.L
@@ -174,35 +181,41 @@ class PixelCNN(AutoregressiveNet):
         return h.reshape(-1, L * L)
 
     # -- activation cache: every layer evaluated at site k only, from cached inputs --
+    # Buffers are channels-last, (n, buffer length, C_in): the (K + 1) x (2K + 1) window
+    # of a site is a strided view, and one matmul with the masked kernel (entries of
+    # not-yet-sampled sites are zero in the kernel) gives the layer's output at the site.
     def _cache_init(self, n: int) -> dict[str, Any]:
         bufs, ws, bs = [], [], []
         for conv in self.convs:
-            bufs.append(torch.zeros(n, conv.c_in, self._buf_len, dtype=self.dtype_,
+            bufs.append(torch.zeros(n, self._buf_len, conv.c_in, dtype=self.dtype_,
                                     device=self.device))
-            keep = self._keep_a if conv.exclusive else self._keep_b
-            w = conv.masked_weight().reshape(conv.c_out, conv.c_in, -1)[:, :, keep]
-            ws.append(w.reshape(conv.c_out, -1).T.contiguous())      # (C_in * k, C_out)
+            w = conv.masked_weight().permute(2, 3, 1, 0)            # (K+1, 2K+1, C_in, C_out)
+            ws.append(w.reshape(-1, conv.c_out).contiguous())
             bs.append(conv.bias)
-        return {"bufs": bufs, "w": ws, "b": bs}
+        acts = [a.weight for a in self.acts]
+        pws = [(p.weight[:, :, 0, 0].T.contiguous(), p.bias)
+               if isinstance(p, nn.Conv2d) else None for p in self.pointwise]
+        return {"bufs": bufs, "w": ws, "b": bs, "act": acts, "pw": pws}
 
     def _cache_logit(self, c: dict[str, Any], k: int) -> torch.Tensor:
-        h = None
-        store = int(self._store[k])
-        for i, conv in enumerate(self.convs):
+        K = self.half_kernel
+        h = torch.empty(0)
+        store, corner, rs = self._store_list[k], self._corner_list[k], self._row_stride
+        for i in range(self.depth):
             buf = c["bufs"][i]
+            n, length, C = buf.shape
             if i > 0:
-                p = self.pointwise[i]
-                a = h if isinstance(p, nn.Identity) else F.linear(
-                    h, p.weight[:, :, 0, 0], p.bias)
-                act = self.acts[i - 1]
-                buf[:, :, store] = torch.where(a >= 0, a, act.weight * a)
-            win = self._win_a[k] if conv.exclusive else self._win_b[k]
-            g = buf[:, :, win].reshape(buf.shape[0], -1)
-            y = g @ c["w"][i]
-            if c["b"][i] is not None:
-                y = y + c["b"][i]
+                pw = c["pw"][i]
+                a = h if pw is None else torch.addmm(pw[1], h, pw[0]) if pw[1] is not None \
+                    else h @ pw[0]
+                buf[:, store] = F.prelu(a, c["act"][i - 1])
+            win = buf.as_strided((n, K + 1, 2 * K + 1, C), (length * C, rs * C, C, 1),
+                                 buf.storage_offset() + corner * C)
+            g = win.reshape(n, -1)
+            b = c["b"][i]
+            y = torch.addmm(b, g, c["w"][i]) if b is not None else g @ c["w"][i]
             h = h + y if self._is_res(i) else y
         return h[:, 0]
 
     def _cache_set(self, c: dict[str, Any], k: int, xk: torch.Tensor) -> None:
-        c["bufs"][0][:, 0, int(self._store[k])] = xk
+        c["bufs"][0][:, self._store_list[k], 0] = xk

@@ -36,6 +36,7 @@ from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike
 from spinnet._validation import _check_real, check_int
 from spinnet.autoregressive._base import AutoregressiveNet, as_torch_generator
+from spinnet.autoregressive.diagnostics import log_mean_weight_batch_error, pareto_k_hat
 from spinnet.autoregressive.energy import check_energy_model, torch_energy
 
 __all__ = ["VAN", "ImportanceSamplingResult", "NeuralMCMCResult", "build_net"]
@@ -92,6 +93,13 @@ class ImportanceSamplingResult(NamedTuple):
     ess : float
         Effective sample size ``(Σw)² / Σw²``.
     n_samples : int
+    pareto_k : float
+        PSIS tail shape ``k̂`` of the weights
+        (:func:`spinnet.autoregressive.diagnostics.pareto_k_hat`; ``nan`` for ``n < 25``):
+        ``< 0.5`` the error bars can be trusted, ``≥ 0.7`` they cannot.
+    log_z_err_batch : float
+        Batch-means standard error of ``ln Ẑ`` (20 batches; ``nan`` for ``n < 40``), a
+        check of ``log_z_err`` that does not use ``std(w)`` of the whole sample.
     """
 
     log_z: float
@@ -104,6 +112,8 @@ class ImportanceSamplingResult(NamedTuple):
     abs_magnetization_err: float
     ess: float
     n_samples: int
+    pareto_k: float = float("nan")
+    log_z_err_batch: float = float("nan")
 
 
 class NeuralMCMCResult(NamedTuple):
@@ -193,7 +203,8 @@ class VAN:
     def fit(self, temperature: float, n_steps: int = 1000, batch_size: int = 1000, *,
             beta_anneal: float = 0.998, learning_rate: float = 1e-3, rng: SeedLike = None,
             checkpoint: str | os.PathLike | None = None, checkpoint_every: int = 100,
-            progress: ProgressCallback | None = None) -> VAN:
+            progress: ProgressCallback | None = None, lr_schedule: str = "constant",
+            lr_horizon: int | None = None, lr_final: float | None = None) -> VAN:
         """Minimise ``F_q`` at ``temperature`` by Adam on the REINFORCE gradient.
 
         Parameters
@@ -221,6 +232,16 @@ class VAN:
         checkpoint_every : int
         progress : callable, optional
             ``progress(stage, done, total)``.
+        lr_schedule : {"constant", "cosine"}
+            ``"cosine"``: step ``t`` uses ``lr_final + (learning_rate - lr_final)
+            (1 + cos(π min(t - 1, H) / H)) / 2`` (Loshchilov & Hutter, "SGDR", ICLR 2017,
+            Eq. 5, one cycle), which lowers the parameter noise of the stochastic
+            gradient at the end of training.
+        lr_horizon : int, optional
+            ``H``, the steps over which the cosine decays (default: ``n_steps``; pass
+            it explicitly when a fit is continued in chunks).
+        lr_final : float, optional
+            Final learning rate of the cosine (default ``learning_rate / 100``).
 
         Returns
         -------
@@ -237,10 +258,24 @@ class VAN:
         if learning_rate <= 0:
             raise ValueError(f"learning_rate must be > 0; got {learning_rate}")
         checkpoint_every = check_int(checkpoint_every, "checkpoint_every", minimum=1)
+        if lr_schedule not in ("constant", "cosine"):
+            raise ValueError(f"lr_schedule must be 'constant' or 'cosine'; got {lr_schedule!r}")
         config = {"temperature": T, "batch_size": batch_size, "beta_anneal": beta_anneal,
                   "learning_rate": learning_rate, "clip_grad": self.clip_grad,
                   "net": self.net.get_config(), "model": repr(self.model),
                   "n_spins": self.n_spins}
+        if lr_schedule == "cosine":
+            horizon = check_int(n_steps if lr_horizon is None else lr_horizon, "lr_horizon",
+                                minimum=1)
+            lr_end = learning_rate / 100 if lr_final is None else _check_real(lr_final,
+                                                                                "lr_final")
+            if not 0 <= lr_end <= learning_rate:
+                raise ValueError(f"lr_final must be in [0, learning_rate = {learning_rate}]; "
+                                 f"got {lr_end}")
+            # only non-default settings enter the run's identity (old checkpoints resume)
+            config.update(lr_schedule="cosine", lr_horizon=horizon, lr_final=lr_end)
+        elif lr_horizon is not None or lr_final is not None:
+            raise ValueError("lr_horizon and lr_final need lr_schedule='cosine'")
         resumed = False
         if checkpoint is not None and is_saved_state(checkpoint):
             self._restore(checkpoint, config)
@@ -259,6 +294,11 @@ class VAN:
         while self.step_ < n_steps:
             step = self.step_ + 1
             beta_t = beta * (1.0 - beta_anneal ** step) if beta_anneal > 0 else beta
+            if lr_schedule == "cosine":
+                frac = min(step - 1, horizon) / horizon
+                lr_t = lr_end + (learning_rate - lr_end) * 0.5 * (1.0 + math.cos(math.pi * frac))
+                for group in self._optimizer.param_groups:
+                    group["lr"] = lr_t
             with torch.no_grad():
                 s = self.net._sample_spins(batch_size, self._gen)
                 e = self._energy(s)
@@ -344,7 +384,9 @@ class VAN:
         that covers the support (Nicoli et al., PRE 101, 023304 (2020), Eq. 9); ``F = -T ln
         Ẑ`` is consistent as ``n → ∞``. Errors: ``δ ln Ẑ = std(w) / (√n mean(w))``;
         self-normalised averages with the delta-method variance
-        ``Σ w_b² (O_b - Ô)² / (Σ w_b)²``.
+        ``Σ w_b² (O_b - Ô)² / (Σ w_b)²``. These assume finite-variance weights; the
+        result carries the PSIS tail shape ``pareto_k`` and a batch-means error
+        ``log_z_err_batch`` to check that (module ``spinnet.autoregressive.diagnostics``).
 
         Parameters
         ----------
@@ -363,26 +405,7 @@ class VAN:
         n = check_int(n_samples, "n_samples", minimum=2)
         e, lq, m = self._draw(n, check_int(batch_size, "batch_size", minimum=1),
                               as_torch_generator(rng, self.net.device))
-        N = self.n_spins
-        lw = -e / T - lq
-        top = lw.max()
-        w = np.exp(lw - top)
-        wsum = w.sum()
-        log_z = top + math.log(wsum / n)
-        log_z_err = float(w.std(ddof=1) / (math.sqrt(n) * w.mean()))
-        wn = w / wsum
-
-        def reweight(o: np.ndarray) -> tuple[float, float]:
-            mean = float(wn @ o)
-            return mean, float(math.sqrt(np.sum(wn**2 * (o - mean) ** 2)))
-
-        E, E_err = reweight(e / N)
-        M, M_err = reweight(m)
-        return ImportanceSamplingResult(
-            log_z=float(log_z), log_z_err=log_z_err, free_energy=-T * float(log_z) / N,
-            free_energy_err=T * log_z_err / N, energy=E, energy_err=E_err,
-            abs_magnetization=M, abs_magnetization_err=M_err,
-            ess=float(wsum**2 / np.sum(w**2)), n_samples=n)
+        return _nis_estimates(e, lq, m, T, self.n_spins)
 
     def neural_mcmc(self, n_steps: int = 10_000, *, temperature: float | None = None,
                     batch_size: int = 1000, rng: SeedLike = None) -> NeuralMCMCResult:
@@ -499,6 +522,33 @@ class VAN:
         van = cls(model, net, clip_grad=saved.config.get("clip_grad"))
         van._load_into(saved)
         return van
+
+
+def _nis_estimates(e: np.ndarray, lq: np.ndarray, m: np.ndarray, T: float, N: int
+                   ) -> ImportanceSamplingResult:
+    """NIS estimates from energies ``e`` (total), ``ln q`` and ``|m|`` of samples of ``q``."""
+    n = e.shape[0]
+    lw = -e / T - lq
+    top = lw.max()
+    w = np.exp(lw - top)
+    wsum = w.sum()
+    log_z = top + math.log(wsum / n)
+    log_z_err = float(w.std(ddof=1) / (math.sqrt(n) * w.mean()))
+    wn = w / wsum
+
+    def reweight(o: np.ndarray) -> tuple[float, float]:
+        mean = float(wn @ o)
+        return mean, float(math.sqrt(np.sum(wn**2 * (o - mean) ** 2)))
+
+    E, E_err = reweight(e / N)
+    M, M_err = reweight(m)
+    return ImportanceSamplingResult(
+        log_z=float(log_z), log_z_err=log_z_err, free_energy=-T * float(log_z) / N,
+        free_energy_err=T * log_z_err / N, energy=E, energy_err=E_err,
+        abs_magnetization=M, abs_magnetization_err=M_err,
+        ess=float(wsum**2 / np.sum(w**2)), n_samples=n,
+        pareto_k=pareto_k_hat(lw) if n >= 25 else float("nan"),
+        log_z_err_batch=log_mean_weight_batch_error(lw, 20) if n >= 40 else float("nan"))
 
 
 def json_roundtrip(x: Any) -> Any:

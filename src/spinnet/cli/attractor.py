@@ -108,6 +108,11 @@ def online(
                               help="Order of the classes of the window (--data typefaces): "
                                    "cycles (each class once per cycle, random order within) "
                                    "or random (independent choice per presentation)."),
+    font_order: str = typer.Option("cycles", "--font-order",
+                                   help="Fonts of each letter (--data typefaces): cycles "
+                                        "(every training font once per cycle of that letter, "
+                                        "random order within) or random (independent "
+                                        "choice per presentation)."),
     name_codes: str = typer.Option("orthogonal", "--name-codes",
                                    help="Name codes (--data typefaces): orthogonal (Hadamard "
                                         "rows; probes carry the blank code orthogonal to "
@@ -180,6 +185,8 @@ def online(
         fail(f"--name-codes must be orthogonal or random; got {name_codes!r}", "--name-codes")
     if order not in ("cycles", "random"):
         fail(f"--order must be cycles or random; got {order!r}", "--order")
+    if font_order not in ("cycles", "random"):
+        fail(f"--font-order must be cycles or random; got {font_order!r}", "--font-order")
     if (data == "typefaces" and name_codes == "orthogonal" and code_length
             and (code_length & (code_length - 1) or code_length < classes + 2)):
         fail(f"--code-length must be 0 or a power of 2 >= --classes + 2 = {classes + 2} with "
@@ -205,7 +212,7 @@ def online(
                        noise=noise, size=size, held_out_font=held_out, code=code,
                        sigma=sigma, recent=recent, window=window,
                        code_length=code_length, name_codes=name_codes, order=order,
-                       decay=decay,
+                       font_order=font_order, decay=decay,
                        learning_rate=lr, bound=bound, stimulus=stimulus, temperature=T,
                        probe_noise=probe_noise, record_every=record_every,
                        overlap=overlap, seed=seed, progress=progress)

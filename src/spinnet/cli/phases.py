@@ -422,7 +422,8 @@ def analyze_cmd(
 @phases_app.command("run")
 def run_cmd(
     quick: bool = typer.Option(True, "--quick/--full",
-                               help="Quick (default, about 2 min): isotropic Ising, the --net "
+                               help="Quick (default, about 2 min; with --protocol per-size "
+                                    "L = 16,24,32, about 6 min): isotropic Ising, the --net "
                                     "networks and PCA. Full (about 18 min): also anisotropic "
                                     "Ising (Houtappel) and Baxter-Wu with cross-model "
                                     "transfer."),
@@ -439,8 +440,10 @@ def run_cmd(
     networks: int | None = typer.Option(None, "--networks",
                                         help="Networks per size (default 3: one per "
                                              "label-window band)."),
-    L: str | None = typer.Option(None, "--L", help="Ising sizes, divisible by 4 with --protocol "
-                                                   "pooled (default 16,24,32,48,64)."),
+    L: str | None = typer.Option(None, "--L",
+                                 help="Ising sizes, divisible by 4 with --protocol pooled "
+                                      "(default 16,24,32,48,64; 16,24,32 with --quick "
+                                      "--protocol per-size)."),
     samples: int | None = typer.Option(None, "--samples", help="Ising snapshots per "
                                                                "temperature (default 600)."),
     epochs: int | None = typer.Option(None, "--epochs", help="Most epochs per network "

@@ -470,7 +470,8 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
                      held_out_font: str = HELD_OUT_FONT, code: str = "blur",
                      sigma: float = 1.0, recent: int = 2, window: int = 2,
                      code_length: int = 512, name_codes: str = "orthogonal",
-                     order: str = "cycles", decay: float = 0.02,
+                     order: str = "cycles", font_order: str = "cycles",
+                     decay: float = 0.02,
                      learning_rate: float = 0.05, bound: float | None = None,
                      stimulus: float = 0.8, temperature: float = 0.0,
                      probe_noise: float = 0.0, record_every: int = 2,
@@ -482,9 +483,9 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
     Protocol (the lectures' A = (**A**, A, 𝒜, …) experiment). The classes are
     the first ``K = n_classes`` letters of ``chars`` (default A-Z), introduced
     one after another, ``P = n_exemplars`` presentations per block (``K·P``
-    presentations in all; 26 × 38 = 988 by default). A presentation is the
+    presentations in all; 8 × 125 = 1000 by default). A presentation is the
     glyph of the current class (a random one of the last ``window`` classes)
-    in a random training typeface
+    in a random training typeface (``font_order``)
     (:func:`spinnet.datasets.typefaces`: every matplotlib font except
     ``held_out_font``), each pixel further flipped with probability ``noise``,
     shown to an :class:`~spinnet.hopfield.online.OnlineAttractorNetwork`
@@ -512,10 +513,12 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
 
     Defaults: ``K = 8`` letters (A-H) × ``P = 125`` presentations (1000 in
     all: every training font is shown about 11 times per letter), blur code,
-    ``window=2`` interleaved classes shown in balanced cycles, ``R = 2``,
+    ``window=2`` interleaved classes shown in balanced cycles, the fonts of
+    each letter in balanced cycles too, ``R = 2``,
     ``L = 512`` orthogonal name spins, ``a = 0.02``, ``H₀ = 0.8``,
     ``overlap="weighted"`` (docs/attractor.md reports the measured overlaps,
     all three definitions, and the held-out readout). The defaults before are
+    ``font_order="random"``; before those
     ``code_length=128, name_codes="random", order="random", decay=0.03``;
     before those ``n_classes=26, n_exemplars=38, window=3, recent=3,
     code_length=128, name_codes="random", order="random", decay=0.02,
@@ -546,7 +549,7 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
         Classes interleaved: during block ``c`` (``P`` presentations) each
         presentation is one of the classes ``c - window + 1 … c`` (the
         lectures' random A, B, C sequences; 1: one class per block), in a
-        random font.
+        random font (``font_order``).
     order : {"cycles", "random"}
         How the classes of the window follow each other. ``"cycles"``
         (default): in cycles of ``window`` presentations, each class once per
@@ -556,6 +559,23 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
         of the window, ``ε Σ_t (1 - a)^(age_t)``, differ by ``√(a/2)`` ≈ 10 %
         (relative s.d.) -- enough for the attractor of one of two similar
         letters (E, F) to capture the other's class mean.
+    font_order : {"cycles", "random"}
+        Which training font a presentation of letter ``k`` is drawn in.
+        ``"cycles"`` (default): each letter runs through its own cycles over
+        the ``F`` training fonts, every font once per cycle in a random order
+        -- stratified sampling, so the decay-weighted synaptic weights of the
+        fonts of a letter, ``W_f = ε Σ_{t: f} (1 - a)^(age_t)``, are nearly
+        equal (relative s.d. over the 22 fonts 0.31 on average, max 0.41,
+        what the decay within the last cycles leaves; over the 300 recent
+        (class, age) pairs of seeds 20-39). ``"random"`` (previous): each
+        presentation an independent uniform choice, so ``W_f`` varies by
+        0.66 on average (max 1.03: a font shown three times lately, another
+        not at all); the decay-weighted mean glyph and the within-class
+        covariance of the glyphs stored are then those of a few
+        over-represented fonts, and the attractor drifts to their style:
+        5 of the 300 recent (class, age) pairs of seeds 0-19 stayed below
+        0.9 (``"weighted"``; min 0.858), none with cycles (min 0.959).
+        docs/attractor.md has the measurements.
     code_length : int >= 0
         ``L``: spins of a ±1 name code per class appended to every presented
         glyph (composite ``[glyph | name]``, the names of
@@ -626,6 +646,8 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
         raise ValueError(f"name_codes must be 'orthogonal' or 'random'; got {name_codes!r}")
     if order not in ("cycles", "random"):
         raise ValueError(f"order must be 'cycles' or 'random'; got {order!r}")
+    if font_order not in ("cycles", "random"):
+        raise ValueError(f"font_order must be 'cycles' or 'random'; got {font_order!r}")
     if (name_codes == "orthogonal" and code_length
             and (code_length & (code_length - 1) or code_length < k + 2)):
         raise ValueError("code_length must be 0 or a power of 2 >= n_classes + 2 = "
@@ -706,8 +728,18 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
     t = 0
     shown_cls = np.empty(k * p, dtype=np.int64)
     shown_font = np.empty(k * p, dtype=np.int64)
+    n_fonts = glyphs.shape[0]
+    font_queue: list[list[int]] = [[] for _ in range(k)]
+
+    def next_font(cls_: int) -> int:
+        """The next font of class ``cls_`` in its own cycles over the training fonts."""
+        if not font_queue[cls_]:
+            font_queue[cls_] = [int(f) for f in gen.permutation(n_fonts)]
+        return font_queue[cls_].pop()
+
     for c in range(k):
-        fonts = gen.integers(0, glyphs.shape[0], size=p)
+        if font_order == "random":
+            fonts = gen.integers(0, n_fonts, size=p)
         shown_now = np.arange(max(0, c - window + 1), c + 1)
         if shown_now.size == 1:
             cls = np.full(p, c)
@@ -716,6 +748,8 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
         else:
             cycles = -(-p // shown_now.size)
             cls = np.concatenate([gen.permutation(shown_now) for _ in range(cycles)])[:p]
+        if font_order == "cycles":
+            fonts = np.array([next_font(int(x)) for x in cls], dtype=np.int64)
         shown_cls[c * p:(c + 1) * p] = cls
         shown_font[c * p:(c + 1) * p] = fonts
         exemplars = glyphs[fonts, cls]
@@ -767,7 +801,8 @@ def online_typefaces(n_classes: int = 8, n_exemplars: int = 125, noise: float = 
     overlaps = np.asarray(records)
     params = dict(data="typefaces", chars=chars, size=size, n_neurons=n + code_length,
                   window=window, code_length=code_length,
-                  name_codes=name_codes if code_length else None, order=order, n_classes=k,
+                  name_codes=name_codes if code_length else None, order=order,
+                  font_order=font_order, n_classes=k,
                   n_exemplars=p, noise=noise, held_out_font=held_out_font, code=code,
                   sigma=sigma if code == "blur" else None, recent=recent,
                   n_train_fonts=len(train_names), decay=rule.decay,
@@ -1059,7 +1094,8 @@ def typefaces_experiment(out: str | Path, *, n_classes: int = 8, n_exemplars: in
                          held_out_font: str = HELD_OUT_FONT, code: str = "blur",
                          sigma: float = 1.0, recent: int = 2, window: int = 2,
                          code_length: int = 512, name_codes: str = "orthogonal",
-                         order: str = "cycles", decay: float = 0.02,
+                         order: str = "cycles", font_order: str = "cycles",
+                         decay: float = 0.02,
                          learning_rate: float = 0.05, bound: float | None = None,
                          stimulus: float = 0.8, temperature: float = 0.0,
                          probe_noise: float = 0.0, record_every: int = 2,
@@ -1082,9 +1118,9 @@ def typefaces_experiment(out: str | Path, *, n_classes: int = 8, n_exemplars: in
         As in :func:`online_typefaces` (defaults 0, 1, 0.02, 0.05, 0.8, 0 and 0).
     bound : float, optional
         As in :func:`online_typefaces` (default ``None``).
-    held_out_font, code, name_codes, order, overlap : str
+    held_out_font, code, name_codes, order, font_order, overlap : str
         As in :func:`online_typefaces` (defaults ``HELD_OUT_FONT``, ``"blur"``,
-        ``"orthogonal"``, ``"cycles"`` and ``"weighted"``).
+        ``"orthogonal"``, ``"cycles"``, ``"cycles"`` and ``"weighted"``).
     seed : int
         The ``rng`` of :func:`online_typefaces` (default 0).
     progress : ProgressCallback, optional
@@ -1104,7 +1140,8 @@ def typefaces_experiment(out: str | Path, *, n_classes: int = 8, n_exemplars: in
     res = online_typefaces(n_classes, n_exemplars, noise, size=size,
                            held_out_font=held_out_font, code=code, sigma=sigma,
                            recent=recent, window=window, code_length=code_length,
-                           name_codes=name_codes, order=order, decay=decay,
+                           name_codes=name_codes, order=order, font_order=font_order,
+                           decay=decay,
                            learning_rate=learning_rate, bound=bound, stimulus=stimulus,
                            temperature=temperature, probe_noise=probe_noise,
                            record_every=record_every, overlap=overlap, rng=seed,

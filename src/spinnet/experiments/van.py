@@ -153,6 +153,10 @@ def _build_net(net: str, model: Any, *, depth: int, width: int, half_kernel: int
         if half_kernel < 1:
             raise OptionError(f"--half-kernel must be >= 1; got {half_kernel}",
                               "--half-kernel")
+        if half_kernel >= L:
+            raise OptionError(f"--half-kernel must be < L = {L} (the helical boundary "
+                              f"would let a site see later sites); got {half_kernel}",
+                              "--half-kernel")
         return PixelCNN(L, depth=depth, width=width, half_kernel=half_kernel, z2=z2)
 
 

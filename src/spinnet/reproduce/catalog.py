@@ -255,5 +255,6 @@ from spinnet.reproduce import (  # noqa: E402, F401
     catalog_learning,
     catalog_memories,
     catalog_neurons,
+    catalog_phases,
     catalog_van,
 )

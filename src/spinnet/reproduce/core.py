@@ -163,6 +163,10 @@ class Claim:
         Optional extras the measurement imports (``"torch"``) or data it reads
         (``"mnist"``: the MNIST test set, :func:`spinnet.datasets.mnist.resolve_mnist_dir`);
         without them the claim is ``not-run`` with the reason.
+    cost : str
+        Why the claim does not run at the cheaper presets (e.g. ``"one network per
+        lattice size, about an hour each on 2 cores"``), added to the ``not-run``
+        reason there; empty if it runs at every preset or needs no explanation.
     """
 
     id: str
@@ -175,6 +179,7 @@ class Claim:
     measure: MeasureFn
     presets: tuple[str, ...] = PRESETS
     requires: tuple[str, ...] = ()
+    cost: str = ""
 
     def __post_init__(self) -> None:
         if not self.id or any(not (c.isalnum() or c in "._-") for c in self.id):

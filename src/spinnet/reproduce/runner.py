@@ -158,7 +158,9 @@ def judge(claim: Claim, result: dict[str, Any] | None, preset: str) -> dict[str,
         "spinnet_version": version, "git_commit": commit, "details": "",
         "series": {}}
     if preset not in claim.presets:
-        row["details"] = f"not measured at preset {preset} (runs at {', '.join(claim.presets)})"
+        cost = f": {claim.cost}" if claim.cost else ""
+        row["details"] = (f"not measured at preset {preset} (runs at "
+                          f"{', '.join(claim.presets)}{cost})")
         return row
     missing = _missing(claim)
     if missing:
