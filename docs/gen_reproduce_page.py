@@ -46,13 +46,9 @@ def read_claims(run_dir: Path) -> list[dict]:
     return rows
 
 
-def _fmt(x: float, digits: int = 6) -> str:
-    return "—" if math.isnan(x) else f"{x:.{digits}g}"
-
-
 def render_page(rows: list[dict], *, wall_s: float | None, figures: dict[str, str]) -> str:
     """The markdown of the page (``figures``: topic → image path relative to docs/)."""
-    from spinnet.reproduce.report import summary
+    from spinnet.reproduce.report import _md_table, summary
 
     preset = rows[0]["preset"]
     commit = rows[0]["git_commit"]
@@ -75,17 +71,7 @@ def render_page(rows: list[dict], *, wall_s: float | None, figures: dict[str, st
         lines += [f"## {t}", ""]
         if t in figures:
             lines += [f"![{t}: measurement against reference]({figures[t]})", ""]
-        lines += ["| claim | reference | measured | deviation | tolerance | status | wall (s) |",
-                  "|---|---|---|---|---|---|---|"]
-        for r in members:
-            ref = _fmt(r["reference"]) + (f" ± {_fmt(r['reference_err'], 2)}"
-                                          if r["reference_err"] else "")
-            mea = _fmt(r["measured"]) + (f" ± {_fmt(r['measured_err'], 2)}"
-                                         if r["measured_err"] == r["measured_err"]
-                                         and r["measured_err"] else "")
-            status = {"pass": "pass", "fail": "**FAIL**", "not-run": "not run"}[r["status"]]
-            lines.append(f"| `{r['id']}` | {ref} | {mea} | {_fmt(r['deviation'], 3)} | "
-                         f"{r['tolerance']} | {status} | {_fmt(r['wall_s'], 3)} |")
+        lines += _md_table(members, wall=True)
         lines.append("")
         for r in members:
             note = f" *{r['details']}*" if r["details"] else ""

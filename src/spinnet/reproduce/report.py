@@ -158,9 +158,11 @@ def series_figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return figures
 
 
-def _md_table(rows: Sequence[dict[str, Any]]) -> list[str]:
-    lines = ["| claim | reference | measured | deviation | tolerance | status |",
-             "|---|---|---|---|---|---|"]
+def _md_table(rows: Sequence[dict[str, Any]], *, wall: bool = False) -> list[str]:
+    """Markdown table lines of judged claims (``wall``: add the measurement's wall time)."""
+    lines = ["| claim | reference | measured | deviation | tolerance | status |"
+             + (" wall (s) |" if wall else ""),
+             "|---|---|---|---|---|---|" + ("---|" if wall else "")]
     for r in rows:
         ref = _fmt(r["reference"]) + (f" ± {_fmt(r['reference_err'], 2)}"
                                        if r["reference_err"] else "")
@@ -168,7 +170,8 @@ def _md_table(rows: Sequence[dict[str, Any]]) -> list[str]:
                                       if _z(r["measured_err"]) else "")
         status = {"pass": "pass", "fail": "**FAIL**", "not-run": "not run"}[r["status"]]
         lines.append(f"| `{r['id']}` | {ref} | {mea} | {_fmt(r['deviation'], 3)} | "
-                     f"{r['tolerance']} | {status} |")
+                     f"{r['tolerance']} | {status} |"
+                     + (f" {_fmt(r['wall_s'], 3)} |" if wall else ""))
     return lines
 
 
