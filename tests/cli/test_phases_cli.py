@@ -92,6 +92,9 @@ def test_train_and_analyze_pooled_block_spins(workdir):
     (["train", "--L", "64"], "no data for Ising at L = [64]"),
     (["analyze", "--net", "resnet"], "no resnet networks"),
     (["run", "--net", "fcnn,mlp"], "--net must be"),
+    (["train", "--protocol", "pooled", "--temperature-prior", "grid"],
+     "--temperature-prior: the temperature prior weights the training of per-size networks"),
+    (["run", "--temperature-prior", "uniform"], "pooled protocol trains unweighted"),
 ])
 def test_bad_input_is_a_clean_error(workdir, args, message):
     source = ["--from", str(workdir)] if args[0] in ("train", "analyze") else []

@@ -56,6 +56,22 @@ def test_per_size_protocol_trains_per_size_and_writes_the_table(data):
     res = runner.invoke(phases_app, ["analyze", "--net", "fcnn", "--protocol", "pooled",
                                      "--n-boot", "4", "--from", str(data), "--out", str(out)])
     assert res.exit_code == 2 and "no pooled fcnn networks" in " ".join(res.output.split())
+    # the per-size default is the uniform temperature prior; asking for the other one on
+    # the stored networks is a conflict that names --overwrite, which retrains
+    from spinnet.phases.training import PhaseClassifier
+
+    net = PhaseClassifier.load(data / "nets" / "fcnn_spins_ising_L8_s0.0")
+    assert net.info_["temperature_prior"] == "uniform"
+    args = ["train", "--net", "fcnn", "--protocol", "per-size", "--fm-window", "1.5,1.8",
+            "--pm-window", "3.2,3.6", "--networks", "2", "--epochs", "2", "--batch-size", "16",
+            "--temperature-prior", "grid", "--from", str(data), "--out", str(data)]
+    res = runner.invoke(phases_app, args)
+    text = " ".join(res.output.replace("│", " ").split())
+    assert res.exit_code == 2 and "temperature prior 'uniform'" in text and "--overwrite" in text
+    res = runner.invoke(phases_app, [*args, "--overwrite"])
+    assert res.exit_code == 0, res.output
+    net = PhaseClassifier.load(data / "nets" / "fcnn_spins_ising_L8_s0.0")
+    assert net.info_["temperature_prior"] == "grid"
 
 
 def test_pooled_protocol_equals_the_block_spin_default(data):

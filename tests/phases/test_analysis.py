@@ -182,3 +182,41 @@ def test_table_rows_and_write_table(tmp_path):
         write_table(tmp_path / "t.csv", [{"net": "x"}])
     with pytest.raises(ValueError, match="must not be empty"):
         write_table(tmp_path / "t.csv", [])
+
+
+def test_ideal_energy_classifier_width_is_the_thermal_width_under_a_uniform_prior():
+    """The Bayes energy classifier (Kaufman's exact finite-torus energy and specific heat,
+    Gaussian energy distribution): with a uniform prior in T its V peak width equals the
+    thermal width w = T_c / (L sqrt(c_L(T_c))), so its width exponent is that of w (the
+    specific heat's log: 1.137 over L = 16..64, not 1); the unweighted prior of the
+    default grid (dense within 0.1 of T_c) widens the small sizes and raises the exponent
+    to ~1.24 -- the CNN's 1.27(5) of docs/phases-protocol.md. Deterministic (quantiles,
+    no sampling): the tolerances bound the Gaussian-peak fit on the discrete grid."""
+    from spinnet.phases.analysis import ideal_energy_outputs
+    from spinnet.phases.data import ModelSpec
+    from spinnet.phases.pipeline import default_grid, side_windows
+    from spinnet.theory.ising import kaufman_specific_heat_per_spin
+
+    model = ModelSpec()
+    T, (fm, pm), tc = default_grid(model), side_windows(model), model.critical_temperature
+    sizes = (16, 24, 32, 48, 64)
+    w = np.array([tc / (L * np.sqrt(kaufman_specific_heat_per_spin(L, tc))) for L in sizes])
+    w_exponent = np.log(w[0] / w[-1]) / np.log(sizes[-1] / sizes[0])
+    assert w_exponent == pytest.approx(1.137, abs=0.002)
+    fits = {}
+    for prior in ("uniform", "grid"):
+        peaks = [output_curves(T, ideal_energy_outputs(L, T, fm, pm, temperature_prior=prior),
+                               L, n_boot=2, rng=0) for L in sizes]
+        ratio = np.array([p.sigma for p in peaks]) / w
+        fits[prior] = (ratio, fss_fit(peaks))
+    ratio, uniform = fits["uniform"]
+    assert np.all(np.abs(ratio - 1) < 0.05), ratio
+    assert uniform.inv_nu == pytest.approx(w_exponent, abs=0.05)
+    ratio_g, grid = fits["grid"]
+    assert ratio_g[0] > 1.12 and ratio_g[1] > 1.04, ratio_g
+    assert grid.inv_nu - uniform.inv_nu > 0.1
+    outs = ideal_energy_outputs(32, T, fm, pm, n_quantiles=50)
+    assert len(outs) == len(T) and all(o.shape == (50,) for o in outs)
+    assert np.all(np.diff(outs[18]) >= 0)              # f grows with the energy
+    with pytest.raises(ValueError, match="temperature_prior must be one of"):
+        ideal_energy_outputs(16, T, fm, pm, temperature_prior="flat")

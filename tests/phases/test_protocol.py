@@ -182,3 +182,98 @@ def test_train_sizes_defaults_to_side_of_t_c_labels(tmp_path):
     for clf in nets[8]:
         assert (clf.info_["fm_window"], clf.info_["pm_window"]) == (list(fm), list(pm))
         assert clf.info_["train_index"] == [0, 1, 3, 4]   # all but T_c
+
+
+def test_temperature_weights_are_the_trapezoid_share_of_the_axis():
+    from spinnet.phases.training import temperature_weights
+
+    np.testing.assert_allclose(temperature_weights([1.0, 2.0, 3.0, 4.0], [0, 1, 2, 3]),
+                               [1.0, 1.0, 1.0, 1.0])
+    # dense near the middle: 1.0, 2.0, 2.1, 2.2, 3.2 -> half-widths 1, 0.55, 0.1, 0.55, 1
+    T = np.array([2.2, 1.0, 3.2, 2.0, 2.1])        # unsorted on purpose
+    w = temperature_weights(T, [1, 3, 4, 0, 2])
+    raw = np.array([1.0, 0.55, 0.1, 0.55, 1.0])
+    np.testing.assert_allclose(w, raw / raw.mean())
+    # a subset is normalised over the subset, T_c (index 4 here) left out
+    w2 = temperature_weights(T, [1, 3, 0, 2])
+    sub = np.array([1.0, 0.55, 0.55, 1.0])
+    np.testing.assert_allclose(w2, sub / sub.mean())
+    with pytest.raises(ValueError, match="distinct"):
+        temperature_weights([1.0, 1.0, 2.0], [0, 1])
+    with pytest.raises(ValueError, match="two grid temperatures"):
+        temperature_weights([1.0], [0])
+
+
+def test_sample_weights_enter_the_loss(data):
+    from spinnet.phases.training import PhaseClassifier, _evaluate
+
+    x = prepare_inputs(data.spins[[0, 4], :30].reshape(-1, 8, 8), data.model, "spins")
+    y = np.repeat([0, 1], 30)
+    kw = dict(epochs=3, patience=10, batch_size=16)
+    plain = PhaseClassifier("fcnn", **kw).fit(x, y, rng=2)
+    # constant weights (any scale) are the unweighted loss
+    same = PhaseClassifier("fcnn", **kw).fit(x, y, sample_weight=np.full(60, 7.0), rng=2)
+    for a, b in zip(plain.module_.state_dict().values(), same.module_.state_dict().values(),
+                    strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+    # weighting changes training, and the weighted validation loss is sum(w l) / sum(w)
+    w = np.where(np.arange(60) % 2 == 0, 3.0, 0.5)
+    weighted = PhaseClassifier("fcnn", **kw).fit(x, y, sample_weight=w, rng=2)
+    assert not np.allclose(weighted.predict_proba(x), plain.predict_proba(x))
+    xt, yt = torch.from_numpy(x.astype(np.float32)), torch.from_numpy(y)
+    wt = torch.from_numpy((w / w.mean()).astype(np.float32))
+    with torch.no_grad():
+        ce = torch.nn.functional.cross_entropy(weighted.module_(xt), yt, reduction="none")
+        acc_ref = float((weighted.module_(xt).argmax(1) == yt).float().mean())
+    loss, acc = _evaluate(weighted.module_, xt, yt, wt)
+    assert loss == pytest.approx(float((ce * wt).sum() / wt.sum()), rel=1e-5)
+    assert acc == pytest.approx(acc_ref)              # the accuracy is not weighted
+    for bad, match in ((np.ones(5), "one entry per sample"), (-w, r"finite, >= 0"),
+                       (np.zeros(60), "not all 0"), (np.full(60, np.nan), "finite")):
+        with pytest.raises(ValueError, match=match):
+            PhaseClassifier("fcnn", **kw).fit(x, y, sample_weight=bad, rng=2)
+
+
+def test_uniform_temperature_prior_weights_by_grid_spacing(data):
+    from spinnet.phases.training import PhaseClassifier, temperature_weights
+
+    T = data.temperatures                       # 1.5, 1.8, 2.27, 3.2, 3.6: uneven
+    kw = dict(epochs=2, patience=10, batch_size=16)
+    clf = train_classifier(data.spins, T, "fcnn", FM, PM, model=data.model, rng=4,
+                           temperature_prior="uniform", **kw)
+    assert clf.info_["temperature_prior"] == "uniform"
+    # the same as fitting by hand with the trapezoid weights of the labelled temperatures
+    idx = np.array(clf.info_["train_index"])
+    n = clf.info_["n_train_per_T"]
+    x = prepare_inputs(data.spins[idx, :n].reshape(-1, 8, 8), data.model, "spins")
+    y = np.repeat((T[idx] > 2.5).astype(int), n)
+    manual = PhaseClassifier("fcnn", **kw).fit(
+        x, y, sample_weight=np.repeat(temperature_weights(T, idx), n), rng=4)
+    for a, b in zip(clf.module_.state_dict().values(), manual.module_.state_dict().values(),
+                    strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    grid = train_classifier(data.spins, T, "fcnn", FM, PM, model=data.model, rng=4, **kw)
+    assert grid.info_["temperature_prior"] == "grid"
+    with pytest.raises(ValueError, match="temperature_prior must be one of"):
+        train_classifier(data.spins, T, "fcnn", FM, PM, temperature_prior="flat")
+
+
+def test_train_sizes_refuses_networks_of_another_temperature_prior(tmp_path):
+    from spinnet.phases.data import StoreConflict
+    from spinnet.phases.pipeline import train_sizes
+
+    model = ModelSpec()
+    T = [1.6, 2.0, model.critical_temperature, 2.6, 3.0]
+    cfg = GenerationConfig(n_samples=8, n_chains=2, snapshots_per_chunk=4, sweeps_between=1,
+                           n_thermalize=10)
+    ds = {8: load(generate(tmp_path / "ising_L8.h5", model, 8, T, cfg, rng=1))}
+    out = tmp_path / "out"
+    nets = train_sizes(out, ds, "fcnn", seed=0, epochs=1)          # default: uniform
+    assert nets[8][0].info_["temperature_prior"] == "uniform"
+    with pytest.raises(StoreConflict, match=r"temperature prior 'uniform'.*'grid'"):
+        train_sizes(out, ds, "fcnn", seed=0, epochs=1, temperature_prior="grid")
+    again = train_sizes(out, ds, "fcnn", seed=0, epochs=1, temperature_prior="grid",
+                        overwrite=True)
+    assert again[8][0].info_["temperature_prior"] == "grid"
+    with pytest.raises(ValueError, match="temperature_prior must be one of"):
+        train_sizes(out, ds, "fcnn", temperature_prior="Uniform")

@@ -53,6 +53,17 @@ class Protocol(StrEnum):
     pooled = "pooled"
 
 
+class TemperaturePrior(StrEnum):
+    uniform = "uniform"
+    grid = "grid"
+
+
+_PRIOR_HELP = ("Weighting of the training temperatures of per-size networks: uniform (default; "
+               "each snapshot weighted by its temperature's share of the grid, a uniform prior "
+               "in T) or grid (every snapshot alike, as before 2026-12). Refused by the pooled "
+               "protocol.")
+
+
 _PROTOCOL_HELP = ("per-size: one ensemble per L on --representation spins (default) or energy, "
                   "as in the published tables; pooled: one ensemble for all sizes on 4x4 "
                   "block spins. Without it, --representation decides (blocks: pooled, "
@@ -268,6 +279,8 @@ def train_cmd(
                                                     "stopping may end sooner)."),
     patience: int = typer.Option(4, "--patience", help="Early-stopping patience (epochs)."),
     batch_size: int = typer.Option(64, "--batch-size", help="Minibatch size."),
+    temperature_prior: TemperaturePrior | None = typer.Option(None, "--temperature-prior",
+                                                              help=_PRIOR_HELP),
     threads: int = _THREADS,
     seed: int = typer.Option(0, "--seed", help="Seed."),
     from_dir: Path = typer.Option(Path("spinnet-phases-generate"), "--from",
@@ -301,12 +314,14 @@ def train_cmd(
         fail(f"{from_dir} is not a directory; run 'spinnet phases generate' first", "--from")
     out = out_dir(out)
     res = _call(exp.train, {"sizes": "--L", "data_dir": "--from", "threads": "--threads",
-                            "protocol": "--protocol", "representation": "--representation"},
+                            "protocol": "--protocol", "representation": "--representation",
+                            "temperature_prior": "--temperature-prior"},
                 "--fm-window" if fm_window else "--pm-window" if pm_window else "--from",
                 from_dir, out, spec, nets, sizes=sizes, representation=rep_, protocol=proto,
                 fm_window=fm, pm_window=pm, networks=networks, epochs=epochs,
-                patience=patience, batch_size=batch_size, seed=seed, threads=threads,
-                overwrite=overwrite, on_kept=note_kept)
+                patience=patience, batch_size=batch_size,
+                temperature_prior=temperature_prior.value if temperature_prior else None,
+                seed=seed, threads=threads, overwrite=overwrite, on_kept=note_kept)
     print_table(f"{', '.join(nets)} on {spec.label} ({proto}, {rep_})", res["rows"],
                 {"val_loss": ".4f", "val_accuracy": ".4f"})
 
@@ -449,6 +464,10 @@ def run_cmd(
     epochs: int | None = typer.Option(None, "--epochs", help="Most epochs per network "
                                                              "(default 25)."),
     n_boot: int = typer.Option(200, "--n-boot", help="Bootstrap replicates."),
+    temperature_prior: TemperaturePrior | None = typer.Option(
+        None, "--temperature-prior",
+        help=_PRIOR_HELP.replace("Refused by the pooled protocol.",
+                                 "Applies to --protocol per-size and the --full transfer.")),
     threads: int = _THREADS,
     seed: int = typer.Option(0, "--seed", help="Seed."),
     out: Path = typer.Option(Path("spinnet-phases-run"), "--out", help="Output directory."),
@@ -476,11 +495,13 @@ def run_cmd(
         fail(f"--L needs at least 3 sizes for finite-size scaling; got {L!r}", "--L")
     out = out_dir(out)
     res = _call(exp.run, {"sizes": "--L", "n_samples": "--samples", "threads": "--threads",
-                          "protocol": "--protocol", "transfer_nets": "--transfer-net"},
+                          "protocol": "--protocol", "transfer_nets": "--transfer-net",
+                          "temperature_prior": "--temperature-prior"},
                 "--out", out, quick=quick, nets=nets, protocol=protocol.value,
                 transfer_nets=transfer, networks=networks, sizes=sizes,
-                n_samples=samples, epochs=epochs, n_boot=n_boot, seed=seed, threads=threads,
-                overwrite=overwrite, on_kept=note_kept)
+                n_samples=samples, epochs=epochs, n_boot=n_boot,
+                temperature_prior=temperature_prior.value if temperature_prior else None,
+                seed=seed, threads=threads, overwrite=overwrite, on_kept=note_kept)
     _show("Ising: networks trained and tested on the square lattice", res["ising"])
     _show("Transfer: trained on isotropic Ising, tested on anisotropic (Houtappel T_c)",
           res["anisotropic"])

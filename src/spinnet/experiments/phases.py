@@ -282,11 +282,28 @@ def _window_pairs(model: ModelSpec, networks: int, fm_window: Sequence[float] | 
     return [(fm, pm)]
 
 
+def _prior_kw(temperature_prior: str | None, per_size: bool) -> dict[str, str]:
+    """``{"temperature_prior": ...}`` for per-size training; refused for the pooled protocol."""
+    from spinnet.phases.training import TEMPERATURE_PRIORS
+
+    if temperature_prior is None:
+        return {"temperature_prior": "uniform"} if per_size else {}
+    if temperature_prior not in TEMPERATURE_PRIORS:
+        raise PhasesInputError(f"temperature_prior must be one of {list(TEMPERATURE_PRIORS)}; "
+                               f"got {temperature_prior!r}", "temperature_prior")
+    if not per_size:
+        raise PhasesInputError("the temperature prior weights the training of per-size "
+                               "networks; the pooled protocol trains unweighted (choose the "
+                               "per-size protocol or leave the prior out)", "temperature_prior")
+    return {"temperature_prior": temperature_prior}
+
+
 def train(data_dir: str | Path, out: str | Path, model: ModelSpec, nets: Sequence[str], *,
           sizes: Sequence[int] | None = None, representation: str | None = None,
           protocol: str | None = None,
           fm_window: Sequence[float] | None = None, pm_window: Sequence[float] | None = None,
           networks: int = 3, epochs: int = 25, patience: int = 4, batch_size: int = 64,
+          temperature_prior: str | None = None,
           seed: int = 0, threads: int | None = None, overwrite: bool = False,
           progress: ProgressCallback | None = None,
           on_kept: OnKept | None = None) -> dict[str, Any]:
@@ -324,6 +341,10 @@ def train(data_dir: str | Path, out: str | Path, model: ModelSpec, nets: Sequenc
     epochs, patience, batch_size : int
         Training: maximum epochs (default 25), early-stopping patience in epochs
         (default 4) and minibatch size (default 64).
+    temperature_prior : {"uniform", "grid"}, optional
+        Weighting of the training temperatures of per-size networks
+        (:func:`~spinnet.phases.pipeline.train_sizes`; default ``"uniform"``);
+        the pooled protocol trains unweighted and refuses it.
     seed : int
         Seed of the networks (default 0).
     threads : int, optional
@@ -345,6 +366,7 @@ def train(data_dir: str | Path, out: str | Path, model: ModelSpec, nets: Sequenc
     started = time.time()
     data_dir, out = Path(data_dir), Path(out)
     protocol, representation = resolve_protocol(protocol, representation)
+    prior_kw = _prior_kw(temperature_prior, protocol == "per-size")
     _threads(threads)
     windows = _window_pairs(model, networks, fm_window, pm_window, protocol)
     ds = _datasets(data_dir, model, sizes, "data_dir")
@@ -362,7 +384,7 @@ def train(data_dir: str | Path, out: str | Path, model: ModelSpec, nets: Sequenc
         clfs = train_networks(out, ds, net, windows, representation=representation,
                               n_networks=networks, seed=seed, epochs=epochs,
                               patience=patience, batch_size=batch_size, overwrite=overwrite,
-                              progress=progress, on_trained=on_trained)
+                              progress=progress, on_trained=on_trained, **prior_kw)
         rows += [{"network": net, "L": L, "k": k,
                   "fm_window": "{:g}-{:g}".format(*c.info_["fm_window"]),
                   "pm_window": "{:g}-{:g}".format(*c.info_["pm_window"]),
@@ -377,7 +399,7 @@ def train(data_dir: str | Path, out: str | Path, model: ModelSpec, nets: Sequenc
                         windows=[[list(fm), list(pm)] for fm, pm in windows],
                         networks=networks, epochs=epochs, patience=patience,
                         batch_size=batch_size, seed=seed, representation=representation,
-                        protocol=protocol),
+                        protocol=protocol, **prior_kw),
                    started, ["train.csv", "manifest.json", SOURCE_FILE])
     return {"rows": rows}
 
@@ -562,7 +584,7 @@ def analyze(from_dir: str | Path, out: str | Path, nets: Sequence[str], *,
 # -------------------------------------------------------------------------------- run
 #: Ising sizes of ``run(quick=True, protocol="per-size")``: one network per size costs
 #: ``∝ L²`` per epoch, and ``L = 48, 64`` alone take about 50 min of CPU for the CNN;
-#: ``16, 24, 32`` keep the quick preset near 6 min of CPU (measured: 330 s, FCNN + CNN,
+#: ``16, 24, 32`` keep the quick preset near 6 min of CPU (measured: 346 s, FCNN + CNN,
 #: three networks each). The published-table runs use ``--full`` or ``--L``.
 PER_SIZE_QUICK_SIZES: tuple[int, ...] = (16, 24, 32)
 
@@ -571,6 +593,7 @@ def run(out: str | Path, *, quick: bool = True, nets: Sequence[str] = ("fcnn", "
         protocol: str | None = None, transfer_nets: Sequence[str] | None = None,
         networks: int | None = None, sizes: Sequence[int] | None = None,
         n_samples: int | None = None, epochs: int | None = None, n_boot: int = 200,
+        temperature_prior: str | None = None,
         seed: int = 0, threads: int | None = None, overwrite: bool = False,
         progress: ProgressCallback | None = None,
         on_kept: OnKept | None = None) -> dict[str, Any]:
@@ -613,6 +636,11 @@ def run(out: str | Path, *, quick: bool = True, nets: Sequence[str] = ("fcnn", "
         Snapshots per temperature and maximum training epochs (default: the preset's).
     n_boot : int
         Bootstrap replicates of the peak fits (default 200).
+    temperature_prior : {"uniform", "grid"}, optional
+        Weighting of the training temperatures of the per-size networks (the
+        per-size Ising networks and the ``quick=False`` transfer networks;
+        default ``"uniform"``, :func:`~spinnet.phases.pipeline.train_sizes`);
+        refused when the run trains none.
     seed : int
         Seed of data, networks and bootstrap (default 0).
     threads : int, optional
@@ -660,6 +688,8 @@ def run(out: str | Path, *, quick: bool = True, nets: Sequence[str] = ("fcnn", "
         plan = dataclasses.replace(plan, n_samples=n_samples)
     if epochs is not None:
         plan = dataclasses.replace(plan, epochs=epochs)
+    plan = dataclasses.replace(plan, **_prior_kw(
+        temperature_prior, plan.protocol == "per-size" or bool(plan.baxter_wu_sizes)))
     if plan.ising_representation == "blocks":
         bad = [L for L in plan.ising_sizes if L % 4]
         if bad:
@@ -710,7 +740,8 @@ def run(out: str | Path, *, quick: bool = True, nets: Sequence[str] = ("fcnn", "
                         transfer_nets=list(plan.cross_nets), networks=plan.n_networks,
                         seed=seed, threads=threads, ising_sizes=list(plan.ising_sizes),
                         baxter_wu_sizes=list(plan.baxter_wu_sizes), n_samples=plan.n_samples,
-                        epochs=plan.epochs, n_boot=plan.n_boot),
+                        epochs=plan.epochs, n_boot=plan.n_boot,
+                        temperature_prior=plan.temperature_prior),
                    started, files, summary={"ising": ising_rows,
                                             "wall_seconds": round(elapsed, 1)})
     return {"ising": ising_rows, "anisotropic": aniso_rows, "cross": cross_rows,

@@ -53,6 +53,7 @@ __all__ = [
     "fit_gaussian_peak",
     "fit_split_peak",
     "fss_fit",
+    "ideal_energy_outputs",
     "output_curves",
     "pca_projection",
     "table_rows",
@@ -359,6 +360,79 @@ def output_curves(T: Any, outputs: Sequence[np.ndarray], L: int, *, n_boot: int 
                       sigma=sigma, amplitude=A, mu_boot=mub, sigma_boot=sigb,
                       sigma_minus=s_minus, sigma_plus=s_plus, sigma_minus_boot=smb,
                       sigma_plus_boot=spb, mu_split=m_s, amplitude_split=A_s)
+
+
+def ideal_energy_outputs(L: int, temperatures: Any, fm_window: Sequence[float],
+                         pm_window: Sequence[float], *, temperature_prior: str = "uniform",
+                         n_quantiles: int = 2000, J: float = 1.0) -> list[np.ndarray]:
+    """Outputs of the ideal (Bayes) energy classifier on the ``L x L`` Ising torus.
+
+    With every snapshot labelled by its temperature window, the classifier that
+    minimises the cross-entropy is the posterior ``f(E) = P(T ∈ PM | E)``, a
+    function of the energy alone (``E`` is sufficient for ``T``); well-trained
+    per-size networks with side-of-``T_c`` labels converge to it
+    (docs/phases-protocol.md). Here the energy per spin ``u`` at each
+    temperature is taken Gaussian, with Kaufman's exact finite-torus mean
+    ``ū_L(T)`` and variance ``T² c_L(T) / N``
+    (:func:`~spinnet.theory.ising.kaufman_energy_per_spin`,
+    :func:`~spinnet.theory.ising.kaufman_specific_heat_per_spin`); the
+    labelled grid temperatures carry the prior of ``temperature_prior``
+    (``"grid"``: equal, ``"uniform"``: the trapezoid weights of
+    :func:`~spinnet.phases.training.temperature_weights`). No sampling noise:
+    the outputs at each temperature are ``f`` at the ``n_quantiles`` equal-mass
+    quantiles ``ū + sd Φ⁻¹((i + ½)/n)``, ready for :func:`output_curves`.
+
+    Parameters
+    ----------
+    L : int
+        Lattice side (``>= 2``).
+    temperatures : array_like, shape (n_T,)
+        The grid (distinct, positive).
+    fm_window, pm_window : (float, float)
+        Label windows, as in :func:`~spinnet.phases.training.train_classifier`.
+    temperature_prior : {"uniform", "grid"}
+        Prior over the labelled temperatures (default ``"uniform"``).
+    n_quantiles : int
+        Energy quantiles per temperature (default 2000).
+    J : float
+        Coupling (default 1).
+
+    Returns
+    -------
+    list of ndarray, n_T arrays of shape (n_quantiles,)
+        ``f`` per temperature; ``np.var`` of each is the ``V(T; L)`` of the ideal classifier.
+    """
+    from scipy.special import ndtri
+
+    from spinnet.phases.training import TEMPERATURE_PRIORS, check_windows, temperature_weights
+    from spinnet.theory.ising import kaufman_energy_per_spin, kaufman_specific_heat_per_spin
+
+    L = check_int(L, "L", minimum=2)
+    n_quantiles = check_int(n_quantiles, "n_quantiles", minimum=2)
+    if temperature_prior not in TEMPERATURE_PRIORS:
+        raise ValueError(f"temperature_prior must be one of {list(TEMPERATURE_PRIORS)}; got "
+                         f"{temperature_prior!r}")
+    T = check_array(temperatures, "temperatures", ndim=1, dtype=np.float64)
+    if np.any(T <= 0):
+        raise ValueError("temperatures must be > 0")
+    fm_idx, pm_idx = check_windows(T, fm_window, pm_window)
+    lab = np.concatenate([fm_idx, pm_idx])
+    log_prior = (np.log(temperature_weights(T, lab)) if temperature_prior == "uniform"
+                 else np.zeros(len(lab)))
+    n = L * L
+    mean = np.asarray(kaufman_energy_per_spin(L, T, J), dtype=np.float64)
+    var = T ** 2 * np.asarray(kaufman_specific_heat_per_spin(L, T, J), dtype=np.float64) / n
+    is_pm = np.concatenate([np.zeros(len(fm_idx), bool), np.ones(len(pm_idx), bool)])
+    z = ndtri((np.arange(n_quantiles) + 0.5) / n_quantiles)
+    outs = []
+    for t in range(len(T)):
+        u = mean[t] + np.sqrt(var[t]) * z
+        logp = (-0.5 * (u[:, None] - mean[lab]) ** 2 / var[lab] - 0.5 * np.log(var[lab])
+                + log_prior)
+        logp -= logp.max(axis=1, keepdims=True)
+        p = np.exp(logp)
+        outs.append(p[:, is_pm].sum(1) / p.sum(1))
+    return outs
 
 
 def _wls_line(x: np.ndarray, y: np.ndarray, s: np.ndarray) -> tuple[float, float, float]:

@@ -29,7 +29,7 @@ import numpy as np
 
 from spinnet._progress import ProgressCallback, report
 from spinnet._rng import SeedLike
-from spinnet._validation import check_int
+from spinnet._validation import check_int, check_option
 from spinnet.phases.analysis import (
     FSSResult,
     PeakResult,
@@ -51,6 +51,7 @@ from spinnet.phases.data import (
 )
 from spinnet.phases.training import (
     N_BLOCKS,
+    TEMPERATURE_PRIORS,
     PhaseClassifier,
     block_spins,
     check_windows,
@@ -340,7 +341,7 @@ def _discard(*paths: Path) -> None:
 
 def _stored(out: str | Path, name: str, want_windows: tuple[list[float], list[float]],
             want_data: Any, overwrite: bool, extra: str = "",
-            extra_ok: bool = True) -> PhaseClassifier | None:
+            extra_ok: bool = True, want_prior: str | None = None) -> PhaseClassifier | None:
     """The stored network ``name`` if it matches; None if it must be trained."""
     final = _net_dir(out, name)
     if not final.exists():
@@ -354,6 +355,10 @@ def _stored(out: str | Path, name: str, want_windows: tuple[list[float], list[fl
         raise StoreConflict(f"{final} is unreadable ({exc}); pass overwrite=True to train it "
                             "again", "network") from None
     got = (clf.info_.get("fm_window"), clf.info_.get("pm_window"))
+    if want_prior is not None:
+        got_prior = clf.info_.get("temperature_prior", "grid")
+        extra += f" and temperature prior {got_prior!r} (requested {want_prior!r})"
+        extra_ok = extra_ok and got_prior == want_prior
     if got != want_windows or not extra_ok:
         if overwrite:
             _discard(final, _ckpt_dir(out, name))
@@ -381,8 +386,8 @@ def _train_progress(progress: ProgressCallback | None, name: str) -> ProgressCal
 def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
                 windows: Sequence[tuple[Sequence[float], Sequence[float]]] | None = None, *,
                 representation: str = "spins", n_networks: int = 1, seed: int = 0,
-                overwrite: bool = False, progress: ProgressCallback | None = None,
-                on_trained: Any = None,
+                temperature_prior: str = "uniform", overwrite: bool = False,
+                progress: ProgressCallback | None = None, on_trained: Any = None,
                 **train_kwargs: Any) -> dict[int, list[PhaseClassifier]]:
     """Train (or load) ``n_networks`` classifiers per size; saved under ``nets/``.
 
@@ -406,8 +411,16 @@ def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
         Networks per size (default 1).
     seed : int
         Base seed (``>= 0``, default 0; see Notes).
+    temperature_prior : {"uniform", "grid"}
+        Weighting of the training temperatures
+        (:func:`~spinnet.phases.training.train_classifier`). Default
+        ``"uniform"``: each snapshot weighted by its temperature's share of the
+        grid, so the non-uniform grid does not bias the boundary differently at
+        each ``L`` (docs/phases-protocol.md); ``"grid"`` is the unweighted
+        training of earlier versions. Stored networks made with the other
+        prior are a conflict (see ``overwrite``).
     overwrite : bool
-        Retrain stored networks made with other windows or data instead of
+        Retrain stored networks made with other windows, prior or data instead of
         raising :class:`~spinnet.phases.data.StoreConflict` (default ``False``).
     progress : ProgressCallback, optional
         See Notes.
@@ -430,6 +443,8 @@ def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
     """
     n_networks = check_int(n_networks, "n_networks", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
+    temperature_prior = check_option(temperature_prior, "temperature_prior",
+                                     TEMPERATURE_PRIORS)
     if windows is None:
         models = {d.model for d in datasets.values()}
         if len(models) != 1:
@@ -447,13 +462,15 @@ def train_sizes(out: str | Path, datasets: dict[int, PhaseData], net: str,
             fm_window, pm_window = windows[k % len(windows)]
             name = f"{net}_{representation}_{model_tag(data.model)}_L{L}_s{seed}.{k}"
             want = ([float(v) for v in fm_window], [float(v) for v in pm_window])
-            clf = _stored(out, name, want, data.fingerprint, overwrite)
+            clf = _stored(out, name, want, data.fingerprint, overwrite,
+                          want_prior=temperature_prior)
             if clf is None:
                 ckpt = _ckpt_dir(out, name)
                 if overwrite:
                     _discard(ckpt)
                 clf = train_classifier(data.spins, data.temperatures, net, fm_window, pm_window,
                                        model=data.model, representation=representation,
+                                       temperature_prior=temperature_prior,
                                        rng=np.random.SeedSequence([seed, L, k]),
                                        checkpoint=ckpt,
                                        progress=_train_progress(progress, name),
@@ -1079,6 +1096,10 @@ class RunPlan:
         Snapshots per temperature (None: :func:`default_config`).
     epochs : int
         Upper limit on training epochs of every network (default 25).
+    temperature_prior : {"uniform", "grid"}
+        Weighting of the training temperatures of every per-size network
+        (:func:`train_sizes`; default ``"uniform"``). The pooled networks are
+        trained unweighted.
     """
 
     ising_sizes: tuple[int, ...] = (16, 24, 32, 48, 64)
@@ -1098,6 +1119,8 @@ class RunPlan:
     n_samples: int | None = None
     #: Upper limit on training epochs of every network (early stopping may end sooner).
     epochs: int = 25
+    #: Weighting of the training temperatures of the per-size networks (:func:`train_sizes`).
+    temperature_prior: str = "uniform"
 
     @classmethod
     def quick_plan(cls) -> RunPlan:
@@ -1192,12 +1215,15 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0, overwrite: bool = 
 
     ising = gen(iso, plan.ising_sizes, True)
     ising_nets = {}
+    per_size_kw = {"temperature_prior": plan.temperature_prior}
     for net in plan.nets:
         ising_nets[net] = train_networks(out, ising, net,
                                          window_ensemble(iso, plan.n_networks,
                                                          protocol=plan.protocol),
                                          representation=plan.ising_representation,
-                                         n_networks=plan.n_networks, **train_kw)
+                                         n_networks=plan.n_networks, **train_kw,
+                                         **(per_size_kw if plan.protocol == "per-size"
+                                            else {}))
         r = evaluate(ising_nets[net], ising, held_out=True, n_boot=plan.n_boot, seed=seed,
                      train_label="Ising", progress=progress)
         res["ising"][net] = r
@@ -1217,10 +1243,10 @@ def run_all(out: str | Path, plan: RunPlan, *, seed: int = 0, overwrite: bool = 
         for net in plan.cross_nets:
             nets_i = train_sizes(out, ising_e, net, window_ensemble(iso, plan.n_networks),
                                  representation="energy", n_networks=plan.n_networks,
-                                 **train_kw)
+                                 **train_kw, **per_size_kw)
             nets_b = train_sizes(out, bw, net, window_ensemble(bw_model, plan.n_networks),
                                  representation="energy", n_networks=plan.n_networks,
-                                 **train_kw)
+                                 **train_kw, **per_size_kw)
             for train_label, nets, test, own in (("Ising", nets_i, ising_e, True),
                                                  ("Ising", nets_i, bw, False),
                                                  ("Baxter-Wu", nets_b, bw, True),

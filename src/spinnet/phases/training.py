@@ -54,11 +54,15 @@ from spinnet._validation import (
 from spinnet.phases.data import ModelSpec, PhaseData, StoreConflict, energy_configurations
 from spinnet.phases.networks import NETS, build_net
 
-__all__ = ["D4", "KIND", "N_BLOCKS", "REPRESENTATIONS", "PhaseClassifier", "baxter_wu_gauge",
-           "block_spins", "check_windows", "held_out_mask", "lattice_image", "predict_proba",
-           "prepare_inputs", "train_classifier"]
+__all__ = ["D4", "KIND", "N_BLOCKS", "REPRESENTATIONS", "TEMPERATURE_PRIORS", "PhaseClassifier",
+           "baxter_wu_gauge", "block_spins", "check_windows", "held_out_mask", "lattice_image",
+           "predict_proba", "prepare_inputs", "temperature_weights", "train_classifier"]
 
 REPRESENTATIONS = ("spins", "energy", "blocks")
+#: How the labelled grid temperatures are weighted in the training loss
+#: (:func:`temperature_weights`): ``"grid"`` every snapshot alike, ``"uniform"``
+#: a uniform prior density in ``T``.
+TEMPERATURE_PRIORS = ("grid", "uniform")
 
 #: Side of the block-spin lattice of the ``"blocks"`` representation (blocks of
 #: ``b = L/4`` sites: ``b >= 4`` for every default size).
@@ -235,6 +239,47 @@ def block_spins(spins: np.ndarray, n_blocks: int) -> np.ndarray:
         axis=(-3, -1), dtype=np.int32)
     corner = spins[..., ::b, ::b]
     return np.where(total > 0, 1, np.where(total < 0, -1, corner)).astype(np.int8)
+
+
+def temperature_weights(temperatures: Any, index: Any) -> np.ndarray:
+    """Weights that make the labelled grid temperatures a uniform prior in ``T``.
+
+    A classifier trained with every snapshot weighted alike learns the
+    posterior under the prior "every grid temperature equally likely"; on a
+    grid that is denser near ``T_c`` this prior is peaked, and the learnt
+    boundary's width depends on how the thermal width ``~ L^{-1/ν}`` compares
+    with the dense region -- an ``L``-dependent bias of the ``V`` peak widths
+    (docs/phases-protocol.md). Weighting each temperature by its share of the
+    axis, the trapezoid half-width ``(T_{i+1} − T_{i−1}) / 2`` on the sorted
+    grid (one-sided at the ends), makes the prior uniform in ``T``.
+
+    Parameters
+    ----------
+    temperatures : array_like, shape (n_T,)
+        The whole grid (sorted or not; distinct values).
+    index : array_like of int, shape (k,)
+        The labelled temperatures.
+
+    Returns
+    -------
+    ndarray of float64, shape (k,)
+        Weight per labelled temperature, mean 1.
+    """
+    T = check_array(temperatures, "temperatures", ndim=1, dtype=np.float64)
+    idx = np.asarray(index, dtype=np.int64)
+    if len(T) < 2:
+        raise ValueError("temperature weights need at least two grid temperatures")
+    order = np.argsort(T)
+    Ts = T[order]
+    if np.any(np.diff(Ts) <= 0):
+        raise ValueError("temperatures must be distinct")
+    half = np.empty_like(Ts)
+    half[1:-1] = (Ts[2:] - Ts[:-2]) / 2
+    half[0], half[-1] = Ts[1] - Ts[0], Ts[-1] - Ts[-2]
+    width = np.empty_like(half)
+    width[order] = half
+    w = width[idx]
+    return w / w.mean()
 
 
 def held_out_mask(n_T: int, n_samples: int, train_index: np.ndarray, n_train: int) -> np.ndarray:
@@ -453,7 +498,7 @@ class PhaseClassifier:
         return x
 
     # --------------------------------------------------------------------- fit
-    def fit(self, X: Any, y: Any, *, rng: SeedLike = None,
+    def fit(self, X: Any, y: Any, *, sample_weight: Any = None, rng: SeedLike = None,
             checkpoint: str | os.PathLike | None = None,
             progress: ProgressCallback | None = None) -> PhaseClassifier:
         """Train on inputs ``X`` ``(n, C, h, w)`` with labels ``y`` in ``{0, 1}``.
@@ -466,6 +511,10 @@ class PhaseClassifier:
         X : array_like, shape (n, C, h, w)
             Network inputs (e.g. from :meth:`transform` or :func:`prepare_inputs`).
         y : array_like of int, shape (n,)
+        sample_weight : array_like of float, shape (n,), optional
+            Non-negative weight of each sample in the training and validation
+            losses (rescaled to mean 1; default: all 1). :func:`train_classifier`
+            uses it for ``temperature_prior="uniform"``.
         rng : SeedLike
             Validation split, initial weights, shuffling and augmentation.
         checkpoint : path-like, optional
@@ -491,6 +540,16 @@ class PhaseClassifier:
         labels = labels.astype(np.int64)
         if not np.all(np.isfinite(x)):
             raise ValueError("X must be finite")
+        weights = None
+        if sample_weight is not None:
+            weights = check_array(sample_weight, "sample_weight", ndim=1, dtype=np.float32)
+            if len(weights) != len(x):
+                raise ValueError(f"sample_weight must have one entry per sample ({len(x)}); "
+                                 f"got {len(weights)}")
+            if not (np.all(np.isfinite(weights)) and np.all(weights >= 0)
+                    and weights.sum() > 0):
+                raise ValueError("sample_weight must be finite, >= 0 and not all 0")
+            weights = (weights / weights.mean()).astype(np.float32)
         gen = as_generator(rng)
         perm = gen.permutation(len(labels))
         n_val = max(1, round(p["validation_fraction"] * len(labels)))
@@ -502,6 +561,8 @@ class PhaseClassifier:
         in_channels, side = int(x.shape[1]), int(x.shape[-1])
         signature = {**p, "shape": list(x.shape), "data_crc": _crc(x, labels),
                      "init_seed": init_seed}
+        if weights is not None:
+            signature["weight_crc"] = _crc(weights)
         # fork_rng restores the global torch generator afterwards: no global seeding leaks.
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(init_seed)
@@ -517,6 +578,7 @@ class PhaseClassifier:
                 ckpt, signature, module, opt, torch_gen)
         xt = torch.from_numpy(x)
         yt = torch.from_numpy(labels)
+        wt = None if weights is None else torch.from_numpy(weights)
         loss_fn = torch.nn.CrossEntropyLoss()
         tr_t, val_t = torch.from_numpy(tr_i), torch.from_numpy(val_i)
         bs = p["batch_size"]
@@ -530,12 +592,18 @@ class PhaseClassifier:
                 idx = order[b:b + bs]
                 xb = _augment(xt[idx], torch_gen, p["augment"], p["point_group"])
                 opt.zero_grad()
-                loss = loss_fn(module(xb), yt[idx])
+                if wt is None:
+                    loss = loss_fn(module(xb), yt[idx])
+                else:
+                    loss = (torch.nn.functional.cross_entropy(module(xb), yt[idx],
+                                                              reduction="none")
+                            * wt[idx]).mean()
                 loss.backward()
                 opt.step()
                 total += float(loss.detach()) * len(idx)
             train_loss = total / len(order)
-            val_loss, val_acc = _evaluate(module, xt[val_t], yt[val_t])
+            val_loss, val_acc = _evaluate(module, xt[val_t], yt[val_t],
+                                          None if wt is None else wt[val_t])
             history.append(epoch=epoch + 1, train_loss=train_loss, val_loss=val_loss,
                            val_accuracy=val_acc)
             if val_loss < best_val - 1e-6:
@@ -551,7 +619,8 @@ class PhaseClassifier:
         if best_state is not None:
             module.load_state_dict(best_state)
         module.eval()
-        val_loss, val_acc = _evaluate(module, xt[val_t], yt[val_t])
+        val_loss, val_acc = _evaluate(module, xt[val_t], yt[val_t],
+                                      None if wt is None else wt[val_t])
         self.module_ = module
         self.in_channels_ = in_channels
         self.input_side_ = side
@@ -736,7 +805,8 @@ def _augment(xb: Any, torch_gen: Any, translate: bool, point_group: bool) -> Any
     return xb
 
 
-def _evaluate(module: Any, x: Any, y: Any) -> tuple[float, float]:
+def _evaluate(module: Any, x: Any, y: Any, w: Any = None) -> tuple[float, float]:
+    """Mean (``w``-weighted) cross-entropy and (unweighted) accuracy."""
     torch = _torch()
 
     module.eval()
@@ -744,10 +814,15 @@ def _evaluate(module: Any, x: Any, y: Any) -> tuple[float, float]:
         losses, correct = 0.0, 0
         for b in range(0, len(y), 512):
             logits = module(x[b:b + 512])
-            losses += float(torch.nn.functional.cross_entropy(logits, y[b:b + 512],
-                                                              reduction="sum"))
+            if w is None:
+                losses += float(torch.nn.functional.cross_entropy(logits, y[b:b + 512],
+                                                                  reduction="sum"))
+            else:
+                ce = torch.nn.functional.cross_entropy(logits, y[b:b + 512], reduction="none")
+                losses += float((ce * w[b:b + 512]).sum())
             correct += int((logits.argmax(1) == y[b:b + 512]).sum())
-    return losses / len(y), correct / len(y)
+    norm = len(y) if w is None else float(w.sum())
+    return losses / norm, correct / len(y)
 
 
 def train_classifier(spins: Any, temperatures: Any, net: str, fm_window: Sequence[float],
@@ -756,7 +831,8 @@ def train_classifier(spins: Any, temperatures: Any, net: str, fm_window: Sequenc
                      n_train: int | None = None, validation_fraction: float = 0.2,
                      epochs: int = 25, patience: int = 4, batch_size: int = 64,
                      learning_rate: float = 1e-3, weight_decay: float = 0.0,
-                     augment: bool = True, point_group: bool = False, rng: SeedLike = 0,
+                     augment: bool = True, point_group: bool = False,
+                     temperature_prior: str = "grid", rng: SeedLike = 0,
                      checkpoint: str | os.PathLike | None = None,
                      progress: ProgressCallback | None = None) -> PhaseClassifier:
     """Train ``net`` to label snapshots FM (0) / PM (1) by their temperature window.
@@ -785,6 +861,12 @@ def train_classifier(spins: Any, temperatures: Any, net: str, fm_window: Sequenc
         Augment by the point group D4 of the square lattice (see
         :class:`PhaseClassifier`); only for ``"spins"``/``"blocks"`` inputs of
         the isotropic Ising model (``J_h = J_v``, ``J_d = 0``), whose symmetry it is.
+    temperature_prior : {"grid", "uniform"}
+        ``"grid"`` (default): every training snapshot weighs the same, so each
+        grid temperature is equally likely a priori. ``"uniform"``: snapshots
+        are weighted by :func:`temperature_weights`, a uniform prior in ``T``
+        over the windows, which removes the dependence of the learnt boundary
+        on the grid's density (the per-size protocol's default).
     rng : SeedLike
         Initial weights, split and shuffling.
     checkpoint : path-like, optional
@@ -814,6 +896,8 @@ def train_classifier(spins: Any, temperatures: Any, net: str, fm_window: Sequenc
         raise ValueError(f"temperatures must have one entry per row of spins ({s.shape[0]}); "
                          f"got {len(T)}")
     train_fraction = check_fraction(train_fraction, "train_fraction")
+    temperature_prior = check_option(temperature_prior, "temperature_prior",
+                                     TEMPERATURE_PRIORS)
     clf = PhaseClassifier(net, representation, epochs=epochs, patience=patience,
                           batch_size=batch_size, learning_rate=learning_rate,
                           weight_decay=weight_decay, augment=augment,
@@ -837,11 +921,14 @@ def train_classifier(spins: Any, temperatures: Any, net: str, fm_window: Sequenc
     labels = np.concatenate([np.zeros(len(fm_idx) * n_train, np.int64),
                              np.ones(len(pm_idx) * n_train, np.int64)])
     x = prepare_inputs(s[train_index, :n_train].reshape(-1, L, L), model, representation)
-    clf.fit(x, labels, rng=rng, checkpoint=checkpoint, progress=progress)
+    weights = (None if temperature_prior == "grid"
+               else np.repeat(temperature_weights(T, train_index), n_train))
+    clf.fit(x, labels, sample_weight=weights, rng=rng, checkpoint=checkpoint,
+            progress=progress)
     clf.info_.update({
         "net": net, "representation": representation, "L": int(L),
         "fm_window": [float(v) for v in fm_window], "pm_window": [float(v) for v in pm_window],
         "train_fraction": train_fraction, "model": model.to_dict(), "n_samples": int(n_samples),
         "train_temperatures": T[train_index].tolist(), "train_index": train_index.tolist(),
-        "n_train_per_T": n_train})
+        "n_train_per_T": n_train, "temperature_prior": temperature_prior})
     return clf
