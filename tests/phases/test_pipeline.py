@@ -127,3 +127,23 @@ def test_pooled_networks_are_shared_by_all_sizes(datasets, tmp_path):
         train_pooled(tmp_path, blocks, "fcnn", windows, n_networks=2, seed=0)
     with pytest.raises(ValueError, match="differ in shape"):
         train_pooled(tmp_path / "spins", blocks, "fcnn", windows, representation="spins")
+
+
+def test_stalled_networks_are_the_validation_loss_outliers_of_an_ensemble():
+    from types import SimpleNamespace
+
+    from spinnet.phases.pipeline import STALL_FACTOR, stalled_networks
+
+    def nets(*losses):
+        return [SimpleNamespace(info_={"best_val_loss": v, "epochs": 7 + i})
+                for i, v in enumerate(losses)]
+
+    # the measured case: a Baxter-Wu FCNN at L = 48 stopped at epoch 7 on a plateau
+    found = stalled_networks({36: nets(0.029, 0.033, 0.035), 48: nets(0.035, 0.193, 0.022)})
+    assert found == [{"L": 48, "k": 1, "val_loss": 0.193, "median": 0.035, "epochs": 8}]
+    # a spread below the factor, two networks (no meaningful median), NaN losses: not flagged
+    assert STALL_FACTOR == 5.0
+    assert stalled_networks({16: nets(0.1, 0.2, 0.45)}) == []
+    assert stalled_networks({16: nets(0.01, 1.0)}) == []
+    assert stalled_networks({16: nets(0.01, float("nan"), 1.0)}) == []
+    assert stalled_networks({16: nets(0.1, 0.1, 0.45)}, factor=4.0)[0]["k"] == 2

@@ -277,3 +277,21 @@ def test_train_sizes_refuses_networks_of_another_temperature_prior(tmp_path):
     assert again[8][0].info_["temperature_prior"] == "grid"
     with pytest.raises(ValueError, match="temperature_prior must be one of"):
         train_sizes(out, ds, "fcnn", temperature_prior="Uniform")
+
+
+def test_evaluate_warns_about_a_stalled_ensemble_member(tmp_path):
+    from spinnet.phases.pipeline import evaluate, train_sizes
+
+    model = ModelSpec()
+    T = [1.6, 2.0, 2.2, model.critical_temperature, 2.4, 2.6, 3.0]
+    cfg = GenerationConfig(n_samples=8, n_chains=2, snapshots_per_chunk=4, sweeps_between=1,
+                           n_thermalize=10)
+    ds = {L: load(generate(tmp_path / f"ising_L{L}.h5", model, L, T, cfg, rng=L))
+          for L in (4, 6, 8)}
+    nets = train_sizes(tmp_path / "out", ds, "fcnn", n_networks=3, seed=0, epochs=1)
+    assert evaluate(nets, ds, held_out=True, n_boot=2).stalled == ()
+    losses = [c.info_["best_val_loss"] for c in nets[6]]
+    nets[6][2] = nets[6][2].view(best_val_loss=10 * max(losses))
+    with pytest.warns(RuntimeWarning, match=r"fcnn training stalled \(L = 6 network 2"):
+        res = evaluate(nets, ds, held_out=True, n_boot=2)
+    assert [(d["L"], d["k"]) for d in res.stalled] == [(6, 2)]

@@ -21,6 +21,7 @@ import dataclasses
 import itertools
 import shutil
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,7 @@ from spinnet.phases.training import (
 __all__ = [
     "ANISOTROPIC",
     "GRID_WINDOWS",
+    "STALL_FACTOR",
     "WINDOW_BANDS",
     "WINDOW_RANGE",
     "RunPlan",
@@ -76,6 +78,7 @@ __all__ = [
     "pca_baseline",
     "run_all",
     "side_windows",
+    "stalled_networks",
     "train_networks",
     "train_pooled",
     "train_sizes",
@@ -754,6 +757,8 @@ class TransferResult:
         See above (default ``"per-size"``).
     inv_nu_minus_err, inv_nu_plus_err : float
         Errors of the half-width exponents ``1/ν_σ−``, ``1/ν_σ+`` (NaN by default).
+    stalled : tuple of dict
+        Networks whose training stalled (:func:`stalled_networks`; empty by default).
     """
 
     train_label: str
@@ -772,6 +777,7 @@ class TransferResult:
     protocol: str = "per-size"
     inv_nu_minus_err: float = float("nan")
     inv_nu_plus_err: float = float("nan")
+    stalled: tuple[dict[str, Any], ...] = ()
 
     def row(self) -> dict[str, Any]:
         """One table row: the analysis columns, then the ``table.csv`` columns
@@ -808,6 +814,48 @@ class TransferResult:
                 "inv_nu_plus": table["inv_nu_sigma_plus"],
                 "inv_nu_plus_err": self.inv_nu_plus_err,
                 **table}
+
+
+#: A network whose best validation loss exceeds this multiple of its ensemble's median
+#: at the same size is reported as stalled (:func:`stalled_networks`).
+STALL_FACTOR = 5.0
+
+
+def stalled_networks(classifiers: dict[int, Sequence[PhaseClassifier]], *,
+                     factor: float = STALL_FACTOR) -> list[dict[str, Any]]:
+    """Ensemble members whose training stalled: validation loss ``> factor ×`` the median.
+
+    Early stopping can end a network on a plateau long before its siblings
+    (measured: a Baxter-Wu FCNN at ``L = 48`` stopped at epoch 7 with a
+    validation loss of 0.19 against 0.02-0.03, and the ensemble's ``V`` peak
+    could not be fitted). Needs at least three networks of a size for a
+    meaningful median; smaller ensembles are not checked.
+
+    Parameters
+    ----------
+    classifiers : dict L -> sequence of PhaseClassifier
+        Trained networks (``info_["best_val_loss"]``, ``info_["epochs"]``).
+    factor : float
+        Threshold multiple of the median (default :data:`STALL_FACTOR`).
+
+    Returns
+    -------
+    list of dict
+        ``L``, ``k`` (index in the ensemble), ``val_loss``, ``median`` and
+        ``epochs`` of every stalled network, by increasing ``L`` and ``k``.
+    """
+    out = []
+    for L in sorted(classifiers):
+        nets = list(classifiers[L])
+        losses = np.array([float(c.info_.get("best_val_loss", np.nan)) for c in nets])
+        if len(nets) < 3 or not np.all(np.isfinite(losses)):
+            continue
+        median = float(np.median(losses))
+        for k, loss in enumerate(losses):
+            if loss > factor * median:
+                out.append({"L": int(L), "k": k, "val_loss": float(loss), "median": median,
+                            "epochs": int(nets[k].info_.get("epochs", 0))})
+    return out
 
 
 def evaluate(classifiers: dict[int, Sequence[PhaseClassifier]],
@@ -947,6 +995,15 @@ def evaluate(classifiers: dict[int, Sequence[PhaseClassifier]],
                            if side_var[1] is not None else float("nan"))
     except ValueError as exc:
         error = str(exc)
+    stalled = tuple(stalled_networks({L: classifiers[L][:K] for L in sizes}))
+    if stalled:
+        what = "; ".join(f"L = {d['L']} network {d['k']}: validation loss {d['val_loss']:.3g}, "
+                         f"{d['val_loss'] / d['median']:.1f}x its ensemble's median, stopped "
+                         f"after {d['epochs']} epochs" for d in stalled)
+        warnings.warn(f"{clf0.net} training stalled ({what}); retrain it with more patience "
+                      "or another seed", RuntimeWarning, stacklevel=2)
+        if error:
+            error += f" (stalled training: {what})"
     return TransferResult(train_label=train_label or clf0.info_.get("model", {}).get("name", ""),
                           test_label=model.label, net=clf0.net,
                           representation=clf0.representation, peaks=peaks, fss=fss,
@@ -954,7 +1011,8 @@ def evaluate(classifiers: dict[int, Sequence[PhaseClassifier]],
                           n_networks=K, T_star_err=T_err, inv_nu_err=nu_err,
                           seconds=time.perf_counter() - t0, error=error,
                           protocol="pooled" if clf0.info_.get("pooled_sizes") else "per-size",
-                          inv_nu_minus_err=nu_minus_err, inv_nu_plus_err=nu_plus_err)
+                          inv_nu_minus_err=nu_minus_err, inv_nu_plus_err=nu_plus_err,
+                          stalled=stalled)
 
 
 def pca_baseline(datasets: dict[int, PhaseData], *, n_boot: int = 200,
