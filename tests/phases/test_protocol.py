@@ -29,6 +29,15 @@ def data(tmp_path_factory):
     return load(generate(path, ModelSpec(), 8, [1.5, 1.8, 2.27, 3.2, 3.6], CFG, rng=3))
 
 
+def _tiny_ising(path, T, sizes=(8,), seed=None):
+    """Eight Swendsen-Wang snapshots per temperature of the isotropic Ising model per size
+    (seeded by ``seed``, or by ``L`` when it is None)."""
+    cfg = GenerationConfig(n_samples=8, n_chains=2, snapshots_per_chunk=4, sweeps_between=1,
+                           n_thermalize=10)
+    return {L: load(generate(path / f"ising_L{L}.h5", ModelSpec(), L, T, cfg,
+                             rng=L if seed is None else seed)) for L in sizes}
+
+
 def _ising_energy(s, J_h=1.0, J_v=1.0):
     s = np.asarray(s).astype(np.int8)
     return SquareIsing(s.shape[-1], J_h=J_h, J_v=J_v).energy(s.reshape(*s.shape[:-2], -1))
@@ -173,10 +182,7 @@ def test_train_sizes_defaults_to_side_of_t_c_labels(tmp_path):
 
     model = ModelSpec()
     tc = model.critical_temperature
-    T = [1.6, 2.0, tc, 2.6, 3.0]
-    cfg = GenerationConfig(n_samples=8, n_chains=2, snapshots_per_chunk=4, sweeps_between=1,
-                           n_thermalize=10)
-    ds = {8: load(generate(tmp_path / "ising_L8.h5", model, 8, T, cfg, rng=1))}
+    ds = _tiny_ising(tmp_path, [1.6, 2.0, tc, 2.6, 3.0], seed=1)
     nets = train_sizes(tmp_path / "out", ds, "fcnn", n_networks=2, seed=0, epochs=1)
     fm, pm = side_windows(model)
     for clf in nets[8]:
@@ -262,11 +268,7 @@ def test_train_sizes_refuses_networks_of_another_temperature_prior(tmp_path):
     from spinnet.phases.data import StoreConflict
     from spinnet.phases.pipeline import train_sizes
 
-    model = ModelSpec()
-    T = [1.6, 2.0, model.critical_temperature, 2.6, 3.0]
-    cfg = GenerationConfig(n_samples=8, n_chains=2, snapshots_per_chunk=4, sweeps_between=1,
-                           n_thermalize=10)
-    ds = {8: load(generate(tmp_path / "ising_L8.h5", model, 8, T, cfg, rng=1))}
+    ds = _tiny_ising(tmp_path, [1.6, 2.0, ModelSpec().critical_temperature, 2.6, 3.0], seed=1)
     out = tmp_path / "out"
     nets = train_sizes(out, ds, "fcnn", seed=0, epochs=1)          # default: uniform
     assert nets[8][0].info_["temperature_prior"] == "uniform"
@@ -282,12 +284,8 @@ def test_train_sizes_refuses_networks_of_another_temperature_prior(tmp_path):
 def test_evaluate_warns_about_a_stalled_ensemble_member(tmp_path):
     from spinnet.phases.pipeline import evaluate, train_sizes
 
-    model = ModelSpec()
-    T = [1.6, 2.0, 2.2, model.critical_temperature, 2.4, 2.6, 3.0]
-    cfg = GenerationConfig(n_samples=8, n_chains=2, snapshots_per_chunk=4, sweeps_between=1,
-                           n_thermalize=10)
-    ds = {L: load(generate(tmp_path / f"ising_L{L}.h5", model, L, T, cfg, rng=L))
-          for L in (4, 6, 8)}
+    T = [1.6, 2.0, 2.2, ModelSpec().critical_temperature, 2.4, 2.6, 3.0]
+    ds = _tiny_ising(tmp_path, T, sizes=(4, 6, 8))
     nets = train_sizes(tmp_path / "out", ds, "fcnn", n_networks=3, seed=0, epochs=1)
     assert evaluate(nets, ds, held_out=True, n_boot=2).stalled == ()
     losses = [c.info_["best_val_loss"] for c in nets[6]]

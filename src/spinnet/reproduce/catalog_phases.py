@@ -66,6 +66,11 @@ EPOCHS = {"fcnn": 25, "cnn": 25, "resnet10": 10, "resnet18": 10, "resnet34": 10}
 #: prior one of three Baxter-Wu FCNNs at L = 48 stopped at epoch 7 with 6x the validation
 #: loss of the others at patience 4 (docs/phases-protocol.md).
 PATIENCE = {("fcnn", "baxter-wu"): 8}
+
+
+def _patience(net: str, model: str) -> int:
+    """Early-stopping patience of ``net`` trained on ``model`` (:data:`PATIENCE`, else 4)."""
+    return PATIENCE.get((net, model), 4)
 #: Diagonal couplings of the anisotropy scan (J_h = J_v = 1), as in docs/phases-anisotropy.md.
 ANISOTROPY_JD = (-0.45, -0.35, -0.25, 0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 #: Couplings whose test grid (up to 1.13 T_c) reaches above the disorder line T_d.
@@ -158,7 +163,7 @@ def _table_row(net: str, train_on: str, test_on: str, representation: str,
         train(train_data, nets, train_model, [net], sizes=list(sizes),
               representation=representation, protocol="per-size",
               networks=NETWORKS[net], epochs=EPOCHS[net],
-              patience=PATIENCE.get((net, train_on), 4), seed=SEED)
+              patience=_patience(net, train_on), seed=SEED)
         res = analyze(nets, nets / f"analysis-{model_tag(test_model)}", [net],
                       data_dir=test_data, representation=representation, protocol="per-size",
                       train_model=train_model, model=test_model, sizes=list(sizes),
@@ -173,7 +178,7 @@ def _row_text(row: dict[str, Any], net: str, train_on: str, test_on: str,
         return f"{v:.4g} ± {e:.2g}" if math.isfinite(e) else f"{v:.4g} (error n/a)"
 
     return (f"{NAMES[net]} per size ({NETWORKS[net]} network(s) per L, ≤ {EPOCHS[net]} "
-            f"epochs, patience {PATIENCE.get((net, train_on), 4)}, uniform temperature "
+            f"epochs, patience {_patience(net, train_on)}, uniform temperature "
             f"prior), {representation}, trained on {train_on}, tested on {test_on}, "
             f"L = {', '.join(map(str, sizes))}, seed {SEED}; T* = {num('T_star')} "
             f"(Δ/σ_T = {row.get('delta_over_sigma', math.nan):.2g}), 1/ν_σ = "
